@@ -1,0 +1,149 @@
+"""RunConfig and where its values come from: flag > CODEEVAL_* env > codeeval.toml > default.
+
+Flags and environment variables arrive together from the CLI (each typer option declares its
+`envvar=`); this module adds the `codeeval.toml` layer and the defaults, and is the only module
+that reads `CODEEVAL_*` or the config file. API keys never enter a RunConfig.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from codeeval.errors import BadConfig
+
+CONFIG_FILE = "codeeval.toml"
+DEFAULT_HOME = Path("codeeval-results")
+_SECRET_WORDS = ("api_key", "apikey", "secret", "token", "password")
+
+
+class EndpointConfig(BaseModel):
+    """A named model endpoint from `[endpoints.NAME]`, used as `--model NAME/model`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    provider: str
+    base_url: str | None = None
+    api_key_env: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class RunConfig(BaseModel):
+    """Everything one run was asked to do. Stored with the run, so it never holds a secret."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tasks: tuple[str, ...] = ("quicksort",)
+    tags: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+    samples: int = Field(1, ge=1, le=1000)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    top_p: float | None = Field(None, gt=0.0, le=1.0)
+    max_tokens: int = Field(2048, ge=1)
+    seed: int | None = None
+    system_prompt: str | None = None
+    lang: str = "en"
+    executor: str = "local"
+    workers: int | None = Field(None, ge=1)
+    db: str = str(DEFAULT_HOME / "codeeval.db")
+    out: str = str(DEFAULT_HOME)
+    formats: tuple[str, ...] = ("json", "markdown")
+    use_cache: bool = True
+    time_factor: float | None = Field(None, gt=0)
+    min_time_limit_s: float | None = Field(None, gt=0)
+    memory_mb: int | None = Field(None, ge=64)
+    max_line_length: int = Field(79, ge=20)
+    max_attempts: int = Field(6, ge=1)
+    baseline: str | None = None
+    regression_threshold: float = Field(0.05, ge=0.0, le=1.0)
+    replay_file: str | None = None
+    providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    endpoints: dict[str, EndpointConfig] = Field(default_factory=dict)
+    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+    @field_validator("providers")
+    @classmethod
+    def _no_secrets(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for provider, options in value.items():
+            for key in options:
+                if any(word in key.lower() for word in _SECRET_WORDS) and key != "api_key_env":
+                    raise ValueError(
+                        f"[providers.{provider}] {key}: keys stay in environment variables; "
+                        "name the variable with api_key_env instead"
+                    )
+        return value
+
+    def safe_dump(self) -> dict[str, Any]:
+        """The config as JSON-ready data, for the store and reports."""
+        return self.model_dump(mode="json")
+
+
+def config_path(explicit: str | None = None) -> Path:
+    """The config file in use: `--config`, else `CODEEVAL_CONFIG`, else ./codeeval.toml."""
+    return Path(explicit or os.environ.get("CODEEVAL_CONFIG") or CONFIG_FILE)
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Settings from a codeeval.toml (its `[run]` table, `[providers.*]`, `[endpoints.*]`).
+
+    A missing file is an empty config.
+
+    Raises:
+        BadConfig: the file is not valid TOML or has an unknown top-level table.
+    """
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadConfig(f"{path}: invalid TOML: {exc}") from None
+    unknown = sorted(set(data) - {"run", "providers", "endpoints", "prices"})
+    if unknown:
+        raise BadConfig(
+            f"{path}: {unknown[0]}: unknown table; use [run], [providers.NAME], "
+            "[endpoints.NAME] or [prices]"
+        )
+    settings = dict(data.get("run", {}))
+    for table in ("providers", "endpoints", "prices"):
+        if table in data:
+            settings[table] = data[table]
+    return settings
+
+
+def build_run_config(
+    cli_values: Mapping[str, Any], file_values: Mapping[str, Any], source: str = CONFIG_FILE
+) -> RunConfig:
+    """Merge the layers: a CLI value (flag or env) wins when it is not None.
+
+    Raises:
+        BadConfig: a value is invalid; the message names where it came from.
+    """
+    merged: dict[str, Any] = dict(file_values)
+    merged.update({key: value for key, value in cli_values.items() if value is not None})
+    try:
+        return RunConfig.model_validate(merged)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        origin = "command line" if error["loc"][0] in cli_values else source
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise BadConfig(f"{origin}: {key}: {message}") from None
+
+
+def load_run_config(cli_values: Mapping[str, Any], config_file: str | None = None) -> RunConfig:
+    """Build the RunConfig for a command from its CLI values and the config file.
+
+    Raises:
+        BadConfig: the config file or a value is invalid.
+    """
+    path = config_path(config_file)
+    return build_run_config(cli_values, read_config_file(path), str(path))
+
+
+def no_plugins_requested() -> bool:
+    """Whether CODEEVAL_NO_PLUGINS asks to ignore third-party plug-ins (the tests set it)."""
+    return os.environ.get("CODEEVAL_NO_PLUGINS", "") not in ("", "0")

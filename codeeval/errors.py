@@ -1,0 +1,92 @@
+"""The exception tree of codeeval.
+
+```
+CodeevalError
+├── UserError               "error: <message>" on stderr, exit 2, no traceback
+│   ├── UnknownName         unknown task/provider/metric/executor; lists the known names
+│   ├── MissingApiKey       "set ANTHROPIC_API_KEY to use anthropic/…"
+│   ├── MissingDependency   "pip install 'codeeval[hf]'"
+│   ├── BadTaskFile         "<path>: <problem>"
+│   ├── BadInputFile        "<path>:<line>: <problem>"
+│   └── BadConfig           "<source>: <key>: <problem>"
+├── ProviderError           a call failed for good; the sample is recorded as not generated
+│   ├── RateLimited         .retry_after; the runner backs off and retries
+│   └── TransientProviderError
+└── StoreError
+```
+
+Every message says what is wrong and how to fix it. Bugs are not wrapped: they stay loud.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class CodeevalError(Exception):
+    """Base of every error codeeval raises on purpose."""
+
+
+class UserError(CodeevalError):
+    """A mistake the user can fix; the CLI prints it on one line and exits with status 2."""
+
+
+class UnknownName(UserError):
+    """A name (task, provider, metric, executor, renderer, store) that nothing is registered as."""
+
+    def __init__(self, kind: str, name: str, known: Iterable[str], hint: str = "") -> None:
+        self.kind, self.name, self.known = kind, name, sorted(known)
+        listed = ", ".join(self.known) if self.known else "(none)"
+        message = f"unknown {kind} {name!r}; known: {listed}"
+        super().__init__(f"{message}. {hint}" if hint else message)
+
+
+class MissingApiKey(UserError):
+    """A hosted provider was asked for but its key variable is not set."""
+
+    def __init__(self, env_var: str, model: str) -> None:
+        self.env_var = env_var
+        super().__init__(
+            f"set {env_var} to use {model} (export {env_var}=...), or pick another --model"
+        )
+
+
+class MissingDependency(UserError):
+    """An optional dependency is not installed."""
+
+    def __init__(self, package: str, extra: str | None = None) -> None:
+        self.package = package
+        fix = f"pip install 'codeeval[{extra}]'" if extra else f"pip install {package}"
+        super().__init__(f"{package} is not installed; install it with: {fix}")
+
+
+class BadTaskFile(UserError):
+    """A task folder or benchmark file is missing a file or has a malformed one."""
+
+
+class BadInputFile(UserError):
+    """An input file given on the command line (samples JSONL, problems file) cannot be read."""
+
+
+class BadConfig(UserError):
+    """A configuration value (flag, environment variable, codeeval.toml) is invalid."""
+
+
+class ProviderError(CodeevalError):
+    """A generation failed for good; the sample is recorded as `generation_error`."""
+
+
+class RateLimited(ProviderError):
+    """The provider answered 429; `retry_after` is its Retry-After in seconds, if it sent one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TransientProviderError(ProviderError):
+    """A failure worth retrying: 5xx, timeout, dropped connection."""
+
+
+class StoreError(CodeevalError):
+    """The results database cannot be opened or written."""

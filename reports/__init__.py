@@ -1,0 +1,1 @@
+"""Report renderers, one module per output format; each exports `SUFFIX` and `render(data)`."""

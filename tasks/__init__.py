@@ -1,0 +1,1 @@
+"""Built-in tasks (one folder each) and benchmark loaders (one module each)."""

@@ -1,0 +1,152 @@
+"""Imports point inward: an ast walk of the four source folders checks the module map."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = {
+    "codeeval": "codeeval",
+    "providers": "codeeval.providers",
+    "tasks": "codeeval.tasks",
+    "reports": "codeeval.reports",
+}
+PLUGINS = ("codeeval.providers", "codeeval.tasks", "codeeval.reports")
+EXECUTOR_IMPLS = ("codeeval.sandbox.local", "codeeval.sandbox.docker", "codeeval.sandbox.ray")
+CORE_ONLY = ("codeeval.runner", "codeeval.cli", "codeeval.store", "codeeval.grading")
+
+# module prefix -> imports it must not make
+RULES: dict[str, tuple[str, ...]] = {
+    "codeeval.types": ("codeeval.",),
+    "codeeval.errors": ("codeeval.",),
+    "codeeval.scoring": (
+        *PLUGINS,
+        "codeeval.store",
+        "codeeval.sandbox",
+        "codeeval.runner",
+        "codeeval.cli",
+        "codeeval.provider",
+    ),
+    "codeeval.extract": (
+        *PLUGINS,
+        "codeeval.store",
+        "codeeval.sandbox",
+        "codeeval.runner",
+        "codeeval.cli",
+        "codeeval.scoring",
+    ),
+    "codeeval.sandbox": (
+        *PLUGINS,
+        "codeeval.store",
+        "codeeval.scoring",
+        "codeeval.runner",
+        "codeeval.cli",
+        "codeeval.provider",
+    ),
+    "codeeval.provider": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.report": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.store": (
+        *PLUGINS,
+        "codeeval.sandbox",
+        "codeeval.scoring",
+        "codeeval.runner",
+        "codeeval.cli",
+    ),
+    "codeeval.providers": (
+        *CORE_ONLY,
+        "codeeval.sandbox",
+        "codeeval.scoring",
+        "codeeval.reports",
+        "codeeval.tasks",
+    ),
+    "codeeval.tasks": (*CORE_ONLY, "codeeval.providers", "codeeval.scoring", "codeeval.reports"),
+    "codeeval.reports": (
+        *CORE_ONLY,
+        "codeeval.providers",
+        "codeeval.scoring",
+        "codeeval.tasks",
+        "codeeval.sandbox",
+    ),
+    "codeeval.runner": (*PLUGINS, *EXECUTOR_IMPLS),
+    "codeeval.cli": (*PLUGINS, *EXECUTOR_IMPLS),
+    "codeeval.console": (*PLUGINS, *EXECUTOR_IMPLS),
+    "codeeval.grading": (*PLUGINS, *EXECUTOR_IMPLS),
+}
+
+
+def _module_name(path: Path) -> str:
+    relative = path.relative_to(ROOT).with_suffix("")
+    parts = [FOLDERS[relative.parts[0]], *relative.parts[1:]]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(tree: ast.Module, module: str) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return found
+
+
+def _sources() -> list[Path]:
+    return [
+        path
+        for folder in FOLDERS
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if "__pycache__" not in path.parts
+    ]
+
+
+def _rule_for(module: str) -> tuple[str, tuple[str, ...]] | None:
+    matches = [prefix for prefix in RULES if module == prefix or module.startswith(prefix + ".")]
+    return (max(matches, key=len), RULES[max(matches, key=len)]) if matches else None
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_point_inward(path: Path) -> None:
+    module = _module_name(path)
+    rule = _rule_for(module)
+    if rule is None:
+        return
+    prefix, forbidden = rule
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad = [
+        name
+        for name in _imports(tree, module)
+        for banned in forbidden
+        if (
+            name == banned.rstrip(".")
+            or name.startswith(banned if banned.endswith(".") else banned + ".")
+            or name == banned
+        )
+        and not name.startswith(prefix)
+    ]
+    if module.startswith("codeeval.providers."):
+        own = module.rsplit(".", 1)[-1]
+        bad += [
+            name
+            for name in _imports(tree, module)
+            if name.startswith("codeeval.providers.")
+            and not name.split(".")[2].startswith("_")
+            and name.split(".")[2] != own
+        ]
+    assert not bad, f"{module} must not import {sorted(set(bad))}"
+
+
+def test_rules_cover_every_core_module() -> None:
+    core = {_module_name(p) for p in _sources() if _module_name(p).startswith("codeeval.")}
+    unruled = sorted(
+        m
+        for m in core
+        if _rule_for(m) is None
+        and m not in ("codeeval", "codeeval.__main__", "codeeval.registry", "codeeval.config")
+    )
+    assert not unruled, f"add layering rules for {unruled}"
