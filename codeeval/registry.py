@@ -1,7 +1,8 @@
 """Name → plug-in resolution for every plug point, built-in and third-party alike.
 
-A built-in plug-in's name is its module name (`providers/openai.py` is `openai`); modules whose
-names start with `_` are helpers, not plug-ins. Listing names imports nothing; a module is
+A built-in plug-in's name is its module name (`providers/openai.py` is `openai`), with
+underscores written as hyphens (`providers/openai_compatible.py` is `openai-compatible`); modules
+whose names start with `_` are helpers, not plug-ins. Listing names imports nothing; a module is
 imported only when it is used. Third-party packages register through the entry-point groups
 `codeeval.providers`, `codeeval.executors`, `codeeval.renderers` and `codeeval.benchmarks`.
 """
@@ -50,7 +51,7 @@ def builtin_names(point: PlugPoint) -> list[str]:
     """Names of the built-in plug-ins of `point`, found without importing any of them."""
     package = importlib.import_module(point.package)
     return sorted(
-        info.name
+        info.name.replace("_", "-")
         for info in pkgutil.iter_modules(package.__path__)
         if not info.name.startswith("_") and info.ispkg == point.packages_are_plugins
     )
@@ -88,7 +89,7 @@ def resolve(point: PlugPoint, name: str) -> Any:
         UnknownName: no plug-in of that name; the message lists the known ones.
     """
     if name in builtin_names(point):
-        module = importlib.import_module(f"{point.package}.{name}")
+        module = importlib.import_module(f"{point.package}.{name.replace('-', '_')}")
         return getattr(module, point.export)
     entry = third_party(point).get(name)
     if entry is None:

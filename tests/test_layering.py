@@ -48,6 +48,7 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "codeeval.provider": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.report": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.store": (
         *PLUGINS,
