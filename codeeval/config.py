@@ -60,7 +60,6 @@ class RunConfig(BaseModel):
     max_attempts: int = Field(6, ge=1)
     baseline: str | None = None
     regression_threshold: float = Field(0.05, ge=0.0, le=1.0)
-    replay_file: str | None = None
     providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict)
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)

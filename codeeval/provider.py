@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Mapping
 from types import ModuleType
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from codeeval.errors import BadConfig, MissingApiKey, MissingDependency
+from codeeval.config import EndpointConfig
+from codeeval.errors import BadConfig, MissingApiKey, MissingDependency, UnknownName
 from codeeval.types import Generation, GenerationRequest
 
 
@@ -84,3 +86,54 @@ class StaticProvider:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def create_provider(
+    spec: str,
+    provider_options: Mapping[str, Mapping[str, Any]],
+    endpoints: Mapping[str, EndpointConfig],
+) -> Provider:
+    """Build the provider for `provider/model`, or for a named endpoint `NAME/model`.
+
+    Raises:
+        UnknownName: no such provider or endpoint.
+        BadConfig: an option the provider does not take.
+        MissingApiKey: the provider's key variable is not set.
+    """
+    from codeeval import registry
+
+    name, model = split_model(spec)
+    if name in endpoints:
+        endpoint = endpoints[name]
+        cls = registry.resolve(registry.PROVIDERS, endpoint.provider)
+        options = {**provider_options.get(endpoint.provider, {}), **endpoint.options}
+        if endpoint.base_url:
+            options["base_url"] = endpoint.base_url
+        if endpoint.api_key_env:
+            options["api_key_env"] = endpoint.api_key_env
+        source = f"[endpoints.{name}]"
+    else:
+        try:
+            cls = registry.resolve(registry.PROVIDERS, name)
+        except UnknownName as exc:
+            raise UnknownName(
+                "provider", name, [*exc.known, *endpoints], "see: codeeval providers"
+            ) from None
+        options = dict(provider_options.get(name, {}))
+        source = f"[providers.{name}]"
+    provider: Provider = registry.construct(cls, source, model, **options)
+    return provider
+
+
+def default_models() -> list[str]:
+    """`provider/default_model` for every hosted provider whose key is set."""
+    from codeeval import registry
+
+    found = []
+    for name in registry.names(registry.PROVIDERS):
+        cls = registry.resolve(registry.PROVIDERS, name)
+        key_env = getattr(cls, "api_key_env", None)
+        default = getattr(cls, "default_model", None)
+        if key_env and default and key_is_set(key_env):
+            found.append(f"{name}/{default}")
+    return found

@@ -123,3 +123,19 @@ def options_of(cls: type) -> Mapping[str, Any]:
         for n, p in inspect.signature(cls).parameters.items()
         if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and n not in ("self", "model")
     }
+
+
+def resolve_attribute(point: PlugPoint, name: str, attribute: str) -> Any:
+    """Another name exported by plug-in `name`'s module (a renderer's `SUFFIX`, say).
+
+    Raises:
+        UnknownName: no plug-in of that name.
+    """
+    if name in builtin_names(point):
+        module = importlib.import_module(f"{point.package}.{name.replace('-', '_')}")
+    else:
+        entry = third_party(point).get(name)
+        if entry is None:
+            raise UnknownName(point.kind, name, names(point))
+        module = importlib.import_module(entry.module)
+    return getattr(module, attribute)

@@ -173,11 +173,14 @@ class ExecResult:
 
 @dataclass(frozen=True, slots=True)
 class SampleResult:
-    """A graded sample: its verdict and the per-sample metric values (None: not computable)."""
+    """A graded sample: its verdict and the per-sample metric values (None: not computable).
+
+    Scores are numbers, except labels such as the fitted time complexity class ("O(n log n)").
+    """
 
     key: SampleKey
     status: Status
-    scores: Mapping[str, float | None]
+    scores: Mapping[str, float | str | None]
     execution: ExecResult | None = None
 
 

@@ -48,8 +48,16 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "codeeval.provider": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.prompting": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
-    "codeeval.report": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.report": (
+        *PLUGINS,
+        "codeeval.runner",
+        "codeeval.cli",
+        "codeeval.grading",
+        "codeeval.store.sql",
+        "codeeval.sandbox",
+    ),
     "codeeval.store": (
         *PLUGINS,
         "codeeval.sandbox",

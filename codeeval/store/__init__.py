@@ -1,0 +1,135 @@
+"""The Store interface and the records it keeps: runs, task calibrations, generations, results.
+
+Every number in a report can be rebuilt from what the store holds: the run's config (never a
+key), each task's content hash, the prompt, raw response, extracted code, per-test results and
+the machine fingerprint. The default implementation is `codeeval.store.sql.SqlStore`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from codeeval.types import RunSpec, SampleKey, SampleResult
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRecord:
+    """One provider answer (or failure) as stored; the response cache reuses these."""
+
+    prompt: str
+    text: str | None
+    code: str | None = None
+    extract_method: str = ""
+    raw: Mapping[str, Any] | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    finish_reason: str | None = None
+    latency_s: float | None = None
+    first_token_s: float | None = None
+    served_model: str | None = None
+    peak_memory_mb: float | None = None
+    cost_usd: float | None = None
+    attempts: int = 1
+    error: str | None = None
+    cache_key: str | None = None
+    cached_from_run: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRecord:
+    """A task as it was graded in one run: its hash and the calibration of its time limit."""
+
+    task_id: str
+    content_hash: str
+    time_limit_s: float | None
+    reference_ok: bool
+    problem: str = ""
+    optimal_complexity: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SampleRow:
+    """A sample with its generation and, once graded, its result."""
+
+    key: SampleKey
+    generation: GenerationRecord | None
+    result: SampleResult | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """One line of `codeeval runs`."""
+
+    id: int
+    created_at: str
+    finished_at: str | None
+    status: str
+    models: tuple[str, ...]
+    tasks: tuple[str, ...]
+    samples: int
+    graded: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """Everything stored about one run."""
+
+    summary: RunSummary
+    spec: RunSpec
+    tasks: Mapping[str, TaskRecord]
+    samples: Sequence[SampleRow] = field(default_factory=tuple)
+
+
+class Store(Protocol):
+    """Keeps runs durable: each write is committed before the next step of the run."""
+
+    def start_run(self, spec: RunSpec) -> int:
+        """Record a new run and return its id."""
+        ...
+
+    def reopen_run(self, run_id: int) -> None:
+        """Mark an interrupted run as running again (resume)."""
+        ...
+
+    def save_task(self, run_id: int, task: TaskRecord) -> None:
+        """Record a task's hash and calibration for a run (replacing an earlier record)."""
+        ...
+
+    def completed(self, run_id: int) -> set[SampleKey]:
+        """Samples of the run that have a stored result."""
+        ...
+
+    def generations(self, run_id: int) -> dict[SampleKey, GenerationRecord]:
+        """Generations already stored for the run (the resume path reuses them)."""
+        ...
+
+    def cached_generation(self, cache_key: str) -> tuple[int, GenerationRecord] | None:
+        """A successful generation with this cache key from any run, with its run id."""
+        ...
+
+    def save_generation(self, run_id: int, key: SampleKey, generation: GenerationRecord) -> None:
+        """Store a generation (committed at once: a crash never pays for it twice)."""
+        ...
+
+    def save_result(self, run_id: int, result: SampleResult) -> None:
+        """Store a graded sample."""
+        ...
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        """Mark the run finished (or interrupted, failed)."""
+        ...
+
+    def runs(self, limit: int = 20) -> list[RunSummary]:
+        """The most recent runs, newest first."""
+        ...
+
+    def load_run(self, run_id: int) -> RunRecord:
+        """Everything stored about a run."""
+        ...
+
+    def close(self) -> None:
+        """Release the database connection."""
+        ...

@@ -1,0 +1,112 @@
+"""Numbered schema migrations, applied in order when a store is opened.
+
+Each migration is a function of a connection; the `schema_migrations` table records which ran.
+Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("finished_at", sa.String(32)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("spec_json", sa.Text, nullable=False),
+)
+
+run_tasks = sa.Table(
+    "run_tasks",
+    metadata,
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+    sa.Column("task_id", sa.String(200), primary_key=True),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("time_limit_s", sa.Float),
+    sa.Column("reference_ok", sa.Boolean, nullable=False),
+    sa.Column("problem", sa.Text, nullable=False, default=""),
+    sa.Column("optimal_complexity", sa.String(32)),
+    sa.Column("tags_json", sa.Text, nullable=False, default="[]"),
+)
+
+
+def _sample_key() -> tuple[sa.Column[object], ...]:
+    return (
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+        sa.Column("task_id", sa.String(200), primary_key=True),
+        sa.Column("model", sa.String(300), primary_key=True),
+        sa.Column("sample_index", sa.Integer, primary_key=True),
+    )
+
+
+generations = sa.Table(
+    "generations",
+    metadata,
+    *_sample_key(),
+    sa.Column("cache_key", sa.String(64), index=True),
+    sa.Column("prompt", sa.Text, nullable=False),
+    sa.Column("text", sa.Text),
+    sa.Column("code", sa.Text),
+    sa.Column("extract_method", sa.String(64), nullable=False, default=""),
+    sa.Column("raw_json", sa.Text),
+    sa.Column("input_tokens", sa.Integer),
+    sa.Column("output_tokens", sa.Integer),
+    sa.Column("finish_reason", sa.String(64)),
+    sa.Column("latency_s", sa.Float),
+    sa.Column("first_token_s", sa.Float),
+    sa.Column("served_model", sa.String(300)),
+    sa.Column("peak_memory_mb", sa.Float),
+    sa.Column("cost_usd", sa.Float),
+    sa.Column("attempts", sa.Integer, nullable=False, default=1),
+    sa.Column("error", sa.Text),
+    sa.Column("cached_from_run", sa.Integer),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+results = sa.Table(
+    "results",
+    metadata,
+    *_sample_key(),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("scores_json", sa.Text, nullable=False),
+    sa.Column("execution_json", sa.Text),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _m001_initial(connection: sa.Connection) -> None:
+    metadata.create_all(connection, tables=[runs, run_tasks, generations, results])
+
+
+MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_m001_initial,)
+
+_applied = sa.Table(
+    "schema_migrations",
+    sa.MetaData(),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.String(32), nullable=False),
+)
+
+
+def migrate(engine: sa.Engine) -> int:
+    """Apply every migration not yet recorded; return the schema version now in place."""
+    with engine.begin() as connection:
+        _applied.create(connection, checkfirst=True)
+        done = set(connection.scalars(sa.select(_applied.c.version)))
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version not in done:
+                migration(connection)
+                connection.execute(_applied.insert().values(version=version, applied_at=now()))
+    return len(MIGRATIONS)

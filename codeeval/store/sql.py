@@ -1,0 +1,361 @@
+"""SqlStore: the Store on SQLAlchemy Core; SQLite file by default, any SQLAlchemy URL works."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from codeeval.errors import StoreError
+from codeeval.store import (
+    GenerationRecord,
+    RunRecord,
+    RunSummary,
+    SampleRow,
+    TaskRecord,
+)
+from codeeval.store.migrations import generations, migrate, now, results, run_tasks, runs
+from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL for `db`: URLs pass through, anything else is a SQLite file path."""
+    if "://" in db:
+        return db
+    path = Path(db).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=True, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return repr(value)
+
+
+def _clean_scores(scores: Mapping[str, float | str | None]) -> dict[str, float | str | None]:
+    return {
+        name: None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+        for name, value in scores.items()
+    }
+
+
+def _execution_to_json(execution: ExecResult | None) -> str | None:
+    if execution is None:
+        return None
+    return _dumps(
+        {
+            "job_id": execution.job_id,
+            "status": str(execution.status),
+            "cases": [asdict(case) for case in execution.cases],
+            "duration_s": execution.duration_s,
+            "message": execution.message,
+            "timings": [list(pair) for pair in execution.timings],
+            "stdout": execution.stdout,
+        }
+    )
+
+
+def _execution_from_json(text: str | None) -> ExecResult | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    return ExecResult(
+        job_id=data["job_id"],
+        status=Status(data["status"]),
+        cases=tuple(
+            CaseResult(
+                name=case["name"],
+                status=Status(case["status"]),
+                message=case.get("message", ""),
+                duration_s=case.get("duration_s", 0.0),
+            )
+            for case in data["cases"]
+        ),
+        duration_s=data["duration_s"],
+        message=data["message"],
+        timings=tuple((int(size), float(seconds)) for size, seconds in data["timings"]),
+        stdout=data.get("stdout", ""),
+    )
+
+
+def _spec_to_json(spec: RunSpec) -> str:
+    return _dumps(asdict(spec))
+
+
+def _spec_from_json(text: str) -> RunSpec:
+    data = json.loads(text)
+    return RunSpec(
+        tasks=tuple(data["tasks"]),
+        models=tuple(data["models"]),
+        samples=data["samples"],
+        temperature=data["temperature"],
+        lang=data["lang"],
+        config=data["config"],
+        machine=data["machine"],
+        task_hashes=data["task_hashes"],
+        codeeval_version=data["codeeval_version"],
+    )
+
+
+_GENERATION_COLUMNS = (
+    "prompt text code extract_method input_tokens output_tokens finish_reason latency_s "
+    "first_token_s served_model peak_memory_mb cost_usd attempts error cache_key cached_from_run"
+).split()
+
+
+def _generation_from_row(row: sa.Row[Any]) -> GenerationRecord:
+    values = {name: getattr(row, name) for name in _GENERATION_COLUMNS}
+    raw = json.loads(row.raw_json) if row.raw_json else None
+    return GenerationRecord(raw=raw, **values)
+
+
+class SqlStore:
+    """The default Store: one database reached through a SQLAlchemy URL."""
+
+    def __init__(self, db: str) -> None:
+        url = database_url(db)
+        try:
+            self._engine = sa.create_engine(url)
+            if self._engine.dialect.name == "sqlite":
+                sa.event.listen(self._engine, "connect", _sqlite_pragmas)
+            migrate(self._engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot open the results database {db!r}: {exc.__class__.__name__}: "
+                f"{str(exc).splitlines()[0]}; pass --db PATH or set CODEEVAL_DB"
+            ) from None
+        self._write_lock = threading.Lock()
+
+    def _write(self, statement: sa.Executable) -> sa.CursorResult[Any]:
+        with self._write_lock, self._engine.begin() as connection:
+            return connection.execute(statement)
+
+    def start_run(self, spec: RunSpec) -> int:
+        """Record a new run and return its id."""
+        inserted = self._write(
+            runs.insert().values(created_at=now(), status="running", spec_json=_spec_to_json(spec))
+        )
+        return int(inserted.inserted_primary_key[0])
+
+    def reopen_run(self, run_id: int) -> None:
+        """Mark an interrupted run as running again (resume)."""
+        self._write(runs.update().where(runs.c.id == run_id).values(status="running"))
+
+    def save_task(self, run_id: int, task: TaskRecord) -> None:
+        """Record a task's hash and calibration for a run (replacing an earlier record)."""
+        with self._write_lock, self._engine.begin() as connection:
+            connection.execute(
+                run_tasks.delete().where(
+                    (run_tasks.c.run_id == run_id) & (run_tasks.c.task_id == task.task_id)
+                )
+            )
+            connection.execute(
+                run_tasks.insert().values(
+                    run_id=run_id,
+                    task_id=task.task_id,
+                    content_hash=task.content_hash,
+                    time_limit_s=task.time_limit_s,
+                    reference_ok=task.reference_ok,
+                    problem=task.problem,
+                    optimal_complexity=task.optimal_complexity,
+                    tags_json=_dumps(list(task.tags)),
+                )
+            )
+
+    def completed(self, run_id: int) -> set[SampleKey]:
+        """Samples of the run that have a stored result."""
+        query = sa.select(results.c.task_id, results.c.model, results.c.sample_index).where(
+            results.c.run_id == run_id
+        )
+        with self._engine.connect() as connection:
+            return {SampleKey(*row) for row in connection.execute(query)}
+
+    def generations(self, run_id: int) -> dict[SampleKey, GenerationRecord]:
+        """Generations already stored for the run (the resume path reuses them)."""
+        query = sa.select(generations).where(generations.c.run_id == run_id)
+        with self._engine.connect() as connection:
+            return {
+                SampleKey(row.task_id, row.model, row.sample_index): _generation_from_row(row)
+                for row in connection.execute(query)
+            }
+
+    def cached_generation(self, cache_key: str) -> tuple[int, GenerationRecord] | None:
+        """A successful generation with this cache key from any run, with its run id."""
+        query = (
+            sa.select(generations)
+            .where((generations.c.cache_key == cache_key) & generations.c.error.is_(None))
+            .where(generations.c.cached_from_run.is_(None))
+            .order_by(generations.c.run_id.desc())
+            .limit(1)
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else (row.run_id, _generation_from_row(row))
+
+    def save_generation(self, run_id: int, key: SampleKey, generation: GenerationRecord) -> None:
+        """Store a generation (committed at once: a crash never pays for it twice)."""
+        values = {name: getattr(generation, name) for name in _GENERATION_COLUMNS}
+        where = (
+            (generations.c.run_id == run_id)
+            & (generations.c.task_id == key.task_id)
+            & (generations.c.model == key.model)
+            & (generations.c.sample_index == key.sample_index)
+        )
+        with self._write_lock, self._engine.begin() as connection:
+            connection.execute(generations.delete().where(where))
+            connection.execute(
+                generations.insert().values(
+                    run_id=run_id,
+                    task_id=key.task_id,
+                    model=key.model,
+                    sample_index=key.sample_index,
+                    raw_json=_dumps(generation.raw) if generation.raw is not None else None,
+                    created_at=now(),
+                    **values,
+                )
+            )
+
+    def save_result(self, run_id: int, result: SampleResult) -> None:
+        """Store a graded sample (replacing an earlier result for the same sample)."""
+        key = result.key
+        where = (
+            (results.c.run_id == run_id)
+            & (results.c.task_id == key.task_id)
+            & (results.c.model == key.model)
+            & (results.c.sample_index == key.sample_index)
+        )
+        with self._write_lock, self._engine.begin() as connection:
+            connection.execute(results.delete().where(where))
+            connection.execute(
+                results.insert().values(
+                    run_id=run_id,
+                    task_id=key.task_id,
+                    model=key.model,
+                    sample_index=key.sample_index,
+                    status=str(result.status),
+                    scores_json=_dumps(_clean_scores(result.scores)),
+                    execution_json=_execution_to_json(result.execution),
+                    created_at=now(),
+                )
+            )
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        """Mark the run finished (or interrupted, failed)."""
+        self._write(
+            runs.update().where(runs.c.id == run_id).values(status=status, finished_at=now())
+        )
+
+    def _summaries(self, where: Any, limit: int) -> list[RunSummary]:
+        graded = (
+            sa.select(results.c.run_id, sa.func.count().label("graded"))
+            .group_by(results.c.run_id)
+            .subquery()
+        )
+        query = (
+            sa.select(runs, sa.func.coalesce(graded.c.graded, 0).label("graded"))
+            .outerjoin(graded, graded.c.run_id == runs.c.id)
+            .where(where)
+            .order_by(runs.c.id.desc())
+            .limit(limit)
+        )
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).all()
+        summaries = []
+        for row in rows:
+            spec = json.loads(row.spec_json)
+            summaries.append(
+                RunSummary(
+                    id=row.id,
+                    created_at=row.created_at,
+                    finished_at=row.finished_at,
+                    status=row.status,
+                    models=tuple(spec["models"]),
+                    tasks=tuple(spec["tasks"]),
+                    samples=spec["samples"],
+                    graded=row.graded,
+                )
+            )
+        return summaries
+
+    def runs(self, limit: int = 20) -> list[RunSummary]:
+        """The most recent runs, newest first."""
+        return self._summaries(sa.true(), limit)
+
+    def load_run(self, run_id: int) -> RunRecord:
+        """Everything stored about a run.
+
+        Raises:
+            StoreError: no run has that id.
+        """
+        summaries = self._summaries(runs.c.id == run_id, 1)
+        if not summaries:
+            raise StoreError(f"no run {run_id} in this database; list runs with: codeeval runs")
+        with self._engine.connect() as connection:
+            spec_json = connection.execute(
+                sa.select(runs.c.spec_json).where(runs.c.id == run_id)
+            ).scalar_one()
+            task_rows = connection.execute(
+                sa.select(run_tasks).where(run_tasks.c.run_id == run_id)
+            ).all()
+            generation_rows = connection.execute(
+                sa.select(generations).where(generations.c.run_id == run_id)
+            ).all()
+            result_rows = connection.execute(
+                sa.select(results).where(results.c.run_id == run_id)
+            ).all()
+        tasks = {
+            row.task_id: TaskRecord(
+                task_id=row.task_id,
+                content_hash=row.content_hash,
+                time_limit_s=row.time_limit_s,
+                reference_ok=row.reference_ok,
+                problem=row.problem,
+                optimal_complexity=row.optimal_complexity,
+                tags=tuple(json.loads(row.tags_json)),
+            )
+            for row in task_rows
+        }
+        by_key: dict[SampleKey, dict[str, Any]] = {}
+        for row in generation_rows:
+            key = SampleKey(row.task_id, row.model, row.sample_index)
+            by_key.setdefault(key, {})["generation"] = _generation_from_row(row)
+        for row in result_rows:
+            key = SampleKey(row.task_id, row.model, row.sample_index)
+            by_key.setdefault(key, {})["result"] = SampleResult(
+                key=key,
+                status=Status(row.status),
+                scores=json.loads(row.scores_json),
+                execution=_execution_from_json(row.execution_json),
+            )
+        samples = tuple(
+            SampleRow(key=key, generation=parts.get("generation"), result=parts.get("result"))
+            for key, parts in sorted(by_key.items())
+        )
+        return RunRecord(
+            summary=summaries[0], spec=_spec_from_json(spec_json), tasks=tasks, samples=samples
+        )
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

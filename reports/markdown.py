@@ -1,0 +1,145 @@
+"""The Markdown report: the comparison table first, then the detail a reviewer asks for."""
+
+from __future__ import annotations
+
+from codeeval.report import ReportData, TaskCell, format_estimate, table_rows
+
+SUFFIX = ".md"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"${value:.4f}"
+
+
+def _number(value: float | None, fmt: str = ".2f") -> str:
+    return "—" if value is None else format(value, fmt)
+
+
+def render(data: ReportData) -> str:
+    """Render the report as GitHub-flavoured Markdown."""
+    run = data.run
+    out = [
+        f"# codeeval run {run.id}",
+        "",
+        f"{run.status}, {run.created_at} → {run.finished_at or '…'}; "
+        f"{len(run.tasks)} task(s), {run.samples} sample(s) per task and model, "
+        f"temperature {run.temperature}, prompts in `{run.lang}`, codeeval {run.codeeval_version}.",
+        "",
+        "## Comparison",
+        "",
+        "Values are means over tasks with a 95% bootstrap confidence interval (± half-width).",
+        "",
+    ]
+    rows = table_rows(data)
+    if rows:
+        out += _table(list(rows[0]), [list(row.values()) for row in rows])
+    if len(data.ks) > 1:
+        out += ["", "## pass@k", ""]
+        out += _table(
+            ["model", *[f"pass@{k}" for k in data.ks]],
+            [
+                [m.model, *[format_estimate(m.pass_at.get(k), percent=True) for k in data.ks]]
+                for m in data.models
+            ],
+        )
+    out += ["", "## Deployment", ""]
+    out += _table(
+        [
+            "model",
+            "tokens in",
+            "tokens out",
+            "median latency s",
+            "median first token s",
+            "tokens/s",
+            "cost",
+            "cost per solved task",
+            "cached",
+            "generation errors",
+        ],
+        [
+            [
+                m.model,
+                str(m.input_tokens),
+                str(m.output_tokens),
+                _number(m.median_latency_s),
+                _number(m.median_first_token_s),
+                _number(m.output_tokens_per_s, ".1f"),
+                _money(m.cost_usd),
+                _money(m.cost_per_solved_task_usd),
+                str(m.cached),
+                str(m.generation_errors),
+            ]
+            for m in data.models
+        ],
+    )
+    if data.comparisons:
+        out += ["", "## Paired comparisons (pass@1 per task)", ""]
+        out += _table(
+            ["models", "tasks", "difference", "95% CI", "p", "significant"],
+            [
+                [
+                    f"{c.model_a} − {c.model_b}",
+                    str(c.tasks),
+                    f"{c.difference:+.1%}",
+                    "—" if c.low is None or c.high is None else f"[{c.low:+.1%}, {c.high:+.1%}]",
+                    _number(c.p_value, ".3f"),
+                    "yes" if c.significant else "no",
+                ]
+                for c in data.comparisons
+            ],
+        )
+    if data.baseline_run is not None:
+        out += ["", f"## Regressions against run {data.baseline_run}", ""]
+        if data.regressions:
+            out += _table(
+                ["model", "task", "metric", "baseline", "now", "delta", "significant"],
+                [
+                    [
+                        r.model,
+                        r.task_id or "(all shared tasks)",
+                        r.metric,
+                        f"{r.baseline:.1%}",
+                        f"{r.current:.1%}",
+                        f"{r.delta:+.1%}",
+                        "yes" if r.significant else "no",
+                    ]
+                    for r in data.regressions
+                ],
+            )
+        else:
+            out.append("None.")
+    out += ["", "## Tasks", ""]
+    models = run.models
+    out += _table(
+        ["task", "optimal", *models],
+        [
+            [
+                t.task_id,
+                t.optimal_complexity or "—",
+                *[_cell(t.cells.get(model)) for model in models],
+            ]
+            for t in data.tasks
+        ],
+    )
+    if data.warnings:
+        out += ["", "## Warnings", "", *[f"- {w}" for w in data.warnings]]
+    machine = ", ".join(f"{k}: {v}" for k, v in run.machine.items() if k != "hostname_hash")
+    out += ["", f"Machine: {machine}.", ""]
+    return "\n".join(out)
+
+
+def _cell(cell: TaskCell | None) -> str:
+    if cell is None:
+        return "—"
+    label = f" {cell.time_complexity}" if cell.time_complexity else ""
+    return f"{cell.c}/{cell.n}{label}"

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from codeeval.errors import StoreError
+from codeeval.store import GenerationRecord, TaskRecord
+from codeeval.store.sql import SqlStore
+from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
+
+
+def _spec(**changes: object) -> RunSpec:
+    values: dict[str, object] = dict(
+        tasks=("quicksort",),
+        models=("reference",),
+        samples=2,
+        temperature=0.0,
+        lang="en",
+        config={"samples": 2},
+        machine={"cores": 2},
+        task_hashes={"quicksort": "abc"},
+        codeeval_version="0.1.0",
+    )
+    values.update(changes)
+    return RunSpec(**values)  # type: ignore[arg-type]
+
+
+def test_run_lifecycle_round_trips_everything(tmp_path: Path) -> None:
+    store = SqlStore(str(tmp_path / "sub" / "results.db"))
+    run_id = store.start_run(_spec())
+    store.save_task(
+        run_id, TaskRecord("quicksort", "abc", 2.5, True, "", "O(n log n)", ("sorting",))
+    )
+    key = SampleKey("quicksort", "reference", 0)
+    generation = GenerationRecord(
+        prompt="sort",
+        text="```python\nx\n```",
+        code="x",
+        extract_method="fence",
+        raw={"id": "r1", "usage": {"in": 3}},
+        input_tokens=3,
+        output_tokens=5,
+        finish_reason="stop",
+        latency_s=0.25,
+        cost_usd=0.001,
+        cache_key="k1",
+    )
+    store.save_generation(run_id, key, generation)
+    execution = ExecResult(
+        job_id="j",
+        status=Status.FAILED,
+        cases=(
+            CaseResult("test_empty", Status.PASSED, "", 0.01),
+            CaseResult("test_big", Status.FAILED, "assert", 0.5),
+        ),
+        duration_s=0.6,
+        message="test_big failed",
+        timings=((1000, 0.01), (2000, 0.02)),
+    )
+    store.save_result(
+        run_id,
+        SampleResult(
+            key,
+            Status.FAILED,
+            {"compiles": 1.0, "pep8": None, "time_complexity": "O(n)"},
+            execution,
+        ),
+    )
+    store.finish_run(run_id, "finished")
+
+    assert store.completed(run_id) == {key}
+    assert store.generations(run_id)[key] == generation
+    record = store.load_run(run_id)
+    assert record.summary.status == "finished" and record.summary.graded == 1
+    assert record.spec == _spec()
+    assert record.tasks["quicksort"].time_limit_s == 2.5
+    assert record.tasks["quicksort"].tags == ("sorting",)
+    (row,) = record.samples
+    assert row.generation == generation
+    assert row.result is not None
+    assert row.result.execution == execution
+    assert row.result.scores == {"compiles": 1.0, "pep8": None, "time_complexity": "O(n)"}
+
+
+def test_cache_finds_successful_generations_from_any_run(tmp_path: Path) -> None:
+    store = SqlStore(str(tmp_path / "r.db"))
+    first, second = store.start_run(_spec()), store.start_run(_spec())
+    key = SampleKey("quicksort", "openai/gpt-4o", 0)
+    store.save_generation(first, key, GenerationRecord(prompt="p", text="a", cache_key="same"))
+    store.save_generation(
+        second, key, GenerationRecord(prompt="p", text=None, error="500", cache_key="failed")
+    )
+    hit = store.cached_generation("same")
+    assert hit is not None and hit[0] == first and hit[1].text == "a"
+    assert store.cached_generation("failed") is None
+    assert store.cached_generation("other") is None
+
+
+def test_runs_are_listed_newest_first_and_reopened(tmp_path: Path) -> None:
+    store = SqlStore(str(tmp_path / "r.db"))
+    ids = [store.start_run(_spec(models=(f"m{i}",))) for i in range(3)]
+    store.finish_run(ids[0], "interrupted")
+    assert [run.id for run in store.runs(limit=2)] == [ids[2], ids[1]]
+    store.reopen_run(ids[0])
+    assert store.load_run(ids[0]).summary.status == "running"
+
+
+def test_migrations_are_recorded_and_not_repeated(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    SqlStore(str(path)).close()
+    SqlStore(str(path)).close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        versions = connection.execute(sa.text("select version from schema_migrations")).all()
+    engine.dispose()
+    assert versions == [(1,)]
+
+
+def test_no_column_can_hold_a_key(tmp_path: Path) -> None:
+    store = SqlStore(str(tmp_path / "r.db"))
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    columns = {
+        column["name"]
+        for table in sa.inspect(engine).get_table_names()
+        for column in sa.inspect(engine).get_columns(table)
+    }
+    engine.dispose()
+    store.close()
+    assert not [c for c in columns if "key" in c and c != "cache_key"]
+
+
+def test_unknown_run_and_unopenable_database_are_one_line_errors(tmp_path: Path) -> None:
+    store = SqlStore(str(tmp_path / "r.db"))
+    with pytest.raises(StoreError, match="no run 42 in this database"):
+        store.load_run(42)
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(StoreError, match="cannot open the results database"):
+        SqlStore(str(tmp_path / "dir.db"))
