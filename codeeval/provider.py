@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from urllib.parse import urlsplit, urlunsplit
 
 from codeeval import registry
 from codeeval.errors import BadConfig, MissingApiKey, MissingDependency, UnknownName
@@ -139,6 +140,14 @@ def redact(text: str, *secrets: str | None) -> str:
         if secret:
             text = text.replace(secret, "[redacted]")
     return _KEY_LIKE.sub("[redacted]", text)
+
+
+def display_url(url: str) -> str:
+    """`url` without user info or query string, fit for messages and logs."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def is_truncated(generation: Generation) -> bool:

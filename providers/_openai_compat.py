@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import Any, ClassVar, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 from codeeval.errors import (
     BadConfig,
@@ -21,7 +20,13 @@ from codeeval.errors import (
     RateLimited,
     TransientProviderError,
 )
-from codeeval.provider import Stopwatch, import_sdk, redact, retry_after_from_headers
+from codeeval.provider import (
+    Stopwatch,
+    display_url,
+    import_sdk,
+    redact,
+    retry_after_from_headers,
+)
 from codeeval.types import Generation, GenerationRequest
 
 ApiChoice = Literal["chat", "responses", "auto"]
@@ -31,14 +36,6 @@ _REASONING = re.compile(r"^(o\d|gpt-5)(?!.*-chat)")
 # Models served only by the Responses API.
 _RESPONSES_ONLY = re.compile(r"^(o\d+-pro|gpt-5[.\d]*-pro)|codex|deep-research|computer-use")
 _PLACEHOLDER_KEY = "unused"  # local servers ignore the key, but the SDK wants one
-
-
-def display_url(url: str) -> str:
-    """`url` without user info or query, fit for messages."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def truncate_at_stop(text: str, stop: Iterable[str]) -> tuple[str, bool]:
