@@ -209,7 +209,8 @@ def _key_needed(cls: type) -> bool:
 
 def _check_key(cls: type, options: Mapping[str, Any], spec: str) -> None:
     env_var = _key_env_of(cls, options)
-    if env_var and _key_needed(cls) and not key_is_set(env_var):
+    needed = _key_needed(cls) or bool(options.get("api_key_env"))
+    if env_var and needed and not key_is_set(env_var):
         raise MissingApiKey(env_var, spec)
 
 

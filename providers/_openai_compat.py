@@ -107,7 +107,9 @@ class OpenAICompatProvider:
 
     def _read_key(self, model: str) -> str | None:
         key = os.environ.get(self._key_env, "").strip() if self._key_env else ""
-        if not key and not self.api_key_optional and self._key_env:
+        # A variable named in the config must be set, even where a key is optional.
+        required = not self.api_key_optional or self._key_env != self.api_key_env
+        if not key and required and self._key_env:
             raise MissingApiKey(self._key_env, model)
         return key or None
 
