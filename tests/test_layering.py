@@ -49,6 +49,13 @@ RULES: dict[str, tuple[str, ...]] = {
     "codeeval.provider": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
+    "codeeval.pricing": (
+        *PLUGINS,
+        *CORE_ONLY,
+        "codeeval.sandbox",
+        "codeeval.scoring",
+        "codeeval.provider",
+    ),
     "codeeval.report": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.store": (
         *PLUGINS,
