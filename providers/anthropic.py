@@ -188,8 +188,9 @@ class AnthropicProvider:
 
     def _translate_status(self, exc: Any) -> ProviderError:
         status = exc.status_code
-        body = exc.body if isinstance(exc.body, dict) else {}
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        body: dict[str, Any] = exc.body if isinstance(exc.body, dict) else {}
+        found = body.get("error")
+        error: dict[str, Any] = found if isinstance(found, dict) else {}
         kind = str(error.get("type") or "")
         detail = redact(str(error.get("message") or exc.message), self._key)
         if status in (401, 403):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from codeeval.providers._openai_compat import OpenAICompatProvider
 
@@ -21,10 +22,13 @@ class OllamaProvider(OpenAICompatProvider):
     def _pick_base_url(self, explicit: str | None) -> str:
         host = os.environ.get("OLLAMA_HOST", "").strip()
         if explicit or os.environ.get("OLLAMA_BASE_URL", "").strip() or not host:
-            return super()._pick_base_url(explicit)
+            url: str = super()._pick_base_url(explicit)
+            return url
         if "://" not in host:
             host = f"http://{host}"
-        return host.rstrip("/") + "/v1"
+        parts = urlsplit(host)
+        netloc = parts.netloc if parts.port else f"{parts.netloc}:11434"  # Ollama's own default
+        return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}/v1"
 
 
 PROVIDER = OllamaProvider

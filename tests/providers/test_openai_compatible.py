@@ -77,6 +77,17 @@ def test_ollama_follows_ollama_host(
     assert server.requests[-1].body["model"] == "qwen2.5-coder:7b"
 
 
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [("0.0.0.0", "http://0.0.0.0:11434/v1"), ("https://box:443", "https://box:443/v1")],
+)
+def test_ollama_host_forms(monkeypatch: pytest.MonkeyPatch, host: str, url: str) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", host)
+    provider = create_provider("ollama/llama3", {}, {})
+    assert provider.base_url == url
+    provider.close()
+
+
 def test_openai_compatible_needs_a_base_url() -> None:
     with pytest.raises(BadConfig, match="OPENAI_COMPATIBLE_BASE_URL"):
         create_provider("openai-compatible/some-model", {}, {})
