@@ -376,3 +376,22 @@ def test_base_url_from_the_sdk_environment_variable(
     gen = provider.generate(make_request())
     provider.close()
     assert server.requests[-1].body["model"] == "gpt-4o-mini" and gen.output_tokens == 9
+
+
+def test_concurrent_calls_each_get_their_own_answer(
+    server: WireServer, provider: OpenAIProvider, make_request: MakeRequest
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.servers.base import Exchange
+
+    def echo(ex: Exchange) -> None:
+        prompt = ex.body["messages"][-1]["content"]
+        openai_wire.chat(text=f"answer to {prompt}", delay_s=0.01)(ex)
+
+    server.default = echo
+    prompts = [f"prompt {i}" for i in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        gens = list(pool.map(lambda p: provider.generate(make_request(prompt=p)), prompts))
+    assert [g.text for g in gens] == [f"answer to {p}" for p in prompts]
+    assert len(server.requests) == 16
