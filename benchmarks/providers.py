@@ -133,7 +133,7 @@ def hf_benchmark(device: str, requests: int, max_tokens: int, hidden: int, layer
 
     from codeeval.providers.hf import HFProvider
     from codeeval.types import GenerationRequest, Task
-    from tests.providers.test_hf import build_tiny_model
+    from tests.providers.tiny_model import build_tiny_model
 
     folder = Path(tempfile.mkdtemp(prefix="codeeval-hf-bench-"))
     build_tiny_model(folder, chat_template=False)  # the tokenizer; the model is replaced below

@@ -19,9 +19,8 @@ from codeeval.providers.anthropic import AnthropicProvider
 from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.types import GenerationRequest
 from tests.providers.conftest import FAKE_KEY, assert_no_secret
-from tests.providers.test_openai import closed_port
 from tests.servers import anthropic_wire
-from tests.servers.base import WireServer, malformed_json, slow
+from tests.servers.base import WireServer, closed_port, malformed_json, slow
 
 MakeRequest = Callable[..., GenerationRequest]
 

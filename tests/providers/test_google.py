@@ -13,9 +13,8 @@ from codeeval.providers.google import GoogleProvider, retry_delay_s
 from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.types import GenerationRequest
 from tests.providers.conftest import FAKE_KEY, assert_no_secret
-from tests.providers.test_openai import closed_port
 from tests.servers import gemini_wire
-from tests.servers.base import WireServer, malformed_json, slow
+from tests.servers.base import WireServer, closed_port, malformed_json, slow
 
 MakeRequest = Callable[..., GenerationRequest]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import socket
 import time
 from collections.abc import Callable, Iterator
 
@@ -17,7 +16,7 @@ from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.types import GenerationRequest
 from tests.providers.conftest import FAKE_KEY, assert_no_secret
 from tests.servers import openai_wire
-from tests.servers.base import WireServer, malformed_json, slow
+from tests.servers.base import WireServer, closed_port, malformed_json, slow
 
 MakeRequest = Callable[..., GenerationRequest]
 
@@ -35,12 +34,6 @@ def provider(server: WireServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Op
     made = OpenAIProvider("gpt-4o", base_url=f"{server.url}/v1")
     yield made
     made.close()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_streamed_chat_sends_every_parameter_and_parses_the_answer(

@@ -8,6 +8,7 @@ delays, and connections dropped in the middle of a stream.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -243,3 +244,10 @@ def split_text(text: str, pieces: int) -> list[str]:
         out.append(text[start:end])
         start = end
     return out
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (for unreachable-server tests)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
