@@ -197,6 +197,8 @@ class ProviderInfo:
     base_url_env: str | None = None
     provider: str | None = None  # for a named endpoint: the provider it uses
     note: str = ""
+    hosted: bool = False  # a paid API that needs a key (used when no --model is given)
+    default_model: str | None = None  # `NAME/default_model` is what such a run uses
 
 
 def _key_env_of(cls: type, options: Mapping[str, Any]) -> str | None:
@@ -339,4 +341,6 @@ def _describe(
         base_url_env=base_url_env,
         provider=provider,
         note=note,
+        hosted=needs_key,
+        default_model=getattr(cls, "default_model", None),
     )

@@ -56,6 +56,8 @@ class OpenAICompatProvider:
     sdk_module: ClassVar[str | None] = "openai"
     extra: ClassVar[str | None] = None
     vendor: ClassVar[str] = "OpenAI-compatible server"
+    # The model used when a run names no --model and this provider's key is set.
+    default_model: ClassVar[str | None] = None
     # Whether api="auto" may pick the Responses API for models that need it.
     auto_responses: ClassVar[bool] = False
     # The parameter that limits output for sampling models (reasoning models always use

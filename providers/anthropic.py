@@ -39,6 +39,7 @@ class AnthropicProvider:
     default_base_url: ClassVar[str | None] = "https://api.anthropic.com"
     max_concurrency: ClassVar[int] = 8
     sdk_module: ClassVar[str | None] = "anthropic"
+    default_model: ClassVar[str | None] = "claude-sonnet-4-6"
     extra: ClassVar[str | None] = None
 
     def __init__(

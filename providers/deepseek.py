@@ -15,6 +15,7 @@ class DeepSeekProvider(OpenAICompatProvider):
     default_base_url: ClassVar[str | None] = "https://api.deepseek.com/v1"
     max_concurrency: ClassVar[int] = 8
     vendor: ClassVar[str] = "DeepSeek"
+    default_model: ClassVar[str | None] = "deepseek-chat"
 
 
 PROVIDER = DeepSeekProvider

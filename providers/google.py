@@ -46,6 +46,7 @@ class GoogleProvider:
     default_base_url: ClassVar[str | None] = "https://generativelanguage.googleapis.com"
     max_concurrency: ClassVar[int] = 8
     sdk_module: ClassVar[str | None] = "google.genai"
+    default_model: ClassVar[str | None] = "gemini-2.5-flash"
     extra: ClassVar[str | None] = None
 
     def __init__(

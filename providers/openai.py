@@ -15,6 +15,7 @@ class OpenAIProvider(OpenAICompatProvider):
     default_base_url: ClassVar[str | None] = "https://api.openai.com/v1"
     max_concurrency: ClassVar[int] = 8
     vendor: ClassVar[str] = "OpenAI"
+    default_model: ClassVar[str | None] = "gpt-4o"
     auto_responses: ClassVar[bool] = True
     token_limit_param: ClassVar[str] = "max_completion_tokens"
 

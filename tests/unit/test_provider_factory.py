@@ -92,6 +92,13 @@ def test_describe_providers_reports_keys_and_readiness(monkeypatch: pytest.Monke
     assert "OPENAI_COMPATIBLE_BASE_URL" in infos["openai-compatible"].note
     assert infos["team"].ready and infos["team"].provider == "openai-compatible"
     assert infos["hf"].api_key_env is None and infos["hf"].extra == "hf"
+    hosted = {name: info.default_model for name, info in infos.items() if info.hosted}
+    assert hosted == {
+        "anthropic": "claude-sonnet-4-6",
+        "deepseek": "deepseek-chat",
+        "google": "gemini-2.5-flash",
+        "openai": "gpt-4o",
+    }
 
 
 def test_describe_providers_imports_no_sdk() -> None:
