@@ -445,15 +445,17 @@ def tasks_show(
 
 
 @app.command()
-def providers(json_output: JsonOption = False) -> None:
+def providers(json_output: JsonOption = False, config_file: ConfigOption = None) -> None:
     """List providers, their key variables and whether each is ready to use."""
+    from dataclasses import asdict
+
     from rich.table import Table
 
     from codeeval.provider import describe_providers
 
-    infos = describe_providers()
+    infos = describe_providers(_settings({}, config_file).endpoints)
     if json_output:
-        sys.stdout.write(json.dumps([info.as_dict() for info in infos], indent=2) + "\n")
+        sys.stdout.write(json.dumps([asdict(info) for info in infos], indent=2) + "\n")
         return
     table = Table(title="providers", title_justify="left")
     for column in ("provider", "key variable", "ready", "note"):

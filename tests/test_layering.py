@@ -50,6 +50,13 @@ RULES: dict[str, tuple[str, ...]] = {
     "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.prompting": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
+    "codeeval.pricing": (
+        *PLUGINS,
+        *CORE_ONLY,
+        "codeeval.sandbox",
+        "codeeval.scoring",
+        "codeeval.provider",
+    ),
     "codeeval.report": (
         *PLUGINS,
         "codeeval.runner",

@@ -1,0 +1,46 @@
+"""Optional weight stays optional: light entry points load no SDK, torch or database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("openai", "anthropic", "google", "torch", "transformers", "ray", "sqlalchemy", "numpy")
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = (
+        f"{code}\nimport sys, json\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import codeeval.scoring",
+        "import codeeval.extract",
+        "import codeeval",
+        "from codeeval.cli import app\n"
+        "try:\n    app(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass",
+    ],
+)
+def test_light_entry_points_load_no_heavy_module(code: str) -> None:
+    loaded = _loaded_after(code)
+    assert not loaded & set(HEAVY), f"{code!r} loaded {sorted(loaded & set(HEAVY))}"
+
+
+def test_help_lists_every_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "codeeval", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    for command in ("run", "runs", "show", "report", "tasks", "providers"):
+        assert command in result.stdout
