@@ -233,7 +233,7 @@ class _Plan:
                 f"solution.py under {Path(self.task.source) / MUTANTS_DIR}"
             )
         if self.task.inputs is None:
-            found.append("no inputs.py: no differential tests and no timing curve")
+            found.append("no input generator (inputs.py): no differential tests, no timing curve")
         elif not self.task.differential:
             found.append("no [differential] section: inputs.py feeds no differential test")
         return tuple(found)
