@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 import pytest
 from fork_executor import ForkExecutor
@@ -109,3 +110,11 @@ def test_the_whole_suite_is_sound(executor: ForkExecutor) -> None:
         if not check.ok
     }
     assert problems == {}
+
+
+def test_docs_list_every_task_under_its_topic() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "tasks.md").read_text(encoding="utf-8")
+    listed = docs.split("## The built-in suite", 1)[1]
+    for task in select_tasks(["all"]):
+        section = listed.split(f"### {TOPICS[task.tags[0]]}\n", 1)[1].split("\n### ", 1)[0]
+        assert f"| `{task.id}` | {task.title} |" in section, task.id
