@@ -4,8 +4,8 @@ Everything that runs a task's reference or mutants goes through the `Executor` p
 `ExecJob`s. Per program two jobs run: the task's hand-written `tests.py`, and generated tests
 (`test_differential_*`, `test_runs_at_size_*`) that rebuild inputs with the task's `inputs.py`
 on the trusted side and compare the program's output with the reference's own output there.
-The generator itself is trusted task code, so its checks (returns a tuple of plain data, same
-tuple for the same seed) run in this process.
+The generator itself is trusted task code, so its checks (`codeeval.taskinputs`) run in this
+process.
 
 A task's mutants are broken copies of its reference kept in `<task folder>/mutants/*.py`; they
 are not task files, so they do not change the task's content hash.
@@ -13,21 +13,19 @@ are not task files, so they do not change the task's content hash.
 
 from __future__ import annotations
 
-import random
 import time
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from codeeval.sandbox import Executor
+from codeeval.taskinputs import check_generator, generated_tests
 from codeeval.types import CaseResult, ExecJob, ExecLimits, ExecResult, Status, Task
 
 MUTANTS_DIR = "mutants"
 MIN_MUTANTS = 3
 REFERENCE_TIME_LIMIT_S = 30.0
-_PLAIN_SCALARS = (type(None), bool, int, float, complex, str, bytes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +59,7 @@ class TaskCheck:
     task_id: str
     reference_status: Status
     reference_cases: tuple[CaseResult, ...]
+    reference_message: str = ""
     generator_problems: tuple[str, ...] = ()
     mutants: tuple[MutantVerdict, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -76,7 +75,10 @@ class TaskCheck:
             if case.status is not Status.PASSED
         ]
         if self.reference_status is not Status.PASSED and not found:
-            found.append(f"reference ends with status {self.reference_status}")
+            found.append(
+                f"reference ends with status {self.reference_status}"
+                + (f": {self.reference_message}" if self.reference_message else "")
+            )
         found += self.generator_problems
         found += [
             f"mutant {m.name} survives every test"
@@ -119,9 +121,11 @@ def load_mutants(task: Task) -> list[Mutant]:
     return mutants
 
 
-def check_task(task: Task, executor: Executor, **options: Any) -> TaskCheck:
+def check_task(
+    task: Task, executor: Executor, *, reference_time_limit_s: float = REFERENCE_TIME_LIMIT_S
+) -> TaskCheck:
     """Prove one task sound; see `check_tasks`."""
-    return next(check_tasks([task], executor, **options))
+    return next(check_tasks([task], executor, reference_time_limit_s=reference_time_limit_s))
 
 
 def check_tasks(
@@ -139,66 +143,77 @@ def check_tasks(
     program as a whole does not pass (syntax error, timeout, crash on import).
     """
     started = time.monotonic()
-    plans = {task.id: _Plan(task) for task in tasks}
-    reference_jobs = [
-        job
-        for plan in plans.values()
-        for job in plan.jobs("reference", plan.task.reference, reference_time_limit_s, True)
-    ]
+    plans = [_Plan(task, f"{index}") for index, task in enumerate(tasks)]
+    reference_jobs = [job for plan in plans for job in plan.reference_jobs(reference_time_limit_s)]
+    owner = {job.id: plan for plan in plans for job in plan.submitted}
     for result in _stream(executor, reference_jobs):
-        plans[_task_of(result.job_id)].results["reference"].append(result)
+        owner[result.job_id].record(result)
     mutant_jobs: list[ExecJob] = []
-    for plan in plans.values():
-        jobs = plan.mutant_jobs() if plan.reference_passed and not plan.generator_problems else []
-        mutant_jobs += jobs
+    for plan in plans:
+        jobs = plan.mutant_jobs()
         if not jobs:
             yield plan.verdict(time.monotonic() - started)
-    pending = Counter(_task_of(job.id) for job in mutant_jobs)
+        mutant_jobs += jobs
+        owner.update((job.id, plan) for job in jobs)
     for result in _stream(executor, mutant_jobs):
-        task_id = _task_of(result.job_id)
-        plans[task_id].results[_program_of(result.job_id)].append(result)
-        pending[task_id] -= 1
-        if pending[task_id] == 0:
-            yield plans[task_id].verdict(time.monotonic() - started)
+        plan = owner[result.job_id]
+        plan.record(result)
+        if plan.finished:
+            yield plan.verdict(time.monotonic() - started)
 
 
 class _Plan:
-    """The jobs and collected results of one task's check."""
+    """One task's check: the jobs submitted for it and the results collected so far."""
 
-    def __init__(self, task: Task) -> None:
+    def __init__(self, task: Task, key: str) -> None:
         self.task = task
+        self.key = key  # unique among the tasks checked together, whatever their ids
         self.mutants = load_mutants(task)
-        self.results: dict[str, list[ExecResult]] = defaultdict(list)
         self.generator_problems = check_generator(task)
+        self.submitted: list[ExecJob] = []
+        self.program_of: dict[str, str] = {}
+        self.results: dict[str, list[ExecResult]] = defaultdict(list)
 
-    def jobs(self, program: str, code: str, time_limit_s: float, sizes: bool) -> list[ExecJob]:
+    def _jobs(self, program: str, code: str, time_limit_s: float, sizes: bool) -> list[ExecJob]:
         limits = ExecLimits(time_limit_s=time_limit_s, memory_mb=self.task.limits.memory_mb)
-        prefix = f"{self.task.id}::{program}::"
-        jobs = [ExecJob(prefix + "tests", code, self.task.entry_point, self.task.tests, limits)]
-        generated = generated_tests(self.task, sizes=sizes)
-        if generated and not self.generator_problems:
-            jobs.append(
-                ExecJob(prefix + "generated", code, self.task.entry_point, generated, limits)
-            )
+        prefix = f"{self.key}:{self.task.id}:{program}:"
+        entry, tests = self.task.entry_point, self.task.tests
+        jobs = [ExecJob(prefix + "tests", code, entry, tests, limits)]
+        generated = None if self.generator_problems else generated_tests(self.task, sizes=sizes)
+        if generated:
+            jobs.append(ExecJob(prefix + "generated", code, entry, generated, limits))
+        self.submitted += jobs
+        self.program_of.update((job.id, program) for job in jobs)
         return jobs
+
+    def reference_jobs(self, time_limit_s: float) -> list[ExecJob]:
+        return self._jobs("reference", self.task.reference, time_limit_s, sizes=True)
+
+    def mutant_jobs(self) -> list[ExecJob]:
+        """The mutants' jobs, or none when the reference or the generator is not sound."""
+        if not self.reference_passed or self.generator_problems:
+            return []
+        limits = self.task.limits
+        limit = max(limits.min_time_limit_s, limits.time_factor * self._slowest_reference_s())
+        return [
+            job
+            for mutant in self.mutants
+            for job in self._jobs(f"mutant:{mutant.name}", mutant.code, limit, sizes=False)
+        ]
+
+    def record(self, result: ExecResult) -> None:
+        self.results[self.program_of[result.job_id]].append(result)
+
+    @property
+    def finished(self) -> bool:
+        return sum(len(results) for results in self.results.values()) == len(self.submitted)
 
     @property
     def reference_passed(self) -> bool:
         results = self.results["reference"]
         return bool(results) and all(r.status is Status.PASSED for r in results)
 
-    def mutant_jobs(self) -> list[ExecJob]:
-        limit = max(
-            self.task.limits.min_time_limit_s, self.task.limits.time_factor * self._slowest()
-        )
-        jobs = [
-            job
-            for mutant in self.mutants
-            for job in self.jobs(f"mutant:{mutant.name}", mutant.code, limit, False)
-        ]
-        return jobs
-
-    def _slowest(self) -> float:
+    def _slowest_reference_s(self) -> float:
         durations = [
             case.duration_s
             for result in self.results["reference"]
@@ -209,28 +224,29 @@ class _Plan:
 
     def verdict(self, duration_s: float) -> TaskCheck:
         reference = self.results["reference"]
-        status = next((r.status for r in reference if r.status is not Status.PASSED), None)
-        verdicts = tuple(
-            _mutant_verdict(mutant, self.results[f"mutant:{mutant.name}"])
-            for mutant in self.mutants
-            if self.results[f"mutant:{mutant.name}"]
-        )
+        failed = next((r for r in reference if r.status is not Status.PASSED), None)
         return TaskCheck(
             task_id=self.task.id,
-            reference_status=status or (Status.PASSED if reference else Status.ERROR),
+            reference_status=failed.status if failed else Status.PASSED,
             reference_cases=tuple(case for result in reference for case in result.cases),
+            reference_message=failed.message if failed else "",
             generator_problems=self.generator_problems,
-            mutants=verdicts,
+            mutants=tuple(
+                _mutant_verdict(mutant, self.results[f"mutant:{mutant.name}"])
+                for mutant in self.mutants
+                if self.results[f"mutant:{mutant.name}"]
+            ),
             warnings=self._warnings(),
             duration_s=duration_s,
         )
 
     def _warnings(self) -> tuple[str, ...]:
         found = []
-        if self.task.source and Path(self.task.source).is_dir() and len(self.mutants) < MIN_MUTANTS:
+        folder = Path(self.task.source) if self.task.source else None
+        if folder is not None and folder.is_dir() and len(self.mutants) < MIN_MUTANTS:
             found.append(
                 f"{len(self.mutants)} mutant(s); add at least {MIN_MUTANTS} broken copies of "
-                f"solution.py under {Path(self.task.source) / MUTANTS_DIR}"
+                f"solution.py under {folder / MUTANTS_DIR}"
             )
         if self.task.inputs is None:
             found.append("no input generator (inputs.py): no differential tests, no timing curve")
@@ -260,146 +276,5 @@ def _stream(executor: Executor, jobs: list[ExecJob]) -> Iterator[ExecResult]:
             yield ExecResult(job.id, Status.KILLED, message="the executor returned no result")
 
 
-def _task_of(job_id: str) -> str:
-    return job_id.split("::")[0]
-
-
-def _program_of(job_id: str) -> str:
-    return job_id.split("::")[1]
-
-
 def _is_generated(name: str) -> bool:
     return name.startswith(("test_differential_", "test_runs_at_size_"))
-
-
-def differential_seeds(task: Task) -> list[tuple[int, str]]:
-    """(size, seed) of each differential case: case i uses size `sizes[i % len(sizes)]`."""
-    spec = task.differential
-    if spec is None or not spec.sizes:
-        return []
-    sizes = spec.sizes
-    return [
-        (sizes[i % len(sizes)], f"{spec.seed}:{sizes[i % len(sizes)]}:{i}")
-        for i in range(spec.count)
-    ]
-
-
-def _size_runs(task: Task, sizes: bool) -> list[tuple[int, str]]:
-    """Sizes the reference must run at that no differential case covers, with their seeds."""
-    covered = {size for size, _ in differential_seeds(task)}
-    wanted = set(task.differential.sizes if task.differential else ())
-    if sizes:
-        wanted |= set(task.complexity_sizes)
-    seed = task.differential.seed if task.differential else 0
-    return [(size, f"{seed}:run:{size}") for size in sorted(wanted - covered)]
-
-
-def generated_tests(task: Task, *, sizes: bool = True) -> str | None:
-    """Test source for `task`'s differential cases (and, with `sizes`, one run per size).
-
-    None when the task has no generator or nothing to generate.
-    """
-    if task.inputs is None:
-        return None
-    cases = differential_seeds(task)
-    runs = _size_runs(task, sizes)
-    if not cases and not runs:
-        return None
-    parts = [
-        _GENERATED_HEADER.format(
-            task_id=task.id, reference=task.reference, inputs=task.inputs, entry=task.entry_point
-        )
-    ]
-    width = len(str(len(cases)))
-    parts += [
-        f"\n\ndef test_differential_{i:0{width}d}_size_{size}(candidate):\n"
-        f"    _differential(candidate, {size}, {seed!r})\n"
-        for i, (size, seed) in enumerate(cases)
-    ]
-    parts += [
-        f"\n\ndef test_runs_at_size_{size}(candidate):\n"
-        f"    candidate(*_arguments({size}, {seed!r}))\n"
-        for size, seed in runs
-    ]
-    return "".join(parts)
-
-
-_GENERATED_HEADER = '''\
-"""Tests generated by codeeval.taskcheck for {task_id}: inputs from inputs.py, outputs from
-the reference solution, both run here on the trusted side."""
-
-import copy
-import random
-
-_reference = {{"__name__": "codeeval_reference"}}
-exec(compile({reference!r}, "<reference>", "exec"), _reference)
-_inputs = {{"__name__": "codeeval_inputs"}}
-exec(compile({inputs!r}, "<inputs.py>", "exec"), _inputs)
-
-
-def _arguments(size, seed):
-    return _inputs["generate"](size, random.Random(seed))
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 200 else text[:200] + "..."
-
-
-def _differential(candidate, size, seed):
-    args = _arguments(size, seed)
-    expected = _reference[{entry!r}](*copy.deepcopy(args))
-    actual = candidate(*args)
-    if actual != expected and repr(actual) != repr(expected):
-        raise AssertionError(
-            f"size {{size}}, seed {{seed!r}}: expected {{_short(expected)}}, got {{_short(actual)}}"
-        )
-'''
-
-
-def check_generator(task: Task) -> tuple[str, ...]:
-    """Problems with `task`'s `inputs.py`, one line each; empty when it is fine.
-
-    At every differential and complexity size, `generate(size, rng)` must return a tuple of
-    plain data, and the same tuple for the same seed.
-    """
-    if task.inputs is None:
-        return ()
-    namespace: dict[str, Any] = {"__name__": "codeeval_inputs"}
-    try:
-        exec(compile(task.inputs, f"{task.source or task.id}/inputs.py", "exec"), namespace)
-    except Exception as exc:  # the task's own file: any failure is its author's to fix
-        return (f"inputs.py raises on import: {type(exc).__name__}: {exc}",)
-    generate = namespace.get("generate")
-    if not callable(generate):
-        return ("inputs.py: generate is not a function",)
-    sizes = sorted(
-        {*(task.differential.sizes if task.differential else ()), *task.complexity_sizes}
-    )
-    return tuple(problem for size in sizes for problem in _check_size(generate, size))
-
-
-def _check_size(generate: Any, size: int) -> Iterable[str]:
-    try:
-        first = generate(size, random.Random(f"check:{size}"))
-        second = generate(size, random.Random(f"check:{size}"))
-    except Exception as exc:
-        yield f"inputs.py: generate({size}, rng) raises {type(exc).__name__}: {exc}"
-        return
-    if not isinstance(first, tuple):
-        yield f"inputs.py: generate({size}, rng) returns {type(first).__name__}, not a tuple"
-    elif not _is_plain(first):
-        yield f"inputs.py: generate({size}, rng) returns data that cannot cross the sandbox"
-    elif first != second and repr(first) != repr(second):
-        yield f"inputs.py: generate({size}, rng) differs between two runs with the same seed"
-
-
-def _is_plain(value: Any) -> bool:
-    """True for the plain data the sandbox boundary carries (recursively)."""
-    if isinstance(value, _PLAIN_SCALARS):
-        return True
-    if isinstance(value, list | tuple | set | frozenset):
-        return all(_is_plain(item) for item in value)
-    if isinstance(value, dict):
-        return all(_is_plain(k) and _is_plain(v) for k, v in value.items())
-    return False

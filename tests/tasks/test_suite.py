@@ -10,8 +10,9 @@ import pytest
 from fork_executor import ForkExecutor
 
 from codeeval.task import builtin_task_names, builtin_task_root, load_task_folder, select_tasks
-from codeeval.taskcheck import MIN_MUTANTS, check_generator, check_tasks, load_mutants
+from codeeval.taskcheck import MIN_MUTANTS, check_tasks, load_mutants
 from codeeval.taskinfo import TOPICS
+from codeeval.taskinputs import check_generator
 
 NAMES = builtin_task_names()
 ANSWER_EN = "Answer with one Python code block holding the function and any helpers it needs."

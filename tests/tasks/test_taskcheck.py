@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 from conftest import SOUND_TASK
 from fork_executor import ForkExecutor
 
-from codeeval.taskcheck import (
-    check_task,
-    check_tasks,
-    differential_seeds,
-    generated_tests,
-    load_mutants,
-)
+from codeeval.taskcheck import check_task, check_tasks, load_mutants
+from codeeval.taskinputs import differential_arguments, differential_seeds, generated_tests
 from codeeval.types import ExecJob, ExecResult, Status, Task
 
 WriteTask = Callable[..., Task]
@@ -168,7 +164,7 @@ class _DroppingExecutor:
 
     def run(self, jobs: Iterable[ExecJob]) -> Iterator[ExecResult]:
         for result in self.inner.run(jobs):
-            if not result.job_id.endswith("::generated"):
+            if not result.job_id.endswith(":generated"):
                 yield result
 
     def close(self) -> None:
@@ -180,7 +176,7 @@ def test_a_job_without_result_counts_as_killed(
 ) -> None:
     check = check_task(write_task(), _DroppingExecutor(executor))
     assert check.reference_status is Status.KILLED
-    assert check.problems == ("reference ends with status killed",)
+    assert check.problems == ("reference ends with status killed: the executor returned no result",)
 
 
 def test_generated_tests_follow_the_task_spec(write_task: WriteTask) -> None:
@@ -192,6 +188,11 @@ def test_generated_tests_follow_the_task_spec(write_task: WriteTask) -> None:
         (10, "7:10:3"),
         (1, "7:1:4"),
     ]
+    arguments = differential_arguments(task)
+    assert len(arguments) == 12
+    assert arguments[3][0] == 10 and len(arguments[3][1][0]) == 10
+    rng = random.Random("7:10:3")
+    assert arguments[3][1] == ([rng.randint(-10, 10) for _ in range(10)],)
     with_sizes = generated_tests(task)
     without = generated_tests(task, sizes=False)
     assert with_sizes is not None and without is not None
@@ -199,12 +200,9 @@ def test_generated_tests_follow_the_task_spec(write_task: WriteTask) -> None:
     assert "def test_differential_11_size_10(candidate):" in with_sizes
     assert "def test_runs_at_size_200(candidate):" in with_sizes
     assert "test_runs_at_size_" not in without
-    assert (
-        generated_tests(
-            write_task({"inputs.py": None, "task.toml": 'entry_point = "largest"\n'}, name="plain")
-        )
-        is None
-    )
+    plain = write_task({"inputs.py": None, "task.toml": 'entry_point = "largest"\n'}, name="plain")
+    assert generated_tests(plain) is None
+    assert differential_arguments(plain) == []
 
 
 def test_mutants_are_read_with_descriptions_and_do_not_change_the_hash(
