@@ -41,5 +41,5 @@ def test_non_ascii_letters_separate(candidate):
 
 
 def test_long(candidate):
-    text = "Lorem ipsum, dolor; ipsum! " * 40_000
-    assert candidate(text) == {"lorem": 40_000, "ipsum": 80_000, "dolor": 40_000}
+    text = "Lorem ipsum, dolor; ipsum! " * 37_000  # 999,000 characters
+    assert candidate(text) == {"lorem": 37_000, "ipsum": 74_000, "dolor": 37_000}
