@@ -6,8 +6,8 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 
 import pytest
-from conftest import SOUND_TASK
 from fork_executor import ForkExecutor
+from sample_task import SOUND_TASK
 
 from codeeval.taskcheck import check_task, check_tasks, load_mutants
 from codeeval.taskinputs import differential_arguments, differential_seeds, generated_tests
