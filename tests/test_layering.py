@@ -49,6 +49,12 @@ RULES: dict[str, tuple[str, ...]] = {
     "codeeval.provider": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.prompting": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
+    "codeeval.benchmark": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.scaffold": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.taskinputs": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.provider"),
+    "codeeval.taskinfo": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.provider"),
+    # Like the runner: the Executor protocol only, never an implementation or the store.
+    "codeeval.taskcheck": (*PLUGINS, *EXECUTOR_IMPLS, *CORE_ONLY, "codeeval.provider"),
     "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.pricing": (
         *PLUGINS,

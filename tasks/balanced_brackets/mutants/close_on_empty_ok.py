@@ -1,0 +1,16 @@
+# Mutant: a closing bracket with nothing open is ignored
+"""Reference solution: a stack of the brackets that are still open."""
+
+_OPENING = {")": "(", "]": "[", "}": "{"}
+
+
+def balanced_brackets(text: str) -> bool:
+    """Return True when the (), [] and {} in text are balanced; other characters are ignored."""
+    stack = []
+    for char in text:
+        if char in "([{":
+            stack.append(char)
+        elif char in _OPENING:
+            if stack and stack.pop() != _OPENING[char]:
+                return False
+    return not stack

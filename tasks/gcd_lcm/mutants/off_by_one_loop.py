@@ -1,0 +1,12 @@
+# Mutant: the loop stops when the remainder is 1, one step early
+"""Reference solution: Euclid's algorithm, and lcm = a // gcd * b."""
+
+
+def gcd_lcm(a: int, b: int) -> tuple[int, int]:
+    """Return (gcd(a, b), lcm(a, b)) for non-negative integers a and b."""
+    x, y = a, b
+    while y > 1:
+        x, y = y, x % y
+    if x == 0:
+        return (0, 0)  # only when a == b == 0
+    return (x, a // x * b)

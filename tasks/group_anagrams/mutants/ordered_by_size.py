@@ -1,0 +1,11 @@
+# Mutant: groups are ordered by size, not by first word
+"""Reference solution: group by the sorted letters of each word, then sort for a unique answer."""
+
+
+def group_anagrams(words: list[str]) -> list[list[str]]:
+    """Return the anagram classes of words, each ascending, ordered by their first word."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault("".join(sorted(word)), []).append(word)
+    # Groups share no word, so sorting the sorted groups orders them by their first word.
+    return sorted((sorted(group) for group in groups.values()), key=len)

@@ -1,0 +1,15 @@
+# Mutant: uses floating-point sqrt, which is inexact for large n
+"""Reference solution: Newton's method on integers, starting above the root."""
+
+
+def integer_sqrt(n: int) -> int:
+    """Return the largest r with r * r <= n, for n >= 0."""
+    if n >= 0:
+        return int(n**0.5)
+    x = 1 << ((n.bit_length() + 1) // 2)  # a power of two no smaller than sqrt(n)
+    while True:
+        # From above, Newton's steps decrease strictly until they reach floor(sqrt(n)).
+        y = (x + n // x) // 2
+        if y >= x:
+            return x
+        x = y

@@ -1,0 +1,16 @@
+# Mutant: equal values extend a run (bisect_right)
+"""Reference solution: patience sorting; tails[k] is the smallest tail of a run of length k+1."""
+
+from bisect import bisect_right
+
+
+def longest_increasing_subsequence(values: list[int]) -> int:
+    """Return the length of the longest strictly increasing subsequence of values."""
+    tails: list[int] = []
+    for value in values:
+        position = bisect_right(tails, value)
+        if position == len(tails):
+            tails.append(value)
+        else:
+            tails[position] = value
+    return len(tails)

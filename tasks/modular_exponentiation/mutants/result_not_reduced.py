@@ -1,0 +1,14 @@
+# Mutant: the result is never reduced modulo modulus
+"""Reference solution: right-to-left binary exponentiation."""
+
+
+def modular_exponentiation(base: int, exponent: int, modulus: int) -> int:
+    """Return base ** exponent % modulus by repeated squaring."""
+    result = 1 % modulus  # so that anything modulo 1 is 0, even with exponent 0
+    base %= modulus
+    while exponent:
+        if exponent & 1:
+            result = result * base
+        base = base * base % modulus
+        exponent >>= 1
+    return result

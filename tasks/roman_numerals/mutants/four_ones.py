@@ -1,0 +1,27 @@
+# Mutant: 4 is written IIII
+"""Reference solution: greedy over the symbols and subtractive pairs, largest first."""
+
+_SYMBOLS = [
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IIII"),
+    (1, "I"),
+]
+
+
+def roman_numerals(number: int) -> str:
+    """Return number (1..3999) in standard Roman numerals."""
+    parts = []
+    for value, symbol in _SYMBOLS:
+        count, number = divmod(number, value)
+        parts.append(symbol * count)
+    return "".join(parts)

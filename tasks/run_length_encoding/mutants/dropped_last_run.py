@@ -1,0 +1,17 @@
+# Mutant: the final run is never written
+"""Reference solution: one pass that counts the current run and emits it when it ends."""
+
+
+def run_length_encoding(text: str) -> str:
+    """Return text with every run of a character written as <length><character>."""
+    if not text:
+        return ""
+    parts = []
+    current, count = text[0], 1
+    for char in text[1:]:
+        if char == current:
+            count += 1
+        else:
+            parts.append(f"{count}{current}")
+            current, count = char, 1
+    return "".join(parts)

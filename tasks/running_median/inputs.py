@@ -1,0 +1,5 @@
+"""Input generator: `size` integers in [-size, size], so duplicates and ties are common."""
+
+
+def generate(size, rng):
+    return ([rng.randint(-size, size) for _ in range(size)],)

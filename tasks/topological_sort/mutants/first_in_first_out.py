@@ -1,0 +1,24 @@
+# Mutant: ready nodes are taken in the order they became ready, not smallest first
+"""Reference solution: Kahn's algorithm with a min-heap of the nodes that are ready."""
+
+import heapq
+
+
+def topological_sort(n: int, edges: list[tuple[int, int]]) -> list[int]:
+    """Return the lexicographically smallest topological order, or [] if there is a cycle."""
+    outgoing: list[list[int]] = [[] for _ in range(n)]
+    indegree = [0] * n
+    for u, v in edges:
+        outgoing[u].append(v)
+        indegree[v] += 1
+    ready = [node for node in range(n) if indegree[node] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        node = ready.pop(0)
+        order.append(node)
+        for other in outgoing[node]:
+            indegree[other] -= 1
+            if indegree[other] == 0:
+                ready.append(other)
+    return order if len(order) == n else []

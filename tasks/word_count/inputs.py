@@ -1,0 +1,14 @@
+"""Input generator: about `size` characters of short words in mixed case, with digits,
+apostrophes, underscores, hyphens, accented letters and punctuation between them."""
+
+
+def generate(size, rng):
+    words = ["the", "The", "cat", "don't", "it's", "a1", "42", "x'", "'y", "caf\u00e9", "o'neil"]
+    separators = [" ", " ", ", ", ". ", "_", "-", "\n", "''", "!", "\u00e9"]
+    parts = []
+    length = 0
+    while length < size:
+        piece = rng.choice(words) + rng.choice(separators)
+        parts.append(piece)
+        length += len(piece)
+    return ("".join(parts)[:size],)

@@ -1,0 +1,13 @@
+# Mutant: words keep their case
+"""Reference solution: one regular expression for words, then a Counter of their lower case."""
+
+import re
+from collections import Counter
+
+# ASCII letters and digits, with single apostrophes allowed between two of them.
+_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+
+
+def word_count(text: str) -> dict[str, int]:
+    """Return how often each (lower-cased) word occurs in text."""
+    return dict(Counter(word for word in _WORD.findall(text)))

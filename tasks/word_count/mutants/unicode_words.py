@@ -1,0 +1,13 @@
+# Mutant: any Unicode letter or digit (and _) is a word character
+"""Reference solution: one regular expression for words, then a Counter of their lower case."""
+
+import re
+from collections import Counter
+
+# ASCII letters and digits, with single apostrophes allowed between two of them.
+_WORD = re.compile(r"\w+(?:'\w+)*")
+
+
+def word_count(text: str) -> dict[str, int]:
+    """Return how often each (lower-cased) word occurs in text."""
+    return dict(Counter(word.lower() for word in _WORD.findall(text)))
