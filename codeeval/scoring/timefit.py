@@ -10,6 +10,7 @@ MIN_SIZES = 4  # distinct input sizes needed: two parameters per class, two degr
 MIN_SIZE_RATIO = 2.0  # largest over smallest size; a narrower range cannot separate classes
 MAX_EXPONENTIAL_SIZE = 64  # no 2^n program finishes beyond this, so a fit there is spurious
 PARSIMONY = 0.25  # a simpler class wins unless the best one predicts over 25% better
+MAX_RELIABLE_ERROR = 0.15  # beyond this RMS relative error the timings are too noisy to judge
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,9 @@ class ComplexityFit:
     f(n) / f(n_max)`; `error` is its root-mean-square relative residual, `r2` its coefficient
     of determination on log-times, and `errors` every class's leave-one-out error (the basis
     of the choice). `slope` is the least-squares slope of ln t on ln n (about 1 for O(n), 2
-    for O(n^2)); `points` the number of distinct sizes used.
+    for O(n^2)); `points` the number of distinct sizes used. `reliable` is False when the
+    chosen model's error exceeds MAX_RELIABLE_ERROR (0.15): the timings were too disturbed
+    (a loaded machine) for the class to be trusted.
     """
 
     complexity: str
@@ -61,6 +64,7 @@ class ComplexityFit:
     coefficient_s: float
     errors: tuple[tuple[str, float], ...]
     points: int
+    reliable: bool = True
 
 
 def _fit_class(
@@ -100,13 +104,17 @@ def _relative_rmse(
 
 
 def _loo_error(sizes: list[int], times: list[float], growth: GrowthClass) -> float:
-    """Root mean square relative error of each time predicted by a fit to the other sizes."""
+    """Root mean square relative error of each time predicted by a fit to the other sizes.
+
+    The smallest size is never left out: without it the overhead `a` is barely determined,
+    and predicting it tests a guess at the overhead, not the growth.
+    """
     top = max(sizes)
     total = 0.0
-    for i in range(len(sizes)):
+    for i in range(1, len(sizes)):
         a, b = _fit_class(sizes[:i] + sizes[i + 1 :], times[:i] + times[i + 1 :], growth, top)
         total += ((a + b * growth.grows(sizes[i], top)) / times[i] - 1.0) ** 2
-    return math.sqrt(total / len(sizes))
+    return math.sqrt(total / (len(sizes) - 1))
 
 
 def _slope(sizes: list[int], times: list[float]) -> float:
@@ -149,10 +157,15 @@ def fit_time_complexity(timings: Sequence[tuple[int, float]]) -> ComplexityFit |
     fitted by least squares on relative residuals `(a + b f(n_i) - t_i) / t_i`, so that every
     size weighs the same under multiplicative noise. A class is scored by its leave-one-out
     error: the root mean square relative error of predicting each size's time from a fit to
-    the others, which punishes a class that only fits by bending to noise. The chosen class
+    the others (every size but the smallest, which only pins the overhead), which punishes
+    a class that only fits by bending to noise. The chosen class
     is the simplest whose leave-one-out error is at most `1 + PARSIMONY` (1.25) times the
     smallest: a steeper class must predict clearly better. O(2^n) is only tried when every
     size is at most 64 (beyond that no exponential program finishes).
+
+    Timings should be CPU time of the call (`time.thread_time()` or `process_time()` in the
+    process that runs it), several per size: on a machine shared with other work, wall time
+    bends upwards at large sizes, since a long call is preempted more often than a short one.
 
     Args:
         timings: (input size, seconds) pairs, in any order, sizes possibly repeated.
@@ -169,16 +182,18 @@ def fit_time_complexity(timings: Sequence[tuple[int, float]]) -> ComplexityFit |
     smallest = min(errors.values())
     growth = next(g for g in classes if errors[g.label] <= smallest * (1 + PARSIMONY) + 1e-12)
     a, b = _fit_class(sizes, times, growth, sizes[-1])
+    error = _relative_rmse(sizes, times, growth, a, b)
     return ComplexityFit(
         complexity=growth.label,
         rank=growth.rank,
-        error=_relative_rmse(sizes, times, growth, a, b),
+        error=error,
         r2=_r2(sizes, times, growth, a, b),
         slope=_slope(sizes, times),
         intercept_s=a,
         coefficient_s=b,
         errors=tuple(errors.items()),
         points=len(sizes),
+        reliable=error <= MAX_RELIABLE_ERROR,
     )
 
 
@@ -218,10 +233,10 @@ def time_complexity_score(fit: ComplexityFit | None, optimal: str | None) -> flo
         optimal: The task's stated optimal class, such as "O(n log n)".
 
     Returns:
-        1.0 or 0.0, or None when there is no fit, no stated class, or a class that is not one
-        of `GROWTH_CLASSES`.
+        1.0 or 0.0, or None when there is no fit, the fit is not reliable, there is no
+        stated class, or the class is not one of `GROWTH_CLASSES`.
     """
     target = growth_class(optimal) if optimal else None
-    if fit is None or target is None:
+    if fit is None or not fit.reliable or target is None:
         return None
     return 1.0 if fit.rank <= target.rank else 0.0

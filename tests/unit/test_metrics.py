@@ -118,7 +118,7 @@ def test_importing_scoring_and_extract_stays_light() -> None:
     heavy += ["numpy", "radon", "pycodestyle", "pydantic", "typer", "rich"]
     script = (
         "import json, sys\n"
-        "import codeeval.scoring\n"
+        "import codeeval.scoring, codeeval.extract\n"
         f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))\n"
     )
     done = subprocess.run(

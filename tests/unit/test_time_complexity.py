@@ -132,16 +132,20 @@ def _total(items: list[float]) -> float:
 
 
 def _measure(func: Callable[[list[float]], object], smallest: int) -> list[tuple[int, float]]:
-    """Real timings over a 32x range; sizes interleaved so a burst of load hits them all."""
+    """Real timings over a 32x range; sizes interleaved so a burst of load hits them all.
+
+    CPU time, not wall time: on a machine shared with other work, a long call is preempted
+    more often than a short one, which bends wall-clock timings upwards at large sizes.
+    """
     rng = random.Random(0)
     sizes = [smallest * 2**i for i in range(6)]
     data = {n: [rng.random() for _ in range(n)] for n in sizes}
     timings = []
     for _ in range(5):
         for n in sizes:
-            start = time.perf_counter()
+            start = time.thread_time()
             func(data[n])
-            timings.append((n, time.perf_counter() - start))
+            timings.append((n, time.thread_time() - start))
     return timings
 
 
@@ -158,9 +162,17 @@ def _measure(func: Callable[[list[float]], object], smallest: int) -> list[tuple
 def test_real_timings_of_real_functions(
     func: Callable[[list[float]], object], smallest: int, expected: set[str]
 ) -> None:
-    fit = fit_time_complexity(_measure(func, smallest))
-    assert fit is not None
-    assert fit.complexity in expected, fit
+    # A machine busy with other work can disturb every repeat; such a fit says so itself
+    # (reliable=False), and the measurement is then taken again, as a runner would.
+    fits = []
+    for _ in range(3):
+        fit = fit_time_complexity(_measure(func, smallest))
+        assert fit is not None
+        fits.append(fit)
+        if fit.reliable:
+            break
+    assert fits[-1].reliable, fits
+    assert fits[-1].complexity in expected, fits[-1]
 
 
 def test_growth_class_labels() -> None:
@@ -180,6 +192,16 @@ def test_growth_class_labels() -> None:
         assert found is not None and found.label == label, text
     assert growth_class("O(V + E)") is None
     assert growth_class("") is None
+
+
+def test_very_noisy_timings_are_flagged_unreliable_and_not_scored() -> None:
+    rng = random.Random(3)
+    fits = [_synthetic("O(n log n)", 0.4, rng) for _ in range(50)]
+    assert sum(not fit.reliable for fit in fits) >= 40
+    clean = [_synthetic("O(n log n)", 0.02, rng) for _ in range(50)]
+    assert all(fit.reliable for fit in clean)
+    unreliable = next(fit for fit in fits if not fit.reliable)
+    assert time_complexity_score(unreliable, "O(n log n)") is None
 
 
 def test_time_complexity_score() -> None:
