@@ -12,7 +12,15 @@ from codeeval.scoring.complexity import (
     maintainability_index,
     max_cyclomatic_complexity,
 )
-from codeeval.scoring.metrics import METRICS, STATIC_METRICS, Metric, score_code
+from codeeval.scoring.metrics import (
+    EXECUTION_METRICS,
+    METRICS,
+    STATIC_METRICS,
+    Metric,
+    score_code,
+    score_execution,
+    score_sample,
+)
 from codeeval.scoring.passk import pass_at_k
 from codeeval.scoring.stats import (
     Comparison,
@@ -37,6 +45,7 @@ from codeeval.scoring.timefit import (
 )
 
 __all__ = [
+    "EXECUTION_METRICS",
     "GROWTH_CLASSES",
     "METRICS",
     "STATIC_METRICS",
@@ -65,5 +74,7 @@ __all__ = [
     "pep8_scores",
     "pep8_violations",
     "score_code",
+    "score_execution",
+    "score_sample",
     "time_complexity_score",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -13,8 +14,10 @@ from codeeval.scoring.complexity import (
     max_cyclomatic_complexity,
 )
 from codeeval.scoring.style import pep8_scores
+from codeeval.scoring.timefit import fit_time_complexity, time_complexity_score
+from codeeval.types import Status
 
-MetricSource = Literal["static", "execution", "aggregate"]
+MetricSource = Literal["static", "execution"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +25,13 @@ class Metric:
     """How one metric is named, shown and compared.
 
     `name` is the key in scores and stores; `label` the column heading; `fmt` a format spec
-    for `format(value, fmt)` (".0%" for shares); `source` says where values come from:
-    "static" (computed from the code by `score_code`), "execution" (from grading: per-sample
-    pass/fail, measured time complexity) or "aggregate" (computed over a task's samples,
-    such as pass@1 from the counts). `headline` metrics form the comparison table, in this
-    order. A per-sample value that cannot be computed is None, shown as "—" and left out of
-    aggregates.
+    for `format(value, fmt)` (".0%" for shares); `source` says where per-sample values come
+    from: "static" (from the code, `score_code`) or "execution" (from grading,
+    `score_execution`). Every metric aggregates the same way: the mean over tasks of the
+    mean over each task's samples (`stats.mean_of_means`, with `stats.bootstrap_ci` for its
+    interval); for "pass@1" (1.0 when a sample passes every test) that is exactly the
+    unbiased pass@1. `headline` metrics form the comparison table, in this order. A value
+    that cannot be computed is None, shown as "—" and left out of aggregates.
     """
 
     name: str
@@ -54,7 +58,7 @@ METRICS: tuple[Metric, ...] = (
         ".0%",
         "unbiased pass@1 (Chen et al. 2021): share of samples passing all tests, per task, "
         "averaged over tasks",
-        source="aggregate",
+        source="execution",
     ),
     Metric(
         "time_complexity",
@@ -113,6 +117,7 @@ METRICS: tuple[Metric, ...] = (
 )
 
 STATIC_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS if m.source == "static")
+EXECUTION_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS if m.source == "execution")
 
 
 def score_code(code: str | None, max_line_length: int = 79) -> dict[str, float | None]:
@@ -145,3 +150,63 @@ def score_code(code: str | None, max_line_length: int = 79) -> dict[str, float |
         comments=comment_coverage(code),
     )
     return scores
+
+
+def score_execution(
+    status: Status,
+    timings: Sequence[tuple[int, float]] = (),
+    optimal_complexity: str | None = None,
+) -> dict[str, float | None]:
+    """The per-sample metrics that come from grading, keyed by name (`EXECUTION_METRICS`).
+
+    Definition: "pass@1" is 1.0 when the sample passed every test (`Status.PASSED`), else
+    0.0 (a response with no code, `Status.NO_CODE`, is a failed sample). "time_complexity"
+    is `time_complexity_score(fit_time_complexity(timings), optimal_complexity)` for a
+    sample that passed, and None otherwise: the growth of a wrong program means nothing.
+    A sample whose generation failed (`Status.GENERATION_ERROR`) says nothing about the
+    model's code: every value is None.
+
+    Args:
+        status: The sample's verdict.
+        timings: (input size, seconds) pairs measured on the sample's entry point.
+        optimal_complexity: The task's stated optimal class, such as "O(n log n)".
+
+    Returns:
+        `{name: value or None}` for every name in `EXECUTION_METRICS`.
+    """
+    scores: dict[str, float | None] = dict.fromkeys(EXECUTION_METRICS)
+    if status is Status.GENERATION_ERROR:
+        return scores
+    scores["pass@1"] = 1.0 if status is Status.PASSED else 0.0
+    if status is Status.PASSED:
+        fit = fit_time_complexity(timings)
+        scores["time_complexity"] = time_complexity_score(fit, optimal_complexity)
+    return scores
+
+
+def score_sample(
+    code: str | None,
+    status: Status,
+    timings: Sequence[tuple[int, float]] = (),
+    optimal_complexity: str | None = None,
+    max_line_length: int = 79,
+) -> dict[str, float | None]:
+    """Every per-sample metric of one graded sample: `score_code` and `score_execution`.
+
+    A sample whose generation failed has every value None, "compiles" included.
+
+    Args:
+        code: The extracted program, or None when the response held no code.
+        status: The sample's verdict.
+        timings: (input size, seconds) pairs measured on the sample's entry point.
+        optimal_complexity: The task's stated optimal class, such as "O(n log n)".
+        max_line_length: The longest allowed line for the PEP 8 metrics.
+
+    Returns:
+        `{name: value or None}` for every metric in `METRICS`.
+    """
+    scores = score_code(code, max_line_length)
+    if status is Status.GENERATION_ERROR:
+        scores = dict.fromkeys(scores)
+    scores.update(score_execution(status, timings, optimal_complexity))
+    return {metric.name: scores[metric.name] for metric in METRICS}

@@ -11,6 +11,7 @@ import pytest
 
 import codeeval.scoring as scoring
 from codeeval.scoring import (
+    EXECUTION_METRICS,
     METRICS,
     STATIC_METRICS,
     comment_coverage,
@@ -20,7 +21,10 @@ from codeeval.scoring import (
     pep8_compliance,
     pep8_violations,
     score_code,
+    score_execution,
+    score_sample,
 )
+from codeeval.types import Status
 
 QUICKSORT = Path(__file__).parents[2] / "tasks" / "quicksort" / "solution.py"
 
@@ -45,7 +49,7 @@ def test_metric_formats_and_directions() -> None:
     by_name = {m.name: m for m in METRICS}
     assert format(0.825, by_name["pep8"].fmt) == "82%"
     assert not by_name["cyclomatic"].higher_is_better
-    assert by_name["pass@1"].source == "aggregate"
+    assert by_name["pass@1"].source == "execution"
     assert by_name["time_complexity"].source == "execution"
     with pytest.raises(AttributeError):
         by_name["pep8"].label = "x"  # type: ignore[misc]
@@ -76,9 +80,41 @@ def test_broken_or_missing_code_scores_none_not_zero(code: str | None) -> None:
     assert all(value is None for name, value in scores.items() if name != "compiles")
 
 
+LINEAR = [(n, n * 1e-7) for n in (1000, 2000, 4000, 8000, 16000)]
+QUADRATIC = [(n, n * n * 1e-9) for n in (1000, 2000, 4000, 8000, 16000)]
+
+
+def test_score_execution() -> None:
+    assert set(EXECUTION_METRICS) == {"pass@1", "time_complexity"}
+    assert score_execution(Status.PASSED, LINEAR, "O(n log n)") == {
+        "pass@1": 1.0,
+        "time_complexity": 1.0,
+    }
+    assert score_execution(Status.PASSED, QUADRATIC, "O(n log n)")["time_complexity"] == 0.0
+    assert score_execution(Status.PASSED)["time_complexity"] is None  # not timed
+    # A wrong program's growth means nothing; a missing answer is a failure.
+    assert score_execution(Status.FAILED, QUADRATIC, "O(n)") == {
+        "pass@1": 0.0,
+        "time_complexity": None,
+    }
+    assert score_execution(Status.NO_CODE)["pass@1"] == 0.0
+    assert score_execution(Status.TIMEOUT)["pass@1"] == 0.0
+    assert score_execution(Status.GENERATION_ERROR) == {"pass@1": None, "time_complexity": None}
+
+
+def test_score_sample_has_every_metric_in_table_order() -> None:
+    code = QUICKSORT.read_text(encoding="utf-8")
+    scores = score_sample(code, Status.PASSED, LINEAR, "O(n log n)")
+    assert list(scores) == [m.name for m in METRICS]
+    assert scores == {**score_code(code), **score_execution(Status.PASSED, LINEAR, "O(n log n)")}
+    failed = score_sample(None, Status.GENERATION_ERROR)
+    assert all(value is None for value in failed.values())
+
+
 def test_public_api_is_pinned() -> None:
     assert sorted(scoring.__all__) == sorted(
         [
+            "EXECUTION_METRICS",
             "GROWTH_CLASSES",
             "METRICS",
             "STATIC_METRICS",
@@ -107,6 +143,8 @@ def test_public_api_is_pinned() -> None:
             "pep8_scores",
             "pep8_violations",
             "score_code",
+            "score_execution",
+            "score_sample",
             "time_complexity_score",
         ]
     )

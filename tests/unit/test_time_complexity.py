@@ -150,17 +150,24 @@ def _measure(func: Callable[[list[float]], object], smallest: int) -> list[tuple
 
 
 @pytest.mark.parametrize(
-    ("func", "smallest", "expected"),
+    ("func", "smallest", "expected", "optimal", "score"),
     [
-        (_insertion_sort, 32, {"O(n^2)"}),
-        (_merge_sort, 256, {"O(n log n)"}),
-        (sorted, 4000, {"O(n)", "O(n log n)"}),  # C timsort's log factor is faint
-        (_total, 4000, {"O(n)"}),
+        (_insertion_sort, 32, {"O(n^2)"}, "O(n log n)", 0.0),
+        (_merge_sort, 256, {"O(n log n)"}, "O(n log n)", 1.0),
+        # C timsort's log factor is faint, and a loop over a list that outgrows the CPU
+        # caches gets slower per element: classes a log factor apart are one tier.
+        (sorted, 4000, {"O(n)", "O(n log n)"}, "O(n log n)", 1.0),
+        (_total, 4000, {"O(n)", "O(n log n)"}, "O(n)", 1.0),
+        (_total, 4000, {"O(n)", "O(n log n)"}, "O(log n)", 0.0),
     ],
-    ids=["insertion_sort", "merge_sort", "sorted", "loop_sum"],
+    ids=["insertion_sort", "merge_sort", "sorted", "loop_sum", "loop_sum_vs_log"],
 )
 def test_real_timings_of_real_functions(
-    func: Callable[[list[float]], object], smallest: int, expected: set[str]
+    func: Callable[[list[float]], object],
+    smallest: int,
+    expected: set[str],
+    optimal: str,
+    score: float,
 ) -> None:
     # A machine busy with other work can disturb every repeat; such a fit says so itself
     # (reliable=False), and the measurement is then taken again, as a runner would.
@@ -173,6 +180,7 @@ def test_real_timings_of_real_functions(
             break
     assert fits[-1].reliable, fits
     assert fits[-1].complexity in expected, fits[-1]
+    assert time_complexity_score(fits[-1], optimal) == score
 
 
 def test_growth_class_labels() -> None:
@@ -207,9 +215,16 @@ def test_very_noisy_timings_are_flagged_unreliable_and_not_scored() -> None:
 def test_time_complexity_score() -> None:
     quadratic = fit_time_complexity([(n, float(n * n)) for n in SIZES])
     linear = fit_time_complexity([(n, float(n)) for n in SIZES])
+    n_log_n = fit_time_complexity([(n, n * math.log(n)) for n in SIZES])
+    constant = fit_time_complexity([(n, 1.0) for n in SIZES])
     assert time_complexity_score(quadratic, "O(n log n)") == 0.0
     assert time_complexity_score(linear, "O(n log n)") == 1.0
     assert time_complexity_score(quadratic, "O(n^2)") == 1.0
+    # One log factor apart is one tier: not told apart by timings.
+    assert time_complexity_score(n_log_n, "O(n)") == 1.0
+    assert time_complexity_score(linear, "O(log n)") == 0.0
+    assert time_complexity_score(constant, "O(log n)") == 1.0
+    assert [g.tier for g in GROWTH_CLASSES] == [0, 0, 1, 1, 2, 3, 4]
     assert time_complexity_score(None, "O(n)") is None
     assert time_complexity_score(linear, None) is None
     assert time_complexity_score(linear, "O(V + E)") is None
