@@ -144,6 +144,8 @@ def longest_parsing_prefix(head: str, lines: list[str]) -> int:
         if error is None:
             return end if "\n".join(lines[:end]).strip() else 0
         line = (error.lineno if isinstance(error.lineno, int) else 0) - base
+        if line == 1:  # the first line itself is broken: every prefix holds it
+            return 0
         end = line - 1 if 1 < line <= end else end - 1
     return 0
 
@@ -174,6 +176,22 @@ def repair_tail(code: str) -> tuple[str, int]:
     return "\n".join(lines[:keep]).rstrip() + "\n", len(lines) - keep
 
 
+def _code_run(lines: list[str], start: int) -> int:
+    """How many lines from `start` form a run of code that parses (0 if none).
+
+    The run is looked for in a window that grows fourfold while the code in it runs to its
+    edge, so that a long answer costs a few parses, not one per line.
+    """
+    window = 64
+    while True:
+        end = min(len(lines), start + window)
+        chunk = "\n".join(lines[start:end]) + "\n"
+        if end < len(lines) and (syntax_error(chunk) is None or _ends_cut_off(chunk)):
+            window *= 4
+            continue
+        return longest_parsing_prefix("", lines[start:end])
+
+
 def prose_blocks(text: str) -> tuple[list[Block], bool]:
     """Runs of lines that parse as Python in an answer without fences.
 
@@ -187,7 +205,7 @@ def prose_blocks(text: str) -> tuple[list[Block], bool]:
         if not CODE_START.match(lines[start]):
             start += 1
             continue
-        keep = longest_parsing_prefix("", lines[start:])
+        keep = _code_run(lines, start)
         if keep == 0:
             start += 1
             continue

@@ -378,3 +378,15 @@ def test_never_raises_and_returns_compilable_or_raw_code(
     assert (result.code is None) == (result.method == "none")
     if result.code is not None:
         assert result.code.strip()
+
+
+def test_degenerate_repetition_gives_sensible_results() -> None:
+    # Models stuck in a loop repeat a line thousands of times; benchmarks/extract_speed.py
+    # times these against an ordinary answer.
+    assert extract_code("import x y\n" * 2000, "f").code is None
+    assert extract_code("def (\n" * 3000, "f").code is None
+    looping = extract_code("Here:\n" + "import os\nos.path\nThe answer is\n" * 1000, "f")
+    assert looping.method == "prose" and looping.blocks == 1000
+    assert looping.code == "import os\nos.path\n"
+    deep = extract_code(f"{F}python\n" + "    if x:\n" * 3000, "f")
+    assert deep.method == "fence" and not compiles(deep.code)  # too deeply nested to compile
