@@ -11,7 +11,7 @@ import itertools
 import random
 import time
 
-from codeeval.scoring.stats import (
+from codeeval.scoring import (
     bootstrap_ci,
     compare,
     mean_of_means,

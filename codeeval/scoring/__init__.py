@@ -6,6 +6,13 @@ docstring states its exact definition; `docs/metrics.md` gives the formulas with
 """
 
 from codeeval.scoring.comments import comment_coverage
+from codeeval.scoring.compare import (
+    Comparison,
+    compare,
+    mcnemar_exact,
+    mcnemar_test,
+    paired_bootstrap,
+)
 from codeeval.scoring.compile import compiles
 from codeeval.scoring.complexity import (
     cyclomatic_complexity,
@@ -23,14 +30,9 @@ from codeeval.scoring.metrics import (
 )
 from codeeval.scoring.passk import pass_at_k
 from codeeval.scoring.stats import (
-    Comparison,
     Estimate,
     bootstrap_ci,
-    compare,
-    mcnemar_exact,
-    mcnemar_test,
     mean_of_means,
-    paired_bootstrap,
     pass_at_k_ci,
     pass_at_k_table,
 )
