@@ -1,0 +1,88 @@
+"""How often fit_time_complexity names the right class, and how long a fit takes.
+
+Synthetic timings over a 32x size range (six sizes, as task.toml's [complexity] sizes),
+with multiplicative log-normal noise of 5%, 10% and 20%, without and with a fixed overhead
+(half the smallest size's growth time). Prints the confusion matrix (rows: true class,
+columns: chosen class), then the time of one fit against its peer measured in the same
+run: a plain log-log slope over the same points.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+
+from codeeval.scoring import fit_time_complexity
+
+GROWTH = {
+    "O(1)": lambda n: 1.0,
+    "O(log n)": math.log,
+    "O(n)": float,
+    "O(n log n)": lambda n: n * math.log(n),
+    "O(n^2)": lambda n: float(n * n),
+    "O(n^3)": lambda n: float(n**3),
+}
+SIZES = [2000 * 2**i for i in range(6)]
+TRIALS = 300
+
+
+def timings(
+    label: str, sigma: float, overhead: float, rng: random.Random
+) -> list[tuple[int, float]]:
+    growth = GROWTH[label]
+    fixed = overhead * growth(SIZES[0])
+    return [(n, (fixed + growth(n)) * 1e-9 * math.exp(rng.gauss(0, sigma))) for n in SIZES]
+
+
+def confusion(sigma: float, overhead: float) -> None:
+    rng = random.Random(1)
+    print(f"\nnoise {sigma:.0%}, overhead {overhead}: share of trials choosing each class")
+    print(" " * 12 + "".join(f"{label:>11}" for label in GROWTH) + "  unreliable")
+    for truth in GROWTH:
+        counts = dict.fromkeys(GROWTH, 0)
+        unreliable = 0
+        for _ in range(TRIALS):
+            fit = fit_time_complexity(timings(truth, sigma, overhead, rng))
+            assert fit is not None
+            counts[fit.complexity] += 1
+            unreliable += not fit.reliable
+        row = "".join(f"{counts[label] / TRIALS:>11.2f}" for label in GROWTH)
+        print(f"{truth:>12}{row}{unreliable / TRIALS:>12.2f}")
+
+
+def slope(points: list[tuple[int, float]]) -> float:
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+def speed() -> None:
+    points = timings("O(n log n)", 0.05, 0.0, random.Random(2))
+    runs = 2000
+    start = time.perf_counter()
+    for _ in range(runs):
+        fit_time_complexity(points)
+    fit_s = (time.perf_counter() - start) / runs
+    start = time.perf_counter()
+    for _ in range(runs):
+        slope(points)
+    slope_s = (time.perf_counter() - start) / runs
+    print(
+        f"\none fit: {fit_s * 1e6:.0f} us; log-log slope alone: {slope_s * 1e6:.1f} us; "
+        f"ratio {fit_s / slope_s:.0f}x"
+    )
+
+
+def main() -> None:
+    for sigma in (0.05, 0.10, 0.20):
+        for overhead in (0.0, 0.5):
+            confusion(sigma, overhead)
+    speed()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""The table of metrics reports show, and every static metric of one program at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from codeeval.scoring.comments import comment_coverage
+from codeeval.scoring.compile import compiles
+from codeeval.scoring.complexity import (
+    cyclomatic_complexity,
+    maintainability_index,
+    max_cyclomatic_complexity,
+)
+from codeeval.scoring.style import pep8_scores
+from codeeval.scoring.timefit import fit_time_complexity, time_complexity_score
+from codeeval.types import Status
+
+MetricSource = Literal["static", "execution"]
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """How one metric is named, shown and compared.
+
+    `name` is the key in scores and stores; `label` the column heading; `fmt` a format spec
+    for `format(value, fmt)` (".0%" for shares); `source` says where per-sample values come
+    from: "static" (from the code, `score_code`) or "execution" (from grading,
+    `score_execution`). Every metric aggregates the same way: the mean over tasks of the
+    mean over each task's samples (`stats.mean_of_means`, with `stats.bootstrap_ci` for its
+    interval); for "pass@1" (1.0 when a sample passes every test) that is exactly the
+    unbiased pass@1. `headline` metrics form the comparison table, in this order. A value
+    that cannot be computed is None, shown as "—" and left out of aggregates.
+    """
+
+    name: str
+    label: str
+    higher_is_better: bool
+    fmt: str
+    description: str
+    source: MetricSource = "static"
+    headline: bool = True
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "compiles",
+        "compile rate",
+        True,
+        ".0%",
+        "share of samples whose extracted code compiles (no code counts as not compiling)",
+    ),
+    Metric(
+        "pass@1",
+        "pass@1",
+        True,
+        ".0%",
+        "unbiased pass@1 (Chen et al. 2021): share of samples passing all tests, per task, "
+        "averaged over tasks",
+        source="execution",
+    ),
+    Metric(
+        "time_complexity",
+        "time complexity",
+        True,
+        ".0%",
+        "share of timed samples whose measured growth class is no worse than the task's "
+        "optimal class",
+        source="execution",
+    ),
+    Metric(
+        "cyclomatic",
+        "cyclomatic",
+        False,
+        ".1f",
+        "mean radon cyclomatic complexity of the functions and methods",
+    ),
+    Metric(
+        "pep8",
+        "PEP8 compliance",
+        True,
+        ".0%",
+        "share of non-blank lines with no pycodestyle violation (default configuration)",
+    ),
+    Metric(
+        "comments",
+        "comment coverage",
+        True,
+        ".0%",
+        "share of non-blank lines carrying a comment or docstring",
+    ),
+    Metric(
+        "maintainability",
+        "maintainability",
+        True,
+        ".0f",
+        "radon maintainability index, 0-100 (multi-line strings counted as comments)",
+        headline=False,
+    ),
+    Metric(
+        "max_cyclomatic",
+        "max cyclomatic",
+        False,
+        ".0f",
+        "largest radon cyclomatic complexity among the functions and methods",
+        headline=False,
+    ),
+    Metric(
+        "pep8_violations",
+        "PEP8 violations",
+        False,
+        ".1f",
+        "number of pycodestyle violations (default configuration)",
+        headline=False,
+    ),
+)
+
+STATIC_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS if m.source == "static")
+EXECUTION_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS if m.source == "execution")
+
+
+def score_code(code: str | None, max_line_length: int = 79) -> dict[str, float | None]:
+    """Every static metric of one program, keyed by metric name (`STATIC_METRICS`).
+
+    Definition: "compiles" is 1.0 or 0.0 (`compiles`). The other metrics describe code
+    that compiles; for code that does not (or no code at all) they are None, so that a
+    broken sample lowers the compile rate but never drags style averages towards 0 or 100.
+    "pep8_violations" is `pep8_violations` as a float; "max_cyclomatic" is
+    `max_cyclomatic_complexity`; "maintainability" is `maintainability_index`.
+
+    Args:
+        code: The extracted program, or None when the response held no code.
+        max_line_length: The longest allowed line for the PEP 8 metrics.
+
+    Returns:
+        `{name: value or None}` for every name in `STATIC_METRICS`.
+    """
+    scores: dict[str, float | None] = dict.fromkeys(STATIC_METRICS)
+    scores["compiles"] = 1.0 if compiles(code) else 0.0
+    if code is None or not scores["compiles"]:
+        return scores
+    violations, compliance = pep8_scores(code, max_line_length)
+    scores.update(
+        cyclomatic=cyclomatic_complexity(code),
+        max_cyclomatic=max_cyclomatic_complexity(code),
+        maintainability=maintainability_index(code),
+        pep8=compliance,
+        pep8_violations=float(violations),
+        comments=comment_coverage(code),
+    )
+    return scores
+
+
+def score_execution(
+    status: Status,
+    timings: Sequence[tuple[int, float]] = (),
+    optimal_complexity: str | None = None,
+) -> dict[str, float | None]:
+    """The per-sample metrics that come from grading, keyed by name (`EXECUTION_METRICS`).
+
+    Definition: "pass@1" is 1.0 when the sample passed every test (`Status.PASSED`), else
+    0.0 (a response with no code, `Status.NO_CODE`, is a failed sample). "time_complexity"
+    is `time_complexity_score(fit_time_complexity(timings), optimal_complexity)` for a
+    sample that passed, and None otherwise: the growth of a wrong program means nothing.
+    A sample whose generation failed (`Status.GENERATION_ERROR`) says nothing about the
+    model's code: every value is None.
+
+    Args:
+        status: The sample's verdict.
+        timings: (input size, seconds) pairs measured on the sample's entry point.
+        optimal_complexity: The task's stated optimal class, such as "O(n log n)".
+
+    Returns:
+        `{name: value or None}` for every name in `EXECUTION_METRICS`.
+    """
+    scores: dict[str, float | None] = dict.fromkeys(EXECUTION_METRICS)
+    if status is Status.GENERATION_ERROR:
+        return scores
+    scores["pass@1"] = 1.0 if status is Status.PASSED else 0.0
+    if status is Status.PASSED:
+        fit = fit_time_complexity(timings)
+        scores["time_complexity"] = time_complexity_score(fit, optimal_complexity)
+    return scores
+
+
+def score_sample(
+    code: str | None,
+    status: Status,
+    timings: Sequence[tuple[int, float]] = (),
+    optimal_complexity: str | None = None,
+    max_line_length: int = 79,
+) -> dict[str, float | None]:
+    """Every per-sample metric of one graded sample: `score_code` and `score_execution`.
+
+    A sample whose generation failed has every value None, "compiles" included.
+
+    Args:
+        code: The extracted program, or None when the response held no code.
+        status: The sample's verdict.
+        timings: (input size, seconds) pairs measured on the sample's entry point.
+        optimal_complexity: The task's stated optimal class, such as "O(n log n)".
+        max_line_length: The longest allowed line for the PEP 8 metrics.
+
+    Returns:
+        `{name: value or None}` for every metric in `METRICS`.
+    """
+    scores = score_code(code, max_line_length)
+    if status is Status.GENERATION_ERROR:
+        scores = dict.fromkeys(scores)
+    scores.update(score_execution(status, timings, optimal_complexity))
+    return {metric.name: scores[metric.name] for metric in METRICS}

@@ -1,0 +1,165 @@
+"""The METRICS table, score_code, the public API of codeeval.scoring and its import weight."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import codeeval.scoring as scoring
+from codeeval.scoring import (
+    EXECUTION_METRICS,
+    METRICS,
+    STATIC_METRICS,
+    comment_coverage,
+    cyclomatic_complexity,
+    maintainability_index,
+    max_cyclomatic_complexity,
+    pep8_compliance,
+    pep8_violations,
+    score_code,
+    score_execution,
+    score_sample,
+)
+from codeeval.types import Status
+
+QUICKSORT = Path(__file__).parents[2] / "tasks" / "quicksort" / "solution.py"
+
+
+def test_headline_metrics_are_the_comparison_table_in_order() -> None:
+    headline = [m.label for m in METRICS if m.headline]
+    assert headline == [
+        "compile rate",
+        "pass@1",
+        "time complexity",
+        "cyclomatic",
+        "PEP8 compliance",
+        "comment coverage",
+    ]
+    names = [m.name for m in METRICS]
+    assert len(names) == len(set(names))
+    assert {"compiles", "pass@1", "time_complexity", "cyclomatic", "maintainability"} <= set(names)
+    assert {"pep8", "comments"} <= set(names)
+
+
+def test_metric_formats_and_directions() -> None:
+    by_name = {m.name: m for m in METRICS}
+    assert format(0.825, by_name["pep8"].fmt) == "82%"
+    assert not by_name["cyclomatic"].higher_is_better
+    assert by_name["pass@1"].source == "execution"
+    assert by_name["time_complexity"].source == "execution"
+    with pytest.raises(AttributeError):
+        by_name["pep8"].label = "x"  # type: ignore[misc]
+
+
+def test_score_code_equals_each_function() -> None:
+    code = QUICKSORT.read_text(encoding="utf-8")
+    scores = score_code(code)
+    assert set(scores) == set(STATIC_METRICS)
+    assert scores == {
+        "compiles": 1.0,
+        "cyclomatic": cyclomatic_complexity(code),
+        "max_cyclomatic": max_cyclomatic_complexity(code),
+        "maintainability": maintainability_index(code),
+        "pep8": pep8_compliance(code),
+        "pep8_violations": float(pep8_violations(code)),
+        "comments": comment_coverage(code),
+    }
+    assert score_code(code, max_line_length=120)["pep8_violations"] == float(
+        pep8_violations(code, 120)
+    )
+
+
+@pytest.mark.parametrize("code", [None, "", "def f(:\n    pass\n", "return 1\n"])
+def test_broken_or_missing_code_scores_none_not_zero(code: str | None) -> None:
+    scores = score_code(code)
+    assert scores["compiles"] == 0.0
+    assert all(value is None for name, value in scores.items() if name != "compiles")
+
+
+LINEAR = [(n, n * 1e-7) for n in (1000, 2000, 4000, 8000, 16000)]
+QUADRATIC = [(n, n * n * 1e-9) for n in (1000, 2000, 4000, 8000, 16000)]
+
+
+def test_score_execution() -> None:
+    assert set(EXECUTION_METRICS) == {"pass@1", "time_complexity"}
+    assert score_execution(Status.PASSED, LINEAR, "O(n log n)") == {
+        "pass@1": 1.0,
+        "time_complexity": 1.0,
+    }
+    assert score_execution(Status.PASSED, QUADRATIC, "O(n log n)")["time_complexity"] == 0.0
+    assert score_execution(Status.PASSED)["time_complexity"] is None  # not timed
+    # A wrong program's growth means nothing; a missing answer is a failure.
+    assert score_execution(Status.FAILED, QUADRATIC, "O(n)") == {
+        "pass@1": 0.0,
+        "time_complexity": None,
+    }
+    assert score_execution(Status.NO_CODE)["pass@1"] == 0.0
+    assert score_execution(Status.TIMEOUT)["pass@1"] == 0.0
+    assert score_execution(Status.GENERATION_ERROR) == {"pass@1": None, "time_complexity": None}
+
+
+def test_score_sample_has_every_metric_in_table_order() -> None:
+    code = QUICKSORT.read_text(encoding="utf-8")
+    scores = score_sample(code, Status.PASSED, LINEAR, "O(n log n)")
+    assert list(scores) == [m.name for m in METRICS]
+    assert scores == {**score_code(code), **score_execution(Status.PASSED, LINEAR, "O(n log n)")}
+    failed = score_sample(None, Status.GENERATION_ERROR)
+    assert all(value is None for value in failed.values())
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(scoring.__all__) == sorted(
+        [
+            "EXECUTION_METRICS",
+            "GROWTH_CLASSES",
+            "METRICS",
+            "STATIC_METRICS",
+            "Comparison",
+            "ComplexityFit",
+            "Estimate",
+            "GrowthClass",
+            "Metric",
+            "bootstrap_ci",
+            "comment_coverage",
+            "compare",
+            "compiles",
+            "cyclomatic_complexity",
+            "fit_time_complexity",
+            "growth_class",
+            "maintainability_index",
+            "max_cyclomatic_complexity",
+            "mcnemar_exact",
+            "mcnemar_test",
+            "mean_of_means",
+            "paired_bootstrap",
+            "pass_at_k",
+            "pass_at_k_ci",
+            "pass_at_k_table",
+            "pep8_compliance",
+            "pep8_scores",
+            "pep8_violations",
+            "score_code",
+            "score_execution",
+            "score_sample",
+            "time_complexity_score",
+        ]
+    )
+    assert all(hasattr(scoring, name) for name in scoring.__all__)
+
+
+def test_importing_scoring_and_extract_stays_light() -> None:
+    heavy = ["openai", "anthropic", "google", "torch", "transformers", "ray", "sqlalchemy"]
+    heavy += ["numpy", "radon", "pycodestyle", "pydantic", "typer", "rich"]
+    script = (
+        "import json, sys\n"
+        "import codeeval.scoring, codeeval.extract\n"
+        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == []
