@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from codeeval.scoring import METRICS, pass_at_k
-from codeeval.scoring.stats import bootstrap_ci, paired_comparison, pass_at_k_ci
+from codeeval.scoring import (
+    METRICS,
+    bootstrap_ci,
+    compare,
+    pass_at_k,
+    pass_at_k_ci,
+)
+from codeeval.scoring import Estimate as StatsEstimate
 from codeeval.store import RunRecord, SampleRow
 from codeeval.types import Status
 
 SCHEMA_VERSION = 1
-# Per-sample mean metrics shown in the comparison table, in column order.
-MEAN_METRICS = ("cyclomatic", "maintainability", "pep8", "comments")
+# The per-sample label of the fitted growth class, stored beside the metric values.
+COMPLEXITY_CLASS = "time_complexity_class"
 
 
 class Estimate(BaseModel):
@@ -33,17 +39,15 @@ class Estimate(BaseModel):
 
 
 class ModelSummary(BaseModel):
-    """One row of the comparison table."""
+    """One row of the comparison table, plus the deployment figures."""
 
     model: str
     tasks: int
     samples: int
     generation_errors: int = 0
-    compile_rate: Estimate | None = None
+    metrics: dict[str, Estimate | None] = Field(default_factory=dict)
     pass_at: dict[int, Estimate] = Field(default_factory=dict)
     time_complexity: str | None = None
-    optimal_complexity_share: Estimate | None = None
-    means: dict[str, Estimate | None] = Field(default_factory=dict)
     statuses: dict[str, int] = Field(default_factory=dict)
     input_tokens: int = 0
     output_tokens: int = 0
@@ -87,6 +91,7 @@ class Comparison(BaseModel):
     high: float | None
     p_value: float | None
     significant: bool
+    method: str = ""
 
 
 class Regression(BaseModel):
@@ -156,8 +161,8 @@ class Renderer(Protocol):
         ...
 
 
-def _estimate(value: tuple[float, float | None, float | None] | Any) -> Estimate:
-    return Estimate(value=value.value, low=value.low, high=value.high)
+def _estimate(value: StatsEstimate | None) -> Estimate | None:
+    return None if value is None else Estimate(value=value.value, low=value.low, high=value.high)
 
 
 def _ks(samples: int) -> list[int]:
@@ -175,63 +180,42 @@ def _graded(rows: Sequence[SampleRow]) -> list[SampleRow]:
     return [row for row in rows if row.result is not None]
 
 
-def _numbers(rows: Sequence[SampleRow], metric: str) -> list[float]:
-    values = (row.result.scores.get(metric) for row in rows if row.result is not None)
-    return [float(v) for v in values if isinstance(v, int | float)]
+def _values(rows: Sequence[SampleRow], metric: str) -> list[float | None]:
+    found = (row.result.scores.get(metric) for row in rows if row.result is not None)
+    return [float(v) if isinstance(v, int | float) else None for v in found]
 
 
-def _mode(labels: Iterable[str | None]) -> str | None:
-    counted = Counter(label for label in labels if label)
+def _passed(rows: Sequence[SampleRow]) -> int:
+    return sum(1 for row in rows if row.result and row.result.status == Status.PASSED)
+
+
+def _mode(labels: Iterable[object]) -> str | None:
+    counted = Counter(str(label) for label in labels if label)
     return counted.most_common(1)[0][0] if counted else None
-
-
-def _complexity_rank(label: str | None) -> int | None:
-    order = [metric for metric in METRICS if metric.name == "time_complexity"]
-    classes = getattr(order[0], "classes", None) if order else None
-    if label is None or not classes:
-        return None
-    return classes.index(label) if label in classes else None
-
-
-def _mean_estimate(per_task: Sequence[Sequence[float]]) -> Estimate | None:
-    groups = [list(values) for values in per_task if values]
-    if not groups:
-        return None
-    return _estimate(bootstrap_ci(groups))
 
 
 def _task_cell(rows: Sequence[SampleRow]) -> TaskCell:
     graded = _graded(rows)
-    passed = sum(1 for row in graded if row.result and row.result.status == Status.PASSED)
     return TaskCell(
         n=len(graded),
-        c=passed,
-        pass_at_1=pass_at_k(len(graded), passed, 1) if graded else None,
+        c=_passed(graded),
+        pass_at_1=pass_at_k(len(graded), _passed(graded), 1) if graded else None,
         time_complexity=_mode(
-            str(row.result.scores.get("time_complexity"))
-            for row in graded
-            if row.result and row.result.scores.get("time_complexity")
+            row.result.scores.get(COMPLEXITY_CLASS) for row in graded if row.result
         ),
         statuses=dict(Counter(str(row.result.status) for row in graded if row.result)),
     )
 
 
 def _model_summary(
-    model: str,
-    by_task: Mapping[str, Sequence[SampleRow]],
-    ks: Sequence[int],
-    optimal: Mapping[str, str | None],
+    model: str, by_task: Mapping[str, Sequence[SampleRow]], ks: Sequence[int]
 ) -> ModelSummary:
-    graded = {task: _graded(rows) for task, rows in by_task.items()}
-    counts = [
-        (len(rows), sum(1 for r in rows if r.result and r.result.status == Status.PASSED))
-        for rows in graded.values()
-        if rows
-    ]
+    graded = {task: _graded(rows) for task, rows in by_task.items() if _graded(rows)}
+    counts = [(len(rows), _passed(rows)) for rows in graded.values()]
     generations = [row.generation for rows in by_task.values() for row in rows if row.generation]
     summary = ModelSummary(
         model=model,
-        tasks=sum(1 for rows in graded.values() if rows),
+        tasks=len(graded),
         samples=sum(len(rows) for rows in graded.values()),
         generation_errors=sum(
             1
@@ -239,43 +223,36 @@ def _model_summary(
             for row in rows
             if row.result is None and row.generation is not None and row.generation.error
         ),
-        compile_rate=_mean_estimate([_numbers(rows, "compiles") for rows in graded.values()]),
-        pass_at={
-            k: _estimate(pass_at_k_ci(counts, k))
-            for k in ks
-            if counts and all(n >= k for n, _ in counts)
+        metrics={
+            metric.name: _estimate(
+                bootstrap_ci({task: _values(rows, metric.name) for task, rows in graded.items()})
+            )
+            for metric in METRICS
         },
-        means={
-            name: _mean_estimate([_numbers(rows, name) for rows in graded.values()])
-            for name in MEAN_METRICS
+        pass_at={
+            k: estimate
+            for k in ks
+            if counts
+            and all(n >= k for n, _ in counts)
+            and (estimate := _estimate(pass_at_k_ci(counts, k))) is not None
         },
         statuses=dict(
             Counter(str(r.result.status) for rows in graded.values() for r in rows if r.result)
         ),
         **_deployment(generations, counts),
     )
-    summary.time_complexity, summary.optimal_complexity_share = _complexity_summary(graded, optimal)
+    summary.time_complexity = _complexity_label(graded, summary.metrics.get("time_complexity"))
     return summary
 
 
-def _complexity_summary(
-    graded: Mapping[str, Sequence[SampleRow]], optimal: Mapping[str, str | None]
-) -> tuple[str | None, Estimate | None]:
-    measured = {task: _task_cell(rows).time_complexity for task, rows in graded.items()}
-    if len(measured) == 1:
-        return next(iter(measured.values())), None
-    at_optimal = [
-        [
-            1.0
-            if _complexity_rank(label) is not None
-            and _complexity_rank(label) <= (_complexity_rank(optimal.get(task)) or 0)
-            else 0.0
-        ]
-        for task, label in measured.items()
-        if label is not None and optimal.get(task)
-    ]
-    share = _mean_estimate(at_optimal)
-    return (f"{share.value:.0%} at optimal" if share else None), share
+def _complexity_label(
+    graded: Mapping[str, Sequence[SampleRow]], share: Estimate | None
+) -> str | None:
+    """One task: the growth class most samples showed. Several: the share at optimal growth."""
+    if len(graded) == 1:
+        (rows,) = graded.values()
+        return _task_cell(rows).time_complexity
+    return f"{format_estimate(share, '.0%')} optimal" if share else None
 
 
 def _deployment(generations: Sequence[Any], counts: Sequence[tuple[int, int]]) -> dict[str, Any]:
@@ -284,9 +261,7 @@ def _deployment(generations: Sequence[Any], counts: Sequence[tuple[int, int]]) -
     solved = sum(1 for _, c in counts if c > 0)
     latencies = [g.latency_s for g in fresh if g.latency_s]
     first_tokens = [g.first_token_s for g in fresh if g.first_token_s is not None]
-    timed_tokens = [
-        (g.output_tokens, g.latency_s) for g in fresh if g.output_tokens and g.latency_s
-    ]
+    timed = [(g.output_tokens, g.latency_s) for g in fresh if g.output_tokens and g.latency_s]
     total_cost = sum(costs) if costs else None
     peaks = [g.peak_memory_mb for g in generations if g.peak_memory_mb is not None]
     return {
@@ -294,18 +269,20 @@ def _deployment(generations: Sequence[Any], counts: Sequence[tuple[int, int]]) -
         "output_tokens": sum(g.output_tokens or 0 for g in generations),
         "cached": sum(1 for g in generations if g.cached_from_run is not None),
         "cost_usd": total_cost,
-        "cost_per_solved_task_usd": (total_cost / solved)
+        "cost_per_solved_task_usd": total_cost / solved
         if total_cost is not None and solved
         else None,
         "median_latency_s": statistics.median(latencies) if latencies else None,
         "median_first_token_s": statistics.median(first_tokens) if first_tokens else None,
         "output_tokens_per_s": (
-            sum(t for t, _ in timed_tokens) / sum(s for _, s in timed_tokens)
-            if timed_tokens
-            else None
+            sum(t for t, _ in timed) / sum(s for _, s in timed) if timed else None
         ),
         "peak_memory_mb": max(peaks) if peaks else None,
     }
+
+
+def _pass_values(by_task: Mapping[str, Sequence[SampleRow]]) -> dict[str, list[float | None]]:
+    return {task: _values(rows, "pass@1") for task, rows in by_task.items()}
 
 
 def _comparisons(grouped: Mapping[str, Mapping[str, Sequence[SampleRow]]]) -> list[Comparison]:
@@ -313,25 +290,21 @@ def _comparisons(grouped: Mapping[str, Mapping[str, Sequence[SampleRow]]]) -> li
     found = []
     for index, model_a in enumerate(models):
         for model_b in models[index + 1 :]:
-            shared = sorted(set(grouped[model_a]) & set(grouped[model_b]))
-            a = [_task_cell(grouped[model_a][t]).pass_at_1 for t in shared]
-            b = [_task_cell(grouped[model_b][t]).pass_at_1 for t in shared]
-            pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
-            if not pairs:
-                continue
-            result = paired_comparison([x for x, _ in pairs], [y for _, y in pairs])
-            found.append(
-                Comparison(
-                    model_a=model_a,
-                    model_b=model_b,
-                    tasks=len(pairs),
-                    difference=result.difference,
-                    low=result.low,
-                    high=result.high,
-                    p_value=result.p_value,
-                    significant=result.significant,
+            result = compare(_pass_values(grouped[model_a]), _pass_values(grouped[model_b]))
+            if result is not None:
+                found.append(
+                    Comparison(
+                        model_a=model_a,
+                        model_b=model_b,
+                        tasks=result.tasks,
+                        difference=result.difference,
+                        low=result.low,
+                        high=result.high,
+                        p_value=result.p_value,
+                        significant=result.significant,
+                        method=result.method,
+                    )
                 )
-            )
     return found
 
 
@@ -418,14 +391,14 @@ def _run_info(record: RunRecord) -> RunInfo:
 def find_regressions(
     current: RunRecord, baseline: RunRecord, threshold: float = 0.05
 ) -> list[Regression]:
-    """Models whose pass@1 dropped by more than `threshold` against the baseline run.
+    """Drops in pass@1 against the baseline run, per model and per task.
 
     Only tasks with the same content hash in both runs are compared, so an edited task never
-    shows up as a regression. A model-level drop is flagged when it exceeds the threshold;
-    `significant` says whether a paired test over the shared tasks agrees.
+    shows up as a regression. A model is flagged when its mean pass@1 over the shared tasks
+    fell by more than `threshold`; `significant` says whether the paired test agrees. A task
+    is flagged when its pass@1 fell by more than max(threshold, 0.5).
     """
-    now = _by_model_task(current.samples)
-    before = _by_model_task(baseline.samples)
+    now, before = _by_model_task(current.samples), _by_model_task(baseline.samples)
     found: list[Regression] = []
     for model in sorted(set(now) & set(before)):
         shared = [
@@ -435,26 +408,30 @@ def find_regressions(
             and task in baseline.tasks
             and current.tasks[task].content_hash == baseline.tasks[task].content_hash
         ]
-        pairs = [
-            (_task_cell(before[model][t]).pass_at_1, _task_cell(now[model][t]).pass_at_1)
-            for t in shared
-        ]
-        pairs_known = [(b, a) for b, a in pairs if b is not None and a is not None]
-        if not pairs_known:
+        cells = {t: (_task_cell(before[model][t]), _task_cell(now[model][t])) for t in shared}
+        pairs = {
+            t: (old.pass_at_1, new.pass_at_1)
+            for t, (old, new) in cells.items()
+            if old.pass_at_1 is not None and new.pass_at_1 is not None
+        }
+        if not pairs:
             continue
-        old = statistics.fmean(b for b, _ in pairs_known)
-        new = statistics.fmean(a for _, a in pairs_known)
-        if old - new > threshold:
-            test = paired_comparison([a for _, a in pairs_known], [b for b, _ in pairs_known])
+        old_mean = statistics.fmean(old for old, _ in pairs.values())
+        new_mean = statistics.fmean(new for _, new in pairs.values())
+        if old_mean - new_mean > threshold:
+            test = compare(
+                {t: _values(now[model][t], "pass@1") for t in pairs},
+                {t: _values(before[model][t], "pass@1") for t in pairs},
+            )
             found.append(
                 Regression(
                     model=model,
                     task_id=None,
                     metric="pass@1",
-                    baseline=old,
-                    current=new,
-                    delta=new - old,
-                    significant=test.significant,
+                    baseline=old_mean,
+                    current=new_mean,
+                    delta=new_mean - old_mean,
+                    significant=bool(test and test.significant),
                 )
             )
         found += [
@@ -462,40 +439,45 @@ def find_regressions(
                 model=model,
                 task_id=task,
                 metric="pass@1",
-                baseline=b,
-                current=a,
-                delta=a - b,
+                baseline=old,
+                current=new,
+                delta=new - old,
                 significant=False,
             )
-            for task, (b, a) in zip(shared, pairs, strict=True)
-            if b is not None and a is not None and b - a > max(threshold, 0.5)
+            for task, (old, new) in pairs.items()
+            if old - new > max(threshold, 0.5)
         ]
     return found
 
 
-def format_estimate(estimate: Estimate | None, percent: bool = False) -> str:
-    """`0.82 ± 0.04` (or `82% ± 4%`); an em dash when there is no value."""
+def format_estimate(estimate: Estimate | None, fmt: str = ".2f") -> str:
+    """`0.82 ± 0.04` (or `82% ± 4%` with fmt ".0%"); an em dash when there is no value."""
     if estimate is None:
         return "—"
-    show: Callable[[float], str] = (lambda v: f"{v:.0%}") if percent else (lambda v: f"{v:.2f}")
     if estimate.low is None or estimate.high is None:
-        return show(estimate.value)
+        return format(estimate.value, fmt)
     half = (estimate.high - estimate.low) / 2
-    return f"{show(estimate.value)} ± {show(half)}"
+    return f"{format(estimate.value, fmt)} ± {format(half, fmt)}"
 
 
 def table_rows(data: ReportData) -> list[dict[str, str]]:
-    """The comparison table as display strings, one dict per model, in column order."""
-    return [
-        {
-            "model": model.model,
-            "compile rate": format_estimate(model.compile_rate, percent=True),
-            "pass@1": format_estimate(model.pass_at.get(1), percent=True),
-            "time complexity": model.time_complexity or "—",
-            "cyclomatic": format_estimate(model.means.get("cyclomatic")),
-            "PEP8 compliance": format_estimate(model.means.get("pep8"), percent=True),
-            "comment coverage": format_estimate(model.means.get("comments"), percent=True),
-            "n": str(model.samples),
-        }
-        for model in data.models
-    ]
+    """The comparison table as display strings, one dict per model, in column order.
+
+    The columns are the headline metrics of `codeeval.scoring.METRICS`; the time complexity
+    column shows the measured class for one task, the share at optimal growth for several.
+    """
+    rows = []
+    for model in data.models:
+        row = {"model": model.model}
+        for metric in METRICS:
+            if not metric.headline:
+                continue
+            if metric.name == "time_complexity":
+                row[metric.label] = model.time_complexity or "—"
+            elif metric.name == "pass@1" and 1 in model.pass_at:
+                row[metric.label] = format_estimate(model.pass_at[1], metric.fmt)
+            else:
+                row[metric.label] = format_estimate(model.metrics.get(metric.name), metric.fmt)
+        row["n"] = str(model.samples)
+        rows.append(row)
+    return rows

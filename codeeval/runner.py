@@ -26,9 +26,10 @@ from codeeval.extract import extract_code
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
 from codeeval.provider import Provider, create_provider, default_models
+from codeeval.report import COMPLEXITY_CLASS
 from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.sandbox import Executor
-from codeeval.scoring import compiles, fit_time_complexity, score_code
+from codeeval.scoring import fit_time_complexity, score_sample
 from codeeval.store import GenerationRecord, Store, TaskRecord
 from codeeval.task import select_tasks
 from codeeval.types import (
@@ -389,13 +390,17 @@ class Runner:
                 "error",
             )
         latency = generation.latency_s or (time.perf_counter() - started)
-        extraction = extract_code(generation.text, task.entry_point, task.code_prefix)
+        prefix = task.code_prefix if task.prompt_style == "completion" else ""
+        extraction = extract_code(generation.text, task.entry_point, prefix)
+        method = ";".join(
+            [extraction.method, *(["truncated"] if extraction.truncated else []), *extraction.notes]
+        )
         return (
             GenerationRecord(
                 prompt=request.prompt,
                 text=generation.text,
                 code=extraction.code,
-                extract_method=extraction.method,
+                extract_method=method,
                 raw=generation.raw,
                 input_tokens=generation.input_tokens,
                 output_tokens=generation.output_tokens,
@@ -452,23 +457,23 @@ class Runner:
         execution: ExecResult | None,
         task: Task,
     ) -> None:
-        scores = score_sample(code, status, execution, self.config.max_line_length)
+        scores = sample_scores(code, status, execution, task, self.config.max_line_length)
         self.store.save_result(run_id, SampleResult(key, status, scores, execution))
         self.listener.graded(key, status)
 
 
-def score_sample(
-    code: str | None, status: Status, execution: ExecResult | None, max_line_length: int = 79
+def sample_scores(
+    code: str | None,
+    status: Status,
+    execution: ExecResult | None,
+    task: Task,
+    max_line_length: int = 79,
 ) -> dict[str, float | str | None]:
-    """Every per-sample metric of a graded sample; None where a metric cannot be computed."""
-    scores: dict[str, float | str | None] = {
-        "compiles": 1.0 if compiles(code) else 0.0,
-        "passed": 1.0 if status == Status.PASSED else 0.0,
-    }
-    if code:
-        scores.update(score_code(code, max_line_length=max_line_length))
-    fit = None
-    if status == Status.PASSED and execution is not None and execution.timings:
-        fit = fit_time_complexity(execution.timings)
-    scores["time_complexity"] = fit.label if fit is not None else None
+    """Every per-sample metric of a graded sample, plus the label of its fitted growth class."""
+    timings = execution.timings if execution is not None else ()
+    scores: dict[str, float | str | None] = dict(
+        score_sample(code, status, timings, task.time_complexity, max_line_length)
+    )
+    fit = fit_time_complexity(timings) if status == Status.PASSED and timings else None
+    scores[COMPLEXITY_CLASS] = fit.complexity if fit is not None and fit.reliable else None
     return scores

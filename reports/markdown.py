@@ -48,7 +48,7 @@ def render(data: ReportData) -> str:
         out += _table(
             ["model", *[f"pass@{k}" for k in data.ks]],
             [
-                [m.model, *[format_estimate(m.pass_at.get(k), percent=True) for k in data.ks]]
+                [m.model, *[format_estimate(m.pass_at.get(k), ".0%") for k in data.ks]]
                 for m in data.models
             ],
         )
