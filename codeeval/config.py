@@ -46,6 +46,7 @@ class RunConfig(BaseModel):
     max_tokens: int = Field(2048, ge=1)
     seed: int | None = None
     system_prompt: str | None = None
+    stop: tuple[str, ...] = ()
     lang: str = "en"
     executor: str = "local"
     workers: int | None = Field(None, ge=1)

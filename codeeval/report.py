@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
+from codeeval.pricing import DeploymentSample, DeploymentSummary, deployment_summary
 from codeeval.scoring import (
     METRICS,
     bootstrap_ci,
@@ -49,15 +50,9 @@ class ModelSummary(BaseModel):
     pass_at: dict[int, Estimate] = Field(default_factory=dict)
     time_complexity: str | None = None
     statuses: dict[str, int] = Field(default_factory=dict)
-    input_tokens: int = 0
-    output_tokens: int = 0
     cached: int = 0
-    cost_usd: float | None = None
-    cost_per_solved_task_usd: float | None = None
     median_latency_s: float | None = None
-    median_first_token_s: float | None = None
-    output_tokens_per_s: float | None = None
-    peak_memory_mb: float | None = None
+    deployment: DeploymentSummary | None = None
 
 
 class TaskCell(BaseModel):
@@ -212,7 +207,7 @@ def _model_summary(
 ) -> ModelSummary:
     graded = {task: _graded(rows) for task, rows in by_task.items() if _graded(rows)}
     counts = [(len(rows), _passed(rows)) for rows in graded.values()]
-    generations = [row.generation for rows in by_task.values() for row in rows if row.generation]
+    every_row = [row for rows in by_task.values() for row in rows]
     summary = ModelSummary(
         model=model,
         tasks=len(graded),
@@ -239,7 +234,7 @@ def _model_summary(
         statuses=dict(
             Counter(str(r.result.status) for rows in graded.values() for r in rows if r.result)
         ),
-        **_deployment(generations, counts),
+        **_deployment(model, every_row),
     )
     summary.time_complexity = _complexity_label(graded, summary.metrics.get("time_complexity"))
     return summary
@@ -255,29 +250,36 @@ def _complexity_label(
     return f"{format_estimate(share, '.0%')} optimal" if share else None
 
 
-def _deployment(generations: Sequence[Any], counts: Sequence[tuple[int, int]]) -> dict[str, Any]:
-    fresh = [g for g in generations if g.error is None and g.cached_from_run is None]
-    costs = [g.cost_usd for g in generations if g.cost_usd is not None]
-    solved = sum(1 for _, c in counts if c > 0)
-    latencies = [g.latency_s for g in fresh if g.latency_s]
-    first_tokens = [g.first_token_s for g in fresh if g.first_token_s is not None]
-    timed = [(g.output_tokens, g.latency_s) for g in fresh if g.output_tokens and g.latency_s]
-    total_cost = sum(costs) if costs else None
-    peaks = [g.peak_memory_mb for g in generations if g.peak_memory_mb is not None]
+def _deployment(model: str, rows: Iterable[SampleRow]) -> dict[str, Any]:
+    """Deployment figures over the generations this run paid for (cache hits excluded)."""
+    fresh = [
+        row
+        for row in rows
+        if row.generation
+        and row.generation.error is None
+        and row.generation.cached_from_run is None
+    ]
+    samples = [
+        DeploymentSample(
+            model=model,
+            task_id=row.key.task_id,
+            input_tokens=g.input_tokens,
+            output_tokens=g.output_tokens,
+            latency_s=g.latency_s,
+            first_token_s=g.first_token_s,
+            cost_usd=g.cost_usd,
+            solved=bool(row.result and row.result.status == Status.PASSED),
+            peak_memory_mb=g.peak_memory_mb,
+        )
+        for row in fresh
+        if (g := row.generation) is not None
+    ]
+    latencies = [s.latency_s for s in samples if s.latency_s]
+    cached = sum(1 for row in rows if row.generation and row.generation.cached_from_run)
     return {
-        "input_tokens": sum(g.input_tokens or 0 for g in generations),
-        "output_tokens": sum(g.output_tokens or 0 for g in generations),
-        "cached": sum(1 for g in generations if g.cached_from_run is not None),
-        "cost_usd": total_cost,
-        "cost_per_solved_task_usd": total_cost / solved
-        if total_cost is not None and solved
-        else None,
+        "deployment": deployment_summary(samples)[0] if samples else None,
         "median_latency_s": statistics.median(latencies) if latencies else None,
-        "median_first_token_s": statistics.median(first_tokens) if first_tokens else None,
-        "output_tokens_per_s": (
-            sum(t for t, _ in timed) / sum(s for _, s in timed) if timed else None
-        ),
-        "peak_memory_mb": max(peaks) if peaks else None,
+        "cached": cached,
     }
 
 

@@ -297,8 +297,10 @@ class Runner:
                     )
             self._grade(run_id, len(plan), ready, by_id, prepared, executor)
         finally:
+            # Requests already sent are paid for: let them finish and be stored, so that a
+            # resumed run does not send them again. Queued ones are cancelled.
             for pool in pools.values():
-                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def _record_tasks(
         self,
@@ -345,6 +347,7 @@ class Runner:
             top_p=self.config.top_p,
             max_tokens=self.config.max_tokens,
             seed=self.config.seed,
+            stop=self.config.stop,
             mode=mode,
         )
 

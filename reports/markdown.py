@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codeeval.report import ReportData, TaskCell, format_estimate, table_rows
+from codeeval.report import ModelSummary, ReportData, TaskCell, format_estimate, table_rows
 
 SUFFIX = ".md"
 
@@ -59,28 +59,16 @@ def render(data: ReportData) -> str:
             "tokens in",
             "tokens out",
             "median latency s",
-            "median first token s",
-            "tokens/s",
+            "first token p50 / p90 s",
+            "output tokens/s",
             "cost",
-            "cost per solved task",
+            "per M tokens",
+            "per solved task",
+            "peak GPU MB",
             "cached",
             "generation errors",
         ],
-        [
-            [
-                m.model,
-                str(m.input_tokens),
-                str(m.output_tokens),
-                _number(m.median_latency_s),
-                _number(m.median_first_token_s),
-                _number(m.output_tokens_per_s, ".1f"),
-                _money(m.cost_usd),
-                _money(m.cost_per_solved_task_usd),
-                str(m.cached),
-                str(m.generation_errors),
-            ]
-            for m in data.models
-        ],
+        [_deployment_row(m) for m in data.models],
     )
     if data.comparisons:
         out += ["", "## Paired comparisons (pass@1 per task)", ""]
@@ -136,6 +124,27 @@ def render(data: ReportData) -> str:
     machine = ", ".join(f"{k}: {v}" for k, v in run.machine.items() if k != "hostname_hash")
     out += ["", f"Machine: {machine}.", ""]
     return "\n".join(out)
+
+
+def _deployment_row(model: ModelSummary) -> list[str]:
+    d = model.deployment
+    if d is None:
+        return [model.model, *["—"] * 9, str(model.cached), str(model.generation_errors)]
+    first = f"{_number(d.first_token_median_s)} / {_number(d.first_token_p90_s)}"
+    return [
+        model.model,
+        str(d.input_tokens),
+        str(d.output_tokens),
+        _number(model.median_latency_s),
+        first,
+        _number(d.output_tokens_per_s, ".1f"),
+        _money(d.cost_usd),
+        _money(d.cost_per_million_tokens_usd),
+        _money(d.cost_per_solved_task_usd),
+        _number(d.peak_memory_mb, ".0f"),
+        str(model.cached),
+        str(model.generation_errors),
+    ]
 
 
 def _cell(cell: TaskCell | None) -> str:

@@ -1,0 +1,178 @@
+"""`python -m codeeval run` end to end: reference and replay providers, reports, history."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from codeeval.scoring import comment_coverage, cyclomatic_complexity, pep8_compliance
+from codeeval.task import select_tasks
+
+COMPLEXITY_TIER = {"O(n)", "O(n log n)"}
+
+
+def _report(tmp_path: Path, run_id: int = 1) -> dict:
+    return json.loads((tmp_path / "codeeval-results" / f"run-{run_id}" / "report.json").read_text())
+
+
+def test_quicksort_with_no_key_runs_the_reference_ceiling(codeeval, tmp_path: Path) -> None:
+    result = codeeval("run", "--tasks", "quicksort")
+    assert result.returncode == 0, result.stderr
+    assert "no API key set" in result.stderr and "--model openai/gpt-4o" in result.stderr
+    for column in (
+        "compile rate",
+        "pass@1",
+        "time complexity",
+        "cyclomatic",
+        "PEP8 compliance",
+        "comment coverage",
+    ):
+        assert column in result.stdout
+    (row,) = [line for line in result.stdout.splitlines() if "reference" in line]
+    assert row.count("100%") >= 2  # compile rate and pass@1
+    report = _report(tmp_path)
+    assert report["schema_version"] == 1
+    (model,) = report["models"]
+    assert model["model"] == "reference"
+    assert model["pass_at"]["1"]["value"] == 1.0
+    assert model["metrics"]["compiles"]["value"] == 1.0
+    # The stored scores are the scoring functions' own values on the graded code.
+    (task,) = select_tasks(["quicksort"])
+    code = task.reference.rstrip("\n") + "\n"
+    assert model["metrics"]["pep8"]["value"] == pep8_compliance(code)
+    assert model["metrics"]["cyclomatic"]["value"] == cyclomatic_complexity(code)
+    assert model["metrics"]["comments"]["value"] == comment_coverage(code)
+    assert model["time_complexity"] in COMPLEXITY_TIER | {None}
+    markdown = (tmp_path / "codeeval-results" / "run-1" / "report.md").read_text()
+    assert "| reference |" in markdown and "## Tasks" in markdown
+
+
+def test_json_output_is_pure_json_on_stdout(codeeval, tmp_path: Path) -> None:
+    result = codeeval("run", "--tasks", "quicksort", "--json", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["run"]["id"] == 1 and data["models"][0]["model"] == "reference"
+    assert (tmp_path / "codeeval-results" / "run-1" / "report.html").is_file()
+    assert not (tmp_path / "codeeval-results" / "run-1" / "report.md").exists()
+
+
+def test_runs_show_and_report_read_the_history(codeeval, tmp_path: Path) -> None:
+    assert codeeval("run", "--tasks", "quicksort").returncode == 0
+    assert codeeval("run", "--tasks", "quicksort", "--samples", "2").returncode == 0
+    runs = codeeval("runs", "--json")
+    listed = json.loads(runs.stdout)
+    assert [run["id"] for run in listed] == [2, 1]
+    assert listed[0]["samples"] == 2 and listed[0]["graded"] == 2
+    assert all(run["status"] == "finished" for run in listed)
+    shown = codeeval("show", "1")
+    assert shown.returncode == 0 and "reference" in shown.stdout and "100%" in shown.stdout
+    html = codeeval("report", "2", "--format", "html", "-o", "run2.html")
+    assert html.returncode == 0, html.stderr
+    page = (tmp_path / "run2.html").read_text()
+    assert "<h1>codeeval run 2</h1>" in page and "pass@2" in page
+
+
+def test_chinese_prompt_is_sent_and_stored(codeeval, tmp_path: Path) -> None:
+    assert codeeval("run", "--tasks", "quicksort", "--lang", "zh").returncode == 0
+    connection = sqlite3.connect(tmp_path / "codeeval-results" / "codeeval.db")
+    (prompt,) = connection.execute("select prompt from generations").fetchone()
+    connection.close()
+    (task,) = select_tasks(["quicksort"])
+    assert prompt == task.prompts["zh"] and "快速排序" in prompt
+
+
+def _replay_file(path: Path, answers: list[str]) -> Path:
+    path.write_text(
+        "".join(json.dumps({"task_id": "quicksort", "completion": a}) + "\n" for a in answers)
+    )
+    return path
+
+
+GOOD = "```python\ndef quicksort(items):\n    return sorted(items)\n```"
+ANSWERS = {
+    "passed": GOOD,
+    "syntax_error": "```python\ndef quicksort(items)\n    return items\n```",
+    "error": "```python\ndef quicksort(items):\n    raise RuntimeError('boom')\n```",
+    "timeout": "```python\ndef quicksort(items):\n    while True:\n        pass\n```",
+    "no_code": "I am sorry, I cannot help with sorting.",
+    "failed": "```python\ndef quicksort(items):\n    return list(items)\n```",
+}
+
+
+def test_broken_and_hostile_answers_are_scored_samples(codeeval, tmp_path: Path) -> None:
+    replay = _replay_file(tmp_path / "answers.jsonl", list(ANSWERS.values()))
+    result = codeeval(
+        "run",
+        "--tasks",
+        "quicksort",
+        "--model",
+        f"replay/{replay}",
+        "--samples",
+        str(len(ANSWERS)),
+        "--min-time-limit",
+        "0.5",
+        "--time-factor",
+        "2",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    statuses = {line["sample_index"]: line["status"] for line in data["samples"]}
+    assert statuses == dict(enumerate(ANSWERS))
+    (model,) = data["models"]
+    assert model["pass_at"]["1"]["value"] == 1 / len(ANSWERS)
+    # no_code and syntax_error do not compile; the other four do.
+    assert model["metrics"]["compiles"]["value"] == 4 / 6
+
+
+def test_a_replay_file_missing_a_sample_records_a_generation_error(codeeval, tmp_path) -> None:
+    replay = _replay_file(tmp_path / "one.jsonl", [GOOD])
+    result = codeeval(
+        "run", "--tasks", "quicksort", "--model", f"replay/{replay}", "--samples", "2", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 generation(s) failed" in result.stderr and "--resume 1" in result.stderr
+    (model,) = json.loads(result.stdout)["models"]
+    assert model["generation_errors"] == 1 and model["samples"] == 1
+
+
+def test_baseline_regression_fails_the_nightly_run(codeeval, tmp_path: Path) -> None:
+    good = _replay_file(tmp_path / "good.jsonl", [GOOD, GOOD])
+    bad = _replay_file(tmp_path / "bad.jsonl", [ANSWERS["failed"]] * 2)
+    first = codeeval("run", "--tasks", "quicksort", "--model", f"replay/{good}", "--samples", "2")
+    assert first.returncode == 0, first.stderr
+    same = tmp_path / "same.jsonl"
+    same.write_text(bad.read_text())
+    # Same model name in both runs: the replay label is the path, so reuse the good path.
+    good.write_text(same.read_text())
+    second = codeeval(
+        "run",
+        "--tasks",
+        "quicksort",
+        "--model",
+        f"replay/{good}",
+        "--samples",
+        "2",
+        "--baseline",
+        "latest",
+        "--fail-on-regression",
+    )
+    assert second.returncode == 1, second.stderr
+    assert "REGRESSION" in second.stdout and "100.0% → 0.0%" in second.stdout
+    report = _report(tmp_path, 2)
+    assert report["baseline_run"] == 1
+    assert report["regressions"][0]["delta"] == -1.0
+    calm = codeeval(
+        "run",
+        "--tasks",
+        "quicksort",
+        "--model",
+        f"replay/{good}",
+        "--samples",
+        "2",
+        "--baseline",
+        "2",
+        "--fail-on-regression",
+    )
+    assert calm.returncode == 0, calm.stdout
