@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
+from typer.exceptions import TyperException
 from rich.console import Console
 
 from codeeval import registry
@@ -28,7 +28,8 @@ app = typer.Typer(
 tasks_app = typer.Typer(help="List, inspect, create and check tasks.", no_args_is_help=True)
 app.add_typer(tasks_app, name="tasks")
 
-stdout = Console(soft_wrap=True)
+# Piped output (CI logs, files) gets a wide table instead of rich's 80-column default.
+stdout = Console(width=None if sys.stdout.isatty() else 160)
 stderr = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
@@ -567,12 +568,14 @@ def main(argv: list[str] | None = None) -> None:
     except (UserError, StoreError) as exc:
         stderr.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)
-    except click.exceptions.Exit as exc:
+    except TyperException as exc:  # usage errors: typer prints them as click would
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            stderr.print(f"error: {exc}", markup=False)
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         stderr.print("interrupted", markup=False)
         sys.exit(130)
     sys.exit(result if isinstance(result, int) else 0)

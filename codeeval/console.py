@@ -78,7 +78,7 @@ class ProgressListener:
 
     def stage(self, message: str) -> None:
         """Show a new phase."""
-        self.console.log(message)
+        self.console.print(f"{message}…", style="dim", markup=False, highlight=False)
 
     def warn(self, message: str) -> None:
         """Show a warning line."""

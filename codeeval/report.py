@@ -333,8 +333,7 @@ def build_report(
     spec = record.spec
     ks = _ks(spec.samples)
     grouped = _by_model_task(record.samples)
-    optimal = {task_id: task.optimal_complexity for task_id, task in record.tasks.items()}
-    models = [_model_summary(model, grouped.get(model, {}), ks, optimal) for model in spec.models]
+    models = [_model_summary(model, grouped.get(model, {}), ks) for model in spec.models]
     tasks = [
         TaskRow(
             task_id=task.task_id,
@@ -456,9 +455,13 @@ def format_estimate(estimate: Estimate | None, fmt: str = ".2f") -> str:
     """`0.82 ± 0.04` (or `82% ± 4%` with fmt ".0%"); an em dash when there is no value."""
     if estimate is None:
         return "—"
-    if estimate.low is None or estimate.high is None:
+    half = (
+        (estimate.high - estimate.low) / 2
+        if estimate.low is not None and estimate.high is not None
+        else 0.0
+    )
+    if half <= 0:  # one sample, or identical values: no interval to show
         return format(estimate.value, fmt)
-    half = (estimate.high - estimate.low) / 2
     return f"{format(estimate.value, fmt)} ± {format(half, fmt)}"
 
 

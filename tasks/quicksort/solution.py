@@ -1,4 +1,4 @@
-"""Reference solution: randomised three-way quicksort, iterative over the larger side."""
+"""Reference solution: randomised three-way quicksort."""
 
 import random
 
@@ -11,7 +11,7 @@ def quicksort(items: list[int]) -> list[int]:
 
 
 def _sort(values: list[int], low: int, high: int, rng: random.Random) -> None:
-    # Recurse into the smaller part and loop over the larger, so depth stays O(log n).
+    # Recurse into the smaller part, loop over the larger: depth is O(log n).
     while low < high:
         pivot = values[rng.randint(low, high)]
         less, i, greater = low, low, high
