@@ -129,7 +129,8 @@ def build_run_config(
     except ValidationError as exc:
         error = exc.errors()[0]
         key = ".".join(str(part) for part in error["loc"])
-        origin = "command line" if error["loc"][0] in cli_values else source
+        given = cli_values.get(str(error["loc"][0])) is not None
+        origin = "command line" if given else source
         message = str(error["msg"]).removeprefix("Value error, ")
         raise BadConfig(f"{origin}: {key}: {message}") from None
 
