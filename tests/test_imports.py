@@ -9,6 +9,8 @@ import sys
 import pytest
 
 HEAVY = ("openai", "anthropic", "google", "torch", "transformers", "ray", "sqlalchemy", "numpy")
+# The scoring functions are imported by other programs: they load even less.
+SCORING_MUST_NOT_LOAD = (*HEAVY, "radon", "pycodestyle", "pydantic", "typer", "rich")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -22,11 +24,15 @@ def _loaded_after(code: str) -> set[str]:
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
+@pytest.mark.parametrize("code", ["import codeeval.scoring", "import codeeval.extract"])
+def test_scoring_and_extract_import_nothing_heavy(code: str) -> None:
+    loaded = _loaded_after(code)
+    assert not loaded & set(SCORING_MUST_NOT_LOAD), sorted(loaded & set(SCORING_MUST_NOT_LOAD))
+
+
 @pytest.mark.parametrize(
     "code",
     [
-        "import codeeval.scoring",
-        "import codeeval.extract",
         "import codeeval",
         "from codeeval.cli import app\n"
         "try:\n    app(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass",

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-import codeeval.scoring as scoring
 from codeeval.scoring import (
     EXECUTION_METRICS,
     METRICS,
@@ -109,57 +105,3 @@ def test_score_sample_has_every_metric_in_table_order() -> None:
     assert scores == {**score_code(code), **score_execution(Status.PASSED, LINEAR, "O(n log n)")}
     failed = score_sample(None, Status.GENERATION_ERROR)
     assert all(value is None for value in failed.values())
-
-
-def test_public_api_is_pinned() -> None:
-    assert sorted(scoring.__all__) == sorted(
-        [
-            "EXECUTION_METRICS",
-            "GROWTH_CLASSES",
-            "METRICS",
-            "STATIC_METRICS",
-            "Comparison",
-            "ComplexityFit",
-            "Estimate",
-            "GrowthClass",
-            "Metric",
-            "bootstrap_ci",
-            "comment_coverage",
-            "compare",
-            "compiles",
-            "cyclomatic_complexity",
-            "fit_time_complexity",
-            "growth_class",
-            "maintainability_index",
-            "max_cyclomatic_complexity",
-            "mcnemar_exact",
-            "mcnemar_test",
-            "mean_of_means",
-            "paired_bootstrap",
-            "pass_at_k",
-            "pass_at_k_ci",
-            "pass_at_k_table",
-            "pep8_compliance",
-            "pep8_scores",
-            "pep8_violations",
-            "score_code",
-            "score_execution",
-            "score_sample",
-            "time_complexity_score",
-        ]
-    )
-    assert all(hasattr(scoring, name) for name in scoring.__all__)
-
-
-def test_importing_scoring_and_extract_stays_light() -> None:
-    heavy = ["openai", "anthropic", "google", "torch", "transformers", "ray", "sqlalchemy"]
-    heavy += ["numpy", "radon", "pycodestyle", "pydantic", "typer", "rich"]
-    script = (
-        "import json, sys\n"
-        "import codeeval.scoring, codeeval.extract\n"
-        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert json.loads(done.stdout) == []
