@@ -4,7 +4,10 @@ _OPENING = {")": "(", "]": "[", "}": "{"}
 
 
 def balanced_brackets(text: str) -> bool:
-    """Return True when the (), [] and {} in text are balanced; other characters are ignored."""
+    """Return True when the (), [] and {} in text are balanced.
+
+    Characters other than brackets are ignored.
+    """
     stack = []
     for char in text:
         if char in "([{":

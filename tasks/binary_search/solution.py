@@ -2,7 +2,10 @@
 
 
 def binary_search(items: list[int], target: int) -> int:
-    """Return the index of the first occurrence of `target` in sorted `items`, or -1."""
+    """Return the index of the first occurrence of `target`, or -1.
+
+    `items` is sorted in ascending order.
+    """
     low, high = 0, len(items)
     while low < high:
         middle = (low + high) // 2

@@ -1,4 +1,7 @@
-"""Reference solution: bottom-up dynamic programming over every amount up to the target."""
+"""Reference solution: bottom-up dynamic programming.
+
+The fewest coins are found for every amount up to the target.
+"""
 
 
 def coin_change(coins: list[int], amount: int) -> int:

@@ -1,15 +1,21 @@
-"""Reference solution: label components with an explicit-stack DFS, then bucket the nodes."""
+"""Reference solution: label components by DFS, then bucket the nodes.
+
+The DFS uses an explicit stack rather than recursion.
+"""
 
 
-def connected_components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
-    """Return the components, each ascending, ordered by their smallest node."""
+def connected_components(
+    n: int, edges: list[tuple[int, int]]
+) -> list[list[int]]:
+    """Return the components, each ascending, ordered by smallest node."""
     neighbours: list[list[int]] = [[] for _ in range(n)]
     for a, b in edges:
         neighbours[a].append(b)
         neighbours[b].append(a)
     label = [-1] * n
     count = 0
-    # Starting from nodes in ascending order numbers the components by their smallest node.
+    # Starting from nodes in ascending order numbers the components by their
+    # smallest node.
     for start in range(n):
         if label[start] != -1:
             continue

@@ -1,4 +1,7 @@
-"""Reference solution: merge sort that counts, at each merge, the pairs it puts in order."""
+"""Reference solution: merge sort that counts inversions as it merges.
+
+Each merge counts the pairs that it puts in order.
+"""
 
 
 def count_inversions(items: list[int]) -> int:

@@ -1,10 +1,15 @@
-"""Reference solution: Dijkstra's algorithm with a binary heap and lazy deletion."""
+"""Reference solution: Dijkstra with a binary heap and lazy deletion."""
 
 import heapq
 
 
-def dijkstra(n: int, edges: list[tuple[int, int, int]], source: int) -> list[int]:
-    """Return the shortest distance from source to every node, -1 where unreachable."""
+def dijkstra(
+    n: int, edges: list[tuple[int, int, int]], source: int
+) -> list[int]:
+    """Return the shortest distance from source to every node.
+
+    A node that cannot be reached gets -1.
+    """
     outgoing: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     for u, v, w in edges:
         outgoing[u].append((v, w))
@@ -14,11 +19,13 @@ def dijkstra(n: int, edges: list[tuple[int, int, int]], source: int) -> list[int
     while heap:
         dist, node = heapq.heappop(heap)
         if distance[node] != -1:
-            continue  # a stale entry: the node was settled with a smaller distance
+            # A stale entry: the node was settled with a smaller distance.
+            continue
         distance[node] = dist
         for other, weight in outgoing[node]:
             candidate = dist + weight
-            if distance[other] == -1 and candidate < best.get(other, candidate + 1):
+            if (distance[other] == -1
+                    and candidate < best.get(other, candidate + 1)):
                 best[other] = candidate
                 heapq.heappush(heap, (candidate, other))
     return distance

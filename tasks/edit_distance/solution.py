@@ -1,4 +1,4 @@
-"""Reference solution: Wagner-Fischer dynamic programming, one row at a time."""
+"""Reference solution: Wagner-Fischer dynamic programming, row by row."""
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -10,7 +10,7 @@ def edit_distance(a: str, b: str) -> int:
             current[j] = min(
                 previous[j] + 1,  # delete char_a
                 current[j - 1] + 1,  # insert char_b
-                previous[j - 1] + (char_a != char_b),  # substitute, or keep a match
+                previous[j - 1] + (char_a != char_b),  # substitute, or match
             )
         previous = current
     return previous[-1]

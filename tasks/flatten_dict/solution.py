@@ -1,8 +1,8 @@
-"""Reference solution: a depth-first walk that carries the dotted path prefix."""
+"""Reference solution: a depth-first walk carrying the dotted path prefix."""
 
 
 def flatten_dict(data: dict) -> dict:
-    """Return {dotted path: leaf} for every leaf of the nested dictionary data."""
+    """Return {dotted path: leaf} for every leaf of the nested dict data."""
     flat: dict = {}
     _flatten(data, "", flat)
     return flat
@@ -14,4 +14,5 @@ def _flatten(data: dict, prefix: str, flat: dict) -> None:
         if isinstance(value, dict) and value:
             _flatten(value, path + ".", flat)
         else:
-            flat[path] = value  # a non-dict value, or an empty dict kept as a leaf
+            # A non-dict value, or an empty dict kept as a leaf.
+            flat[path] = value

@@ -1,4 +1,7 @@
-"""Reference solution: in-place heap sort on a copy (bottom-up heapify, then n extractions)."""
+"""Reference solution: in-place heap sort on a copy.
+
+A bottom-up heapify, then n extractions of the maximum.
+"""
 
 
 def heap_sort(items: list[int]) -> list[int]:
@@ -14,7 +17,10 @@ def heap_sort(items: list[int]) -> list[int]:
 
 
 def _sift_down(heap: list[int], root: int, size: int) -> None:
-    """Move heap[root] down until both children (within heap[:size]) are no larger."""
+    """Move heap[root] down until both children are no larger.
+
+    Only heap[:size] counts as the heap.
+    """
     while True:
         child = 2 * root + 1
         if child >= size:

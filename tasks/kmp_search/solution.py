@@ -1,9 +1,16 @@
-"""Reference solution: Knuth-Morris-Pratt with a prefix-function (failure) table."""
+"""Reference solution: Knuth-Morris-Pratt search.
+
+The failure table holds the prefix function of the pattern.
+"""
 
 
 def kmp_search(text: str, pattern: str) -> list[int]:
-    """Return the start of every (possibly overlapping) occurrence of pattern in text."""
-    # failure[i]: length of the longest proper prefix of pattern[:i + 1] that is also its suffix.
+    """Return the start of every occurrence of pattern in text.
+
+    Occurrences may overlap.
+    """
+    # failure[i]: length of the longest proper prefix of pattern[:i + 1]
+    # that is also its suffix.
     failure = [0] * len(pattern)
     k = 0
     for i in range(1, len(pattern)):

@@ -1,10 +1,16 @@
-"""Reference solution: quickselect with a seeded random pivot and a three-way split."""
+"""Reference solution: quickselect with a three-way split.
+
+The pivot is drawn from a seeded random generator.
+"""
 
 import random
 
 
 def kth_smallest(items: list[int], k: int) -> int:
-    """Return the k-th smallest element of `items` (1-based; duplicates count separately)."""
+    """Return the k-th smallest element of `items` (k is 1-based).
+
+    Duplicates count separately.
+    """
     rng = random.Random(0)
     values = items
     while True:

@@ -1,9 +1,13 @@
-"""Reference solution: dynamic programming over prefixes, keeping one previous row."""
+"""Reference solution: dynamic programming over prefixes.
+
+Only the previous row of the table is kept.
+"""
 
 
 def longest_common_subsequence(a: str, b: str) -> int:
     """Return the length of the longest common subsequence of a and b."""
-    previous = [0] * (len(b) + 1)  # LCS lengths of the previous prefix of a with b[:j]
+    # LCS lengths of the previous prefix of a with b[:j].
+    previous = [0] * (len(b) + 1)
     for char_a in a:
         current = [0]
         for j, char_b in enumerate(b, 1):

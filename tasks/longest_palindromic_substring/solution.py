@@ -1,11 +1,15 @@
-"""Reference solution: Manacher's algorithm on the text interleaved with separators."""
+"""Reference solution: Manacher's algorithm.
+
+It runs on the text interleaved with separators.
+"""
 
 
 def longest_palindromic_substring(text: str) -> str:
     """Return the leftmost longest palindromic substring of text."""
-    # With a separator (None) between and around the characters, every palindrome has an odd
-    # length and a centre; radius[i] is the reach of the longest one centred at i, which
-    # equals the length of the palindrome in the original text.
+    # With a separator (None) between and around the characters, every
+    # palindrome has an odd length and a centre; radius[i] is the reach of
+    # the longest one centred at i, which equals the length of the
+    # palindrome in the original text.
     chars: list[str | None] = [None] * (2 * len(text) + 1)
     chars[1::2] = text
     radius = [0] * len(chars)
@@ -25,4 +29,4 @@ def longest_palindromic_substring(text: str) -> str:
         if radius[i] > best_length:
             best_length, best_centre = radius[i], i
     start = (best_centre - best_length) // 2
-    return text[start : start + best_length]
+    return text[start:start + best_length]

@@ -1,8 +1,11 @@
-"""Reference solution: a sliding window that jumps past the previous copy of a repeated char."""
+"""Reference solution: a sliding window over the text.
+
+On a repeated character, the window jumps past its previous copy.
+"""
 
 
 def longest_unique_substring(text: str) -> int:
-    """Return the length of the longest substring of text with no repeated character."""
+    """Return the length of the longest substring of distinct characters."""
     last_seen: dict[str, int] = {}
     start = best = 0
     for i, char in enumerate(text):

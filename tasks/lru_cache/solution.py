@@ -1,10 +1,16 @@
-"""Reference solution: an OrderedDict kept in use order, least recently used first."""
+"""Reference solution: an OrderedDict kept in use order.
+
+The least recently used key comes first.
+"""
 
 from collections import OrderedDict
 
 
 def lru_cache_ops(capacity: int, ops: list[tuple]) -> list[int]:
-    """Replay put/get operations on an LRU cache; return the result of every get."""
+    """Replay put/get operations on an LRU cache.
+
+    Return the result of every get.
+    """
     cache: OrderedDict[int, int] = OrderedDict()
     results = []
     for op in ops:

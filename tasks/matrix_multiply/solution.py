@@ -1,4 +1,7 @@
-"""Reference solution: the i-k-j loop order, adding scaled rows of b into each output row."""
+"""Reference solution: the i-k-j loop order.
+
+Scaled rows of b are added into each output row.
+"""
 
 
 def matrix_multiply(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:

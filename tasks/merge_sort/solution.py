@@ -1,4 +1,7 @@
-"""Reference solution: top-down merge sort on slices; recursion depth is about log2(n)."""
+"""Reference solution: top-down merge sort on slices.
+
+The recursion depth is about log2(n).
+"""
 
 
 def merge_sort(items: list[int]) -> list[int]:

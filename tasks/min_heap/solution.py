@@ -1,8 +1,14 @@
-"""Reference solution: an array-backed binary min-heap with sift-up and sift-down."""
+"""Reference solution: an array-backed binary min-heap.
+
+A push sifts up and a pop sifts down.
+"""
 
 
 def min_heap_ops(ops: list[tuple]) -> list[int | None]:
-    """Replay push/pop/peek operations; return what every pop and peek reported."""
+    """Replay push/pop/peek operations.
+
+    Return what every pop and peek reported.
+    """
     heap: list[int] = []
     results: list[int | None] = []
     for op in ops:

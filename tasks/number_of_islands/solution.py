@@ -1,4 +1,7 @@
-"""Reference solution: flood fill each unvisited land cell with an explicit stack."""
+"""Reference solution: flood fill from each unvisited land cell.
+
+The fill uses an explicit stack rather than recursion.
+"""
 
 
 def number_of_islands(grid: list[str]) -> int:

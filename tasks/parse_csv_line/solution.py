@@ -12,7 +12,7 @@ def parse_csv_line(line: str) -> list[str]:
             while True:
                 if line[i] == '"':
                     if i + 1 < len(line) and line[i + 1] == '"':
-                        value.append('"')  # a doubled quote stands for one quote
+                        value.append('"')  # two quotes stand for one
                         i += 2
                     else:
                         i += 1  # the closing quote

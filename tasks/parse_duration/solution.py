@@ -1,11 +1,17 @@
-"""Reference solution: a left-to-right scan that accumulates digits until a unit letter."""
+"""Reference solution: a left-to-right scan.
+
+Digits accumulate until a unit letter says what they count.
+"""
 
 _SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _ORDER = "dhms"
 
 
 def parse_duration(text: str) -> int:
-    """Return the number of seconds text stands for, or -1 if it breaks the format."""
+    """Return the number of seconds text stands for.
+
+    Return -1 if text breaks the format.
+    """
     total = 0
     digits = ""
     last_unit = -1  # position in _ORDER of the previous unit

@@ -1,4 +1,4 @@
-"""Reference solution: trial division by 2 and then by odd numbers up to sqrt(n)."""
+"""Reference solution: trial division by 2, then odd numbers up to sqrt(n)."""
 
 
 def prime_factorization(n: int) -> list[int]:
@@ -11,5 +11,6 @@ def prime_factorization(n: int) -> list[int]:
             n //= divisor
         divisor += 1 if divisor == 2 else 2
     if n > 1:
-        factors.append(n)  # what remains has no factor up to its square root: a prime
+        # What remains has no factor up to its square root: a prime.
+        factors.append(n)
     return factors

@@ -1,4 +1,7 @@
-"""Reference solution: greedy over the symbols and subtractive pairs, largest first."""
+"""Reference solution: greedy, largest value first.
+
+The table holds the symbols and the subtractive pairs (CM, CD, ...).
+"""
 
 _SYMBOLS = [
     (1000, "M"),

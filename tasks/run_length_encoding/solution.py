@@ -1,8 +1,14 @@
-"""Reference solution: one pass that counts the current run and emits it when it ends."""
+"""Reference solution: a single pass over the text.
+
+It counts the current run and emits it when the run ends.
+"""
 
 
 def run_length_encoding(text: str) -> str:
-    """Return text with every run of a character written as <length><character>."""
+    """Return text with every run of a character encoded.
+
+    Each run is written as <length><character>.
+    """
     if not text:
         return ""
     parts = []
@@ -13,5 +19,6 @@ def run_length_encoding(text: str) -> str:
         else:
             parts.append(f"{count}{current}")
             current, count = char, 1
-    parts.append(f"{count}{current}")  # the last run has no following character to end it
+    # The last run has no following character to end it.
+    parts.append(f"{count}{current}")
     return "".join(parts)

@@ -1,11 +1,15 @@
-"""Reference solution: a max-heap of the lower half and a min-heap of the upper half."""
+"""Reference solution: two heaps, one for each half of the values.
+
+A max-heap holds the lower half and a min-heap the upper half.
+"""
 
 import heapq
 
 
 def running_median(values: list[int]) -> list[float]:
     """Return the median of values[:i + 1] for every i, as floats."""
-    low: list[int] = []  # the lower half, negated so that heapq keeps its maximum on top
+    # The lower half, negated so that heapq keeps its maximum on top.
+    low: list[int] = []
     high: list[int] = []  # the upper half
     medians = []
     for value in values:

@@ -2,7 +2,7 @@
 
 
 def search_rotated_array(items: list[int], target: int) -> int:
-    """Return the index of `target` in the rotated sorted list `items`, or -1."""
+    """Return the index of `target` in the rotated sorted `items`, or -1."""
     low, high = 0, len(items) - 1
     while low <= high:
         middle = (low + high) // 2

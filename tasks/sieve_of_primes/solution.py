@@ -1,4 +1,7 @@
-"""Reference solution: the sieve of Eratosthenes on a bytearray, crossing off from p * p."""
+"""Reference solution: the sieve of Eratosthenes on a bytearray.
+
+The multiples of each prime p are crossed off from p * p.
+"""
 
 
 def sieve_of_primes(limit: int) -> list[int]:
@@ -10,5 +13,5 @@ def sieve_of_primes(limit: int) -> list[int]:
     for p in range(2, int(limit**0.5) + 1):
         if is_prime[p]:
             # Smaller multiples of p were crossed off by smaller primes.
-            is_prime[p * p :: p] = bytes(len(range(p * p, limit + 1, p)))
+            is_prime[p * p::p] = bytes(len(range(p * p, limit + 1, p)))
     return [n for n in range(2, limit + 1) if is_prime[n]]

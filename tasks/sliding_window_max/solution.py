@@ -1,4 +1,7 @@
-"""Reference solution: a deque of indices whose values decrease from front to back."""
+"""Reference solution: a deque of window indices.
+
+The values at those indices decrease from front to back.
+"""
 
 from collections import deque
 
@@ -8,7 +11,8 @@ def sliding_window_max(values: list[int], k: int) -> list[int]:
     window: deque[int] = deque()
     maxima = []
     for i, value in enumerate(values):
-        # Smaller values behind the new one can never be a window's maximum again.
+        # Smaller values behind the new one can never be a window's maximum
+        # again.
         while window and values[window[-1]] <= value:
             window.pop()
         window.append(i)

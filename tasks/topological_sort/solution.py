@@ -1,10 +1,13 @@
-"""Reference solution: Kahn's algorithm with a min-heap of the nodes that are ready."""
+"""Reference solution: Kahn's algorithm with a min-heap of the ready nodes."""
 
 import heapq
 
 
 def topological_sort(n: int, edges: list[tuple[int, int]]) -> list[int]:
-    """Return the lexicographically smallest topological order, or [] if there is a cycle."""
+    """Return the lexicographically smallest topological order.
+
+    Return [] if the graph has a cycle.
+    """
     outgoing: list[list[int]] = [[] for _ in range(n)]
     indegree = [0] * n
     for u, v in edges:

@@ -1,4 +1,7 @@
-"""Reference solution: a trie whose nodes count the distinct words passing through them."""
+"""Reference solution: a trie whose nodes count words.
+
+Each node counts the distinct words that pass through it.
+"""
 
 
 class _Node:
@@ -6,12 +9,16 @@ class _Node:
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
-        self.count = 0  # distinct inserted words that pass through (or end at) this node
+        # Distinct inserted words that pass through (or end at) this node.
+        self.count = 0
         self.end = False
 
 
 def trie_ops(ops: list[tuple[str, str]]) -> list[bool | int]:
-    """Replay insert/search/prefix operations; return what every search and prefix reported."""
+    """Replay insert/search/prefix operations.
+
+    Return what every search and prefix operation reported.
+    """
     root = _Node()
     results: list[bool | int] = []
     for kind, word in ops:

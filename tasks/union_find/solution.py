@@ -2,7 +2,10 @@
 
 
 def union_find_ops(n: int, ops: list[tuple]) -> list[bool | int]:
-    """Replay union/connected/size/count operations; return every reported value."""
+    """Replay union/connected/size/count operations.
+
+    Return every value that an operation reported.
+    """
     parent = list(range(n))
     size = [1] * n
     sets = n

@@ -1,9 +1,12 @@
-"""Reference solution: one regular expression for words, then a Counter of their lower case."""
+"""Reference solution: one regular expression finds the words.
+
+A Counter then tallies their lower-case forms.
+"""
 
 import re
 from collections import Counter
 
-# ASCII letters and digits, with single apostrophes allowed between two of them.
+# ASCII letters and digits, single apostrophes allowed between two of them.
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
 
 
