@@ -48,6 +48,17 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "codeeval.provider": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
+    "codeeval.problems": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
+    "codeeval.calibration": (
+        *PLUGINS,
+        *EXECUTOR_IMPLS,
+        "codeeval.store",
+        "codeeval.runner",
+        "codeeval.cli",
+        "codeeval.grading",
+        "codeeval.provider",
+        "codeeval.scoring",
+    ),
     "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.report": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.store": (
