@@ -99,7 +99,7 @@ def _read_samples(path: Path, index: Mapping[str, Task], problems: list[str]) ->
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8"))
+                record = json.loads(raw.rstrip(b"\r\n").decode("utf-8"))
             except UnicodeDecodeError as exc:
                 problems.append(f"{path}:{number}: not UTF-8 ({exc.reason}); line skipped")
                 continue

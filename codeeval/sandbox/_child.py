@@ -4,11 +4,13 @@ Runs in the forked child after its set-up, so it imports only the standard libra
 here is trusted: the program can patch any of it. It only ever hands back plain data (return
 values and exception names, as tagged JSON); the trusted side decides every verdict.
 
-Requests (JSON arrays): `["job", code, entry_point, limits or null]` once (the limits come
-only when the trusted side could not set them with prlimit), then `["call", args, kwargs]`,
-`["load", args, kwargs]` + `["run"]` (timed calls) and `["ping"]`. Replies: `["ready"]`,
-`["syntax", message, line, text]`, `["raised", type, message, where]`, `["missing", message]`,
-`["ok", value]`, `["exc", type, message, where]`, `["loaded"]`, `["ran"]`, `["pong"]`.
+Requests are JSON arrays `[op, seq, ...]` and every reply repeats `seq`, so a frame the program
+writes on its own is never taken for the answer to a later request. `["job", 0, code,
+entry_point, limits or null]` comes once (limits only when the trusted side could not set them
+with prlimit), then `["call", n, args, kwargs]`, `["load", n, args, kwargs]` + `["run", n]`
+(timed calls) and `["ping", n]`. Replies: `["ready", 0]`, `["syntax", 0, message, line, text]`,
+`["raised", 0, type, message, where]`, `["missing", 0, message]`, `["ok", n, value]`,
+`["exc", n, type, message, where]`, `["loaded", n]`, `["ran", n]`, `["pong", n]`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from codeeval.sandbox import _codec
 REQUEST_FD, REPLY_FD = 3, 4
 MODULE_NAME = "__candidate__"
 FILENAME = "<candidate>"
-_MEMORY_REPLY = b'["exc","MemoryError","out of memory",""]'
+_MEMORY_REPLY = b'["exc",%d,"MemoryError","out of memory",""]'
 _UNENCODABLE = b'{"#":"o","v":["unencodable","a recursive or too deeply nested value"]}'
 
 
@@ -52,14 +54,14 @@ def _where(exc: BaseException) -> str:
         return ""
 
 
-def _exception_reply(tag: str, exc: BaseException) -> bytes:
+def _exception_reply(tag: str, seq: int, exc: BaseException) -> bytes:
     try:
         name = _text(type(exc).__name__, 200)
-        return _codec.dumps([tag, name, _text(exc), _where(exc)])
+        return _codec.dumps([tag, seq, name, _text(exc), _where(exc)])
     except MemoryError:
-        return _MEMORY_REPLY
+        return _MEMORY_REPLY % seq
     except BaseException:
-        return b'["exc","BaseException","unreportable exception",""]'
+        return b'["exc",%d,"BaseException","unreportable exception",""]' % seq
 
 
 def _apply_limits(limits: dict[str, int]) -> None:
@@ -86,9 +88,9 @@ def _load(code: str, entry_point: str) -> tuple[bytes, Any]:
     except (SyntaxError, ValueError) as exc:  # ValueError: the source holds a NUL byte
         line = getattr(exc, "lineno", None)
         text = _text(getattr(exc, "text", "") or "", 300).strip()
-        return _codec.dumps(["syntax", _text(getattr(exc, "msg", exc)), line, text]), None
+        return _codec.dumps(["syntax", 0, _text(getattr(exc, "msg", exc)), line, text]), None
     except BaseException as exc:  # MemoryError, RecursionError in the compiler
-        return _exception_reply("raised", exc), None
+        return _exception_reply("raised", 0, exc), None
     linecache.cache[FILENAME] = (len(code), None, code.splitlines(True), FILENAME)
     module = types.ModuleType(MODULE_NAME)
     module.__dict__["__builtins__"] = builtins
@@ -96,14 +98,14 @@ def _load(code: str, entry_point: str) -> tuple[bytes, Any]:
     try:
         exec(compiled, module.__dict__)
     except BaseException as exc:
-        return _exception_reply("raised", exc), None
+        return _exception_reply("raised", 0, exc), None
     function = module.__dict__.get(entry_point)
     if function is None:
-        return _codec.dumps(["missing", f"the program defines no {entry_point}()"]), None
+        return _codec.dumps(["missing", 0, f"the program defines no {entry_point}()"]), None
     if not callable(function):
         message = f"{entry_point} is a {type(function).__name__}, not a function"
-        return _codec.dumps(["missing", message]), None
-    return b'["ready"]', function
+        return _codec.dumps(["missing", 0, message]), None
+    return b'["ready",0]', function
 
 
 def _flush() -> None:
@@ -114,32 +116,32 @@ def _flush() -> None:
             pass
 
 
-def _call(function: Any, args: list[Any], kwargs: dict[str, Any] | None) -> bytes:
+def _call(function: Any, seq: int, args: list[Any], kwargs: dict[str, Any] | None) -> bytes:
     try:
         result = function(*args, **(kwargs or {}))
     except BaseException as exc:
         _flush()
-        return _exception_reply("exc", exc)
+        return _exception_reply("exc", seq, exc)
     _flush()
     try:
         body = _codec.dumps(result)
     except _codec.CodecError:
         body = _UNENCODABLE
     except MemoryError:
-        return _MEMORY_REPLY
+        return _MEMORY_REPLY % seq
     except BaseException as exc:  # the value's own __iter__, __repr__, ... raised
-        return _exception_reply("exc", exc)
-    return b'["ok",' + body + b"]"
+        return _exception_reply("exc", seq, exc)
+    return b'["ok",%d,' % seq + body + b"]"
 
 
-def _run_stored(function: Any, stored: tuple[list[Any], dict[str, Any] | None]) -> bytes:
+def _run_stored(function: Any, seq: int, stored: tuple[list[Any], Any]) -> bytes:
     try:
         function(*stored[0], **(stored[1] or {}))
     except BaseException as exc:
         _flush()
-        return _exception_reply("exc", exc)
+        return _exception_reply("exc", seq, exc)
     _flush()
-    return b'["ran"]'
+    return b'["ran",%d]' % seq
 
 
 _WARM_UP_PROGRAM = '''
@@ -179,17 +181,26 @@ def warm_up(rounds: int = 64) -> None:
     here, instead of in every child.
     """
     sample = [[1, 2.5, "x", None, True], (3, 4), {"k": [5]}, {6, 7}, b"8", -0.0, 10**40]
-    for _ in range(rounds):
-        message = _codec.loads(_codec.dumps(["call", sample, {"key": 1}]))
-        _call(len, message[1], None)
-        _call(sorted, [message[1][0][:2]], None)
-        _call(divmod, [1, 0], None)
-        _codec.loads(_codec.dumps(["job", _WARM_UP_PROGRAM, "f", None]))
+    for seq in range(rounds):
+        message = _codec.loads(_codec.dumps(["call", seq, sample, {"key": 1}]))
+        _call(len, seq, message[2], None)
+        _call(sorted, seq, [message[2][0][:2]], None)
+        _call(divmod, seq, [1, 0], None)
+        _codec.loads(_codec.dumps(["job", 0, _WARM_UP_PROGRAM, "f", None]))
     reply, function = _load(_WARM_UP_PROGRAM, "f")
-    for _ in range(rounds):
-        _call(function, [[1, 2, 3, 4]], None)
+    for seq in range(rounds):
+        _call(function, seq, [[1, 2, 3, 4]], None)
     sys.modules.pop(MODULE_NAME, None)
     linecache.cache.pop(FILENAME, None)
+
+
+def _seq_of(raw: bytes) -> int:
+    """The `seq` of a request (`["op",seq,...]`), read without decoding the whole frame."""
+    start = raw.index(b",") + 1
+    end = start
+    while raw[end : end + 1].isdigit():
+        end += 1
+    return int(raw[start:end])
 
 
 def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
@@ -197,7 +208,7 @@ def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
     raw = _codec.read_frame(request_fd)
     if raw is None:
         return
-    _, code, entry_point, limits = _codec.loads(raw)
+    _, _, code, entry_point, limits = _codec.loads(raw)
     sys.argv = ["candidate"]
     if limits:
         _apply_limits(limits)
@@ -207,24 +218,25 @@ def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
     _send(reply_fd, reply)
     if function is None:
         return
-    stored: tuple[list[Any], dict[str, Any] | None] = ([], None)
+    stored: tuple[list[Any], Any] = ([], None)
     while True:
         raw = _codec.read_frame(request_fd)
         if raw is None:
             return
+        seq = _seq_of(raw)
         try:
             message = _codec.loads(raw)
         except MemoryError:
-            _send(reply_fd, _MEMORY_REPLY)
+            _send(reply_fd, _MEMORY_REPLY % seq)
             continue
         op = message[0]
         if op == "call":
-            reply = _call(function, message[1], message[2])
+            reply = _call(function, seq, message[2], message[3])
         elif op == "load":
-            stored, reply = (message[1], message[2]), b'["loaded"]'
+            stored, reply = (message[2], message[3]), b'["loaded",%d]' % seq
         elif op == "run":
-            reply = _run_stored(function, stored)
+            reply = _run_stored(function, seq, stored)
         else:
-            reply = b'["pong"]'
+            reply = b'["pong",%d]' % seq
         del raw, message
         _send(reply_fd, reply)

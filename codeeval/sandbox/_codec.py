@@ -26,6 +26,7 @@ _BIG_INT_BITS = 12_000  # ~3,600 decimal digits: below Python's 4,300-digit str(
 _MAX_HEX_DIGITS = 100_000
 _MAX_TEXT = 200
 _SCALARS = frozenset({int, float, str, bool, type(None)})
+_TAGS = frozenset("tdsSbBficrqDo")
 _SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
@@ -228,15 +229,15 @@ def _hook(obj: dict[str, Any]) -> Any:
     if len(obj) != 2 or "#" not in obj or "v" not in obj:
         raise CodecError("object is not a tagged value")
     tag, payload = obj["#"], obj["v"]
+    if tag not in _TAGS:
+        raise CodecError(f"unknown tag {str(tag)[:20]!r}")
     if tag == "b":
         return _decode_b64(payload)
     if tag == "B":
         return bytearray(_decode_b64(payload))
     if tag in ("f", "i", "D"):
         return _decode_text(tag, payload)
-    if isinstance(tag, str):
-        return _decode_list(tag, payload)
-    raise CodecError("tag is not a string")
+    return _decode_list(tag, payload)
 
 
 _DECODER = json.JSONDecoder(object_hook=_hook)

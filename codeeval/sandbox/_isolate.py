@@ -139,6 +139,7 @@ def enter_namespaces(ctl: socket.socket, config: dict[str, Any], features: dict[
     socket.sethostname("codeeval-sandbox")
     _linux.drop_bounding_set()
     features["user_namespace"] = "on"
+    features["pid_namespace"] = "on (one per job)"
     shared = "on (one per job)" if config["net_per_job"] else "on (one per worker, no interface)"
     features["network_namespace"] = shared
     features["ipc_namespace"] = "on (one per worker; System V and POSIX IPC denied)"

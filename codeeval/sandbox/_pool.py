@@ -107,8 +107,11 @@ class SandboxChild:
         size = os.fstat(self._output_fd).st_size
         return (os.pread(self._output_fd, limit, 0) if limit else b""), size
 
-    def finish(self, want_status: bool = False) -> int | None:
-        """Kill and reap the child (once); its wait status when `want_status`."""
+    def finish(self, want_status: bool = False) -> tuple[int, bool] | None:
+        """Kill and reap the child (once).
+
+        Returns, when `want_status`: its wait status and whether it had to be killed.
+        """
         if self._snapshot is not None:
             return None
         self.client.reap(self.pid, want_status)
@@ -167,7 +170,7 @@ class ZygoteClient:
         self.ctl = ours
         self._pending: deque[tuple[str, Any]] = deque()
         self._ready: deque[SandboxChild] = deque()
-        self._statuses: dict[int, int] = {}
+        self._statuses: dict[int, tuple[int, bool]] = {}
         self._wanted: set[int] = set()
         try:
             self.features = self._handshake(config)
@@ -232,9 +235,9 @@ class ZygoteClient:
             pid, _uid = map(int, message[1:].split())
             self._ready.append(SandboxChild(self, pid, data, fds[0] if fds else None))
         elif message[:1] == b"R" and kind == "R":
-            pid, status = map(int, message[1:].split())
+            pid, status, killed = map(int, message[1:].split())
             if pid in self._wanted:
-                self._statuses[pid] = status
+                self._statuses[pid] = (status, bool(killed))
         else:
             raise ZygoteLost(f"the sandbox zygote answered out of turn: {message[:40]!r}")
 
@@ -249,24 +252,30 @@ class ZygoteClient:
         return child
 
     def reap(self, pid: int, want_status: bool) -> None:
-        """Ask the zygote to kill and reap child `pid` (not waiting for it)."""
+        """Ask the zygote to kill and reap child `pid` (not waiting for it).
+
+        When the status is wanted the child gets a moment to finish exiting by itself first.
+        """
         if want_status:
             self._wanted.add(pid)
         try:
-            self.ctl.send(b"R%d" % pid)
+            self.ctl.send((b"W%d" if want_status else b"R%d") % pid)
         except OSError as exc:
             raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
         self._pending.append(("R", pid))
 
-    def status_of(self, pid: int) -> int | None:
-        """The wait status of a child reaped with `want_status`, waiting for it if needed."""
+    def status_of(self, pid: int) -> tuple[int, bool] | None:
+        """How a child reaped with `want_status` ended, waiting for the answer if needed.
+
+        Returns its wait status and whether the zygote had to kill it, or None if unknown.
+        """
         while pid not in self._statuses and any(
             kind == "R" and data == pid for kind, data in self._pending
         ):
             self._read_reply()
         self._wanted.discard(pid)
         status = self._statuses.pop(pid, None)
-        return None if status is None or status < 0 else status
+        return None if status is None or status[0] < 0 else status
 
     def close(self) -> None:
         """Stop the zygote (which takes every child with it) and release the descriptors."""

@@ -43,8 +43,12 @@ class ChildHandle(Protocol):
         """Set the child's rlimits from outside; False if the child must set them itself."""
         ...
 
-    def finish(self, want_status: bool = False) -> int | None:
-        """Kill the child's whole process tree (once); its wait status when `want_status`."""
+    def finish(self, want_status: bool = False) -> tuple[int, bool] | None:
+        """Kill the child's whole process tree (once).
+
+        When `want_status`: its wait status and whether it had to be killed (it had not
+        exited by itself), if known.
+        """
         ...
 
     def output(self, limit: int) -> tuple[bytes, int]:
@@ -106,6 +110,7 @@ class ChildSession:
         self._wall_s = 0.0
         self._finished = False
         self._cpu_limit_s: float | None = None
+        self._seq = 0
         self._replies = select.poll()
         self._replies.register(handle.reply_fd, select.POLLIN)
 
@@ -151,14 +156,20 @@ class ChildSession:
         self.down = (status, message)
         raise SessionDown(status, message)
 
-    def exchange(self, payload: bytes) -> list[Any]:
-        """Send one request and return the decoded reply (a non-empty list).
+    def exchange(self, op: str, *fields: Any) -> list[Any]:
+        """Send request `[op, seq, *fields]`; return the reply without its seq: `[tag, ...]`.
 
         Raises:
+            GraderError: a field is not plain data.
             SessionDown: no valid reply within the budget, or the child is gone.
         """
         if self.down:
             raise SessionDown(*self.down)
+        seq, self._seq = self._seq, self._seq + 1
+        try:
+            payload = _codec.dumps([op, seq, *fields], strict=True)
+        except _codec.CodecError as exc:
+            raise GraderError(f"cannot send the arguments into the sandbox: {exc}") from None
         started = time.monotonic()
         try:
             self._write(_codec.frame(payload), started)
@@ -169,9 +180,11 @@ class ChildSession:
             reply = _codec.loads(data)
         except _codec.CodecError as exc:
             self._fail(Status.ERROR, f"the sandbox sent a malformed reply: {exc}")
-        if not isinstance(reply, list) or not reply or not isinstance(reply[0], str):
+        if not (isinstance(reply, list) and len(reply) >= 2 and isinstance(reply[0], str)):
             self._fail(Status.ERROR, "the sandbox sent a malformed reply")
-        return list(reply)
+        if type(reply[1]) is not int or reply[1] != seq:
+            self._fail(Status.ERROR, "the sandbox answered out of turn (a forged reply?)")
+        return [reply[0], *reply[2:]]
 
     def _write(self, data: bytes, started: float) -> None:
         view = memoryview(data)
@@ -213,12 +226,15 @@ class ChildSession:
 
     def _died(self) -> None:
         total_cpu = self._cpu_now()
-        status = self.close(want_status=True)
+        ended = self.close(want_status=True)
         if self.handle.output(0)[1] >= self._output_bytes:
             self._fail(Status.OUTPUT_LIMIT, "wrote more output than allowed")
-        if status is None:
+        if ended is None:
             self._fail(Status.KILLED, "the sandboxed process ended")
             return
+        status, killed_by_us = ended
+        if killed_by_us:
+            self._fail(Status.ERROR, "the program closed its channel to the grader")
         if os.WIFSIGNALED(status):
             number = os.WTERMSIG(status)
             name = signal.Signals(number).name if number in signal.valid_signals() else number
@@ -230,8 +246,8 @@ class ChildSession:
             self._fail(Status.KILLED, "the sandbox could not be set up")
         self._fail(Status.ERROR, f"the program exited (status {code}) instead of answering")
 
-    def close(self, want_status: bool = False) -> int | None:
-        """Kill the child (once); return its wait status when `want_status`."""
+    def close(self, want_status: bool = False) -> tuple[int, bool] | None:
+        """Kill the child (once); see `ChildHandle.finish` for what `want_status` returns."""
         if self._finished:
             return None
         self._cpu_now()
@@ -251,7 +267,7 @@ class ChildSession:
         self._cpu_limit_s = float(limits["cpu_s"])
         sent_limits = None if self.handle.apply_limits(limits) else limits
         self.start(time_limit_s)
-        reply = self.exchange(_codec.dumps(["job", code, entry_point, sent_limits]))
+        reply = self.exchange("job", code, entry_point, sent_limits)
         tag = reply[0]
         if tag == "ready":
             return None, ""
@@ -276,11 +292,7 @@ class ChildSession:
             GraderError: an argument is not plain data.
             SessionDown: timeout, crash or limit.
         """
-        try:
-            payload = _codec.dumps(["call", list(args), kwargs or None], strict=True)
-        except _codec.CodecError as exc:
-            raise GraderError(f"cannot send the arguments into the sandbox: {exc}") from None
-        return self._result(self.exchange(payload), "ok")
+        return self._result(self.exchange("call", list(args), kwargs or None), "ok")
 
     def _result(self, reply: list[Any], expected: str) -> Any:
         if reply[0] == expected and len(reply) <= 2:
@@ -297,13 +309,9 @@ class ChildSession:
             GraderError: an argument is not plain data.
             SessionDown: timeout, crash or limit.
         """
-        try:
-            payload = _codec.dumps(["load", list(args), None], strict=True)
-        except _codec.CodecError as exc:
-            raise GraderError(f"cannot send the arguments into the sandbox: {exc}") from None
-        self._result(self.exchange(payload), "loaded")
+        self._result(self.exchange("load", list(args), None), "loaded")
         started = time.perf_counter()
-        reply = self.exchange(b'["run"]')
+        reply = self.exchange("run")
         elapsed = time.perf_counter() - started
         self._result(reply, "ran")
         return elapsed
@@ -315,7 +323,7 @@ class ChildSession:
             SessionDown: the child is gone.
         """
         started = time.perf_counter()
-        self._result(self.exchange(b'["ping"]'), "pong")
+        self._result(self.exchange("ping"), "pong")
         return time.perf_counter() - started
 
 

@@ -8,7 +8,8 @@ serves the control socket. Per job it enters a fresh PID namespace and forks; th
 ID, no capabilities, and then waits for its program (see `_child`).
 
 Control messages (SOCK_SEQPACKET): `S` + three fds (requests, replies, output) → `P<pid> <uid>`
-+ a pidfd; `R<pid>` → `R<pid> <wait status>` (killed and reaped); `Q` quits.
++ a pidfd; `R<pid>` → `R<pid> <wait status> <1 if we killed it>` (killed and reaped; `W<pid>`
+first gives it a moment to exit by itself); `Q` quits.
 
 Work done here before the fork is paid once; every object a child touches afterwards costs
 it a copy-on-write page fault. So the child does as little as it can: the descriptors are
@@ -25,6 +26,7 @@ import importlib
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -89,7 +91,7 @@ def _setup_child(plan: _Plan, uid: int, work_dir: str, done: dict[str, str]) -> 
     os.setpgid(0, 0)  # else kill(0, ...) would reach the zygote's process group
     if plan.net:
         _linux.unshare(_linux.CLONE_NEWNET)
-        done["job_network"] = "on (one network namespace per job)"
+        done["network_namespace"] = "on (one per job)"
     os.chdir(work_dir)
     if plan.drop:
         done["unprivileged"] = _drop_privileges(plan, uid)
@@ -156,8 +158,9 @@ class _Zygote:
             self.features.update(result["done"])
             if "failed" not in result:
                 return
-            if self.plan.net and "job_network" not in result["done"]:
-                self.features["job_network"] = f"off: {result['failed']}"
+            if self.plan.net and "network_namespace" not in result["done"]:
+                failed = result["failed"]
+                self.features["network_namespace"] = f"on (one per worker; per job: {failed})"
                 self.plan.net = False
             elif self.plan.drop:
                 self.features["unprivileged"] = f"off: {result['failed']}"
@@ -178,8 +181,8 @@ class _Zygote:
                 return
             if message[:1] == b"S" and len(fds) == len(_JOB_FDS):
                 self._spawn(fds)
-            elif message[:1] == b"R":
-                self._reap(int(message[1:]))
+            elif message[:1] in b"RW":
+                self._reap(int(message[1:]), grace_s=0.2 if message[:1] == b"W" else 0.0)
 
     def _fork(self) -> int:
         """Fork; the child is PID 1 of a new PID namespace when there are namespaces."""
@@ -214,17 +217,28 @@ class _Zygote:
         for fd in pidfds:
             os.close(fd)
 
-    def _reap(self, pid: int) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+    def _reap(self, pid: int, grace_s: float) -> None:
+        """Kill child `pid` (after `grace_s` to exit by itself) and reap it."""
+        killed = 0
         try:
-            _, status = os.waitpid(pid, 0)
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if not done and grace_s:
+                with contextlib.suppress(OSError):
+                    handle = os.pidfd_open(pid)
+                    select.select([handle], [], [], grace_s)
+                    os.close(handle)
+                done, status = os.waitpid(pid, os.WNOHANG)
+            if not done:
+                killed = 1
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                _, status = os.waitpid(pid, 0)
         except ChildProcessError:
             status = -1
         work_dir = self.work_dirs.pop(pid, None)
         if work_dir:
             _remove(work_dir)
-        self.ctl.send(b"R%d %d" % (pid, status))
+        self.ctl.send(b"R%d %d %d" % (pid, status, killed))
 
     def close(self) -> None:
         """Remove the folder of the children's folders where it is on the host's disk."""
@@ -254,9 +268,11 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
         _setup_child(plan, uid, work_dir, {})
     except BaseException:
         os._exit(_SETUP_FAILED)
-    random.seed(0)  # the at-fork hook reseeded it from urandom; verdicts must not vary
-    _child.serve()
-    os._exit(0)
+    try:
+        random.seed(0)  # the at-fork hook reseeded it from urandom; verdicts must not vary
+        _child.serve()
+    finally:
+        os._exit(0)  # never return into the zygote's code
 
 
 def main(ctl_fd: int) -> None:
