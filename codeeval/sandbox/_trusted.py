@@ -238,24 +238,25 @@ class _JobGrader:
         session.close()
         return status, message
 
-    def _live_session(self) -> ChildSession | None:
+    def _live_session(self) -> ChildSession | tuple[Status, str]:
+        """The child to run the next test in (a new one after a crash), or why there is none."""
         if self.stopped:
-            return None
+            return self.stopped
         session = self.session
         if session is not None and session.down is None:
             return session
         status = session.down[0] if session and session.down else Status.KILLED
         if status is Status.TIMEOUT or self.restarts >= self.options.max_restarts:
             self.stopped = (status, f"not run: an earlier test ended with {status}")
-            return None
+            return self.stopped
         if session is not None:
             session.close()
         self.restarts += 1
         failure = self._open()
         if failure:
             self.stopped = failure
-            return None
-        return self.session
+            return failure
+        return self.session or (Status.KILLED, "no sandbox")
 
     def _output_check(
         self, session: ChildSession, status: Status, message: str
@@ -269,9 +270,8 @@ class _JobGrader:
 
     def _run_test(self, name: str, function: Callable[..., Any]) -> None:
         session = self._live_session()
-        if session is None:
-            assert self.stopped is not None
-            self.results.append(CaseResult(name, *self.stopped))
+        if not isinstance(session, ChildSession):
+            self.results.append(CaseResult(name, *session))
             return
         session.start(self.time_limit_s)
         self.generator.seed(zlib.crc32(name.encode()))
@@ -292,9 +292,8 @@ class _JobGrader:
 
     def _run_case(self, case: Case) -> None:
         session = self._live_session()
-        if session is None:
-            assert self.stopped is not None
-            self.results.append(CaseResult(case.name, *self.stopped))
+        if not isinstance(session, ChildSession):
+            self.results.append(CaseResult(case.name, *session))
             self.outputs.append(None)
             return
         session.start(self.time_limit_s)
@@ -318,7 +317,7 @@ class _JobGrader:
     def _run_timings(self) -> list[tuple[int, float]]:
         session = self._live_session()
         timings: list[tuple[int, float]] = []
-        if session is None:
+        if not isinstance(session, ChildSession):
             return timings
         try:
             session.start(self.time_limit_s)
