@@ -146,12 +146,12 @@ def enter_namespaces(ctl: socket.socket, config: dict[str, Any], features: dict[
     return mode
 
 
-def private_areas(mode: str, tmp_mb: int, features: dict[str, str]) -> str:
+def private_areas(mode: str, tmp_mb: int, host_tmp: str, features: dict[str, str]) -> str:
     """Step 3's mounts; returns the folder that holds the children's own folders."""
     if mode == "none":
         import tempfile
 
-        root = tempfile.mkdtemp(prefix="codeeval-sandbox-")
+        root = tempfile.mkdtemp(prefix="codeeval-sandbox-", dir=host_tmp)
         os.chmod(root, 0o711)
         features["private_tmp"] = f"on: {root}/<job> (0700, removed after each job)"
         return root

@@ -180,7 +180,7 @@ class ZygoteClient:
 
     def _handshake(self, config: dict[str, Any]) -> dict[str, str]:
         base = 100_000_000 + (self.process.pid % 2_000_000) * UID_COUNT
-        config = {**config, "uid_count": UID_COUNT}
+        config = {**config, "uid_count": UID_COUNT, "uid_base": base}
         self.ctl.settimeout(_START_TIMEOUT_S)
         try:
             self.ctl.send(json.dumps(config).encode())
@@ -194,7 +194,7 @@ class ZygoteClient:
                     self.ctl.send(b"M")
                 elif message[:1] == b"I":
                     features: dict[str, str] = json.loads(message[1:])
-                    if self.mode == "root":
+                    if self.mode == "root" or (self.mode == "none" and os.geteuid() == 0):
                         features["host_user_ids"] = f"{base + 1}..{base + UID_COUNT - 1}"
                     return features
                 else:

@@ -64,12 +64,19 @@ class _Plan:
         self.mode = mode
         self.net = mode != "none" and bool(config["net_per_job"])
         self.drop = mode != "none" or os.geteuid() == 0
+        self.uid_base = int(config.get("uid_base", 0))
 
     def job_uid(self, uid: int) -> int | None:
-        """The user ID a child runs as, or None to keep the zygote's."""
+        """The user ID a child runs as, or None to keep the zygote's.
+
+        In the user namespace of "root" mode it is one of the IDs the grader mapped; without
+        namespaces (as root) it is the host ID those map to, unused by anything else.
+        """
         if self.mode == "root":
             return uid
-        return 65534 if self.mode == "none" and self.drop else None
+        if self.mode == "none" and self.drop:
+            return self.uid_base + uid
+        return None
 
 
 def _drop_privileges(plan: _Plan, uid: int) -> str:
@@ -77,11 +84,11 @@ def _drop_privileges(plan: _Plan, uid: int) -> str:
         _linux.clear_capabilities()
         return "on (no capabilities; one user ID for all jobs)"
     job_uid = plan.job_uid(uid) or 65534
-    if plan.mode == "none":  # in a user namespace the group is already an unmapped nobody
+    if plan.mode == "none":  # in a user namespace the group is already one without rights
         os.setgroups([])
         os.setresgid(job_uid, job_uid, job_uid)
     os.setresuid(job_uid, job_uid, job_uid)
-    return "on (a user ID of its own per job)" if plan.mode == "root" else "on (nobody)"
+    return "on (a user ID of its own per job)"
 
 
 def _setup_child(plan: _Plan, uid: int, work_dir: str, done: dict[str, str]) -> None:
@@ -112,7 +119,9 @@ class _Zygote:
         if mode != "none":
             self.pidns = _high(os.open("/proc/self/ns/pid", os.O_RDONLY))
         self.null = _high(os.open("/dev/null", os.O_RDWR))
-        self.tmp_root = _isolate.private_areas(mode, int(config["tmp_mb"]), features)
+        self.tmp_root = _isolate.private_areas(
+            mode, int(config["tmp_mb"]), str(config["host_tmp"]), features
+        )
         os.umask(0o077)
         sys.path.extend(p for p in config["site_paths"] if p not in sys.path)
         _isolate.install_filter(features)
@@ -238,7 +247,28 @@ class _Zygote:
         work_dir = self.work_dirs.pop(pid, None)
         if work_dir:
             _remove(work_dir)
+        if self.mode == "none" and self.plan.drop:
+            self._kill_user(
+                self.plan.job_uid(int(work_dir.rsplit("/", 1)[1])) if work_dir else None
+            )
         self.ctl.send(b"R%d %d %d" % (pid, status, killed))
+
+    def _kill_user(self, uid: int | None) -> None:
+        """Kill every process of a child's user ID, as that user.
+
+        Without a PID namespace, what a child started may outlive it (a daemon that left its
+        process group); its user ID is its own, so this reaches exactly those.
+        """
+        if not uid:
+            return
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGKILL)  # every process this user may signal but itself
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
 
     def close(self) -> None:
         """Remove the folder of the children's folders where it is on the host's disk."""

@@ -14,6 +14,7 @@ import importlib.util
 import os
 import queue
 import sys
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -125,6 +126,7 @@ class LocalExecutor:
             "net_per_job": network_per_job,
             "env": ZYGOTE_ENV,
             "site_paths": _site_paths(),
+            "host_tmp": tempfile.gettempdir(),
         }
         self._idle: queue.LifoQueue[ZygoteClient] = queue.LifoQueue()
         self._clients: list[ZygoteClient] = []

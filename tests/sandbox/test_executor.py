@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +214,42 @@ def test_limits_come_from_the_job(executor: LocalExecutor) -> None:
     large = ExecJob("large", code, "f", tests, ExecLimits(memory_mb=512))
     results = {r.job_id: r.status for r in executor.run([small, large])}
     assert results == {"small": Status.MEMORY_LIMIT, "large": Status.PASSED}
+
+
+def test_without_namespaces_it_still_grades_and_cleans_up() -> None:
+    code = (
+        "import os, time\n"
+        "def f(x):\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        time.sleep(60)\n"
+        "    return 2 * x\n"
+    )
+    jobs = [
+        ExecJob("daemon", code, "f", TEST),
+        ExecJob("loop", "def f(x):\n    while True:\n        pass\n", "f", TEST, ExecLimits(0.3)),
+        ExecJob("net", "import socket\ndef f(x):\n    return socket.socket()\n", "f", TEST),
+    ]
+    with LocalExecutor(workers=1, isolation="none") as plain:
+        report = plain.isolation
+        results = {r.job_id: r for r in plain.run(jobs)}
+        host_ids = report.get("host_user_ids", "")
+    assert "user_namespace" not in report and report["seccomp"].startswith("on")
+    assert {name: r.status for name, r in results.items()} == {
+        "daemon": Status.PASSED,
+        "loop": Status.TIMEOUT,
+        "net": Status.ERROR,
+    }
+    if host_ids:  # as root each job runs as a user ID of its own, killed to the last process
+        low, high = (int(n) for n in host_ids.split(".."))
+        left = [p for p in os.listdir("/proc") if p.isdigit() and _owner(p) in range(low, high + 1)]
+        assert left == []
+
+
+def _owner(pid: str) -> int:
+    """The user ID of a live process (-1 for one gone or dead, awaiting its reaping)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return -1 if state in ("Z", "X") else os.stat(f"/proc/{pid}").st_uid
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return -1
