@@ -204,8 +204,9 @@ def _seq_of(raw: bytes) -> int:
 
 
 def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
-    """Read the job, load the program, then answer requests until the grader closes the pipe."""
-    raw = _codec.read_frame(request_fd)
+    """Read the job, load the program, then answer requests until the grader hangs up."""
+    reader = _codec.FrameReader(request_fd)
+    raw = reader.read()
     if raw is None:
         return
     _, _, code, entry_point, limits = _codec.loads(raw)
@@ -220,7 +221,7 @@ def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
         return
     stored: tuple[list[Any], Any] = ([], None)
     while True:
-        raw = _codec.read_frame(request_fd)
+        raw = reader.read()
         if raw is None:
             return
         seq = _seq_of(raw)

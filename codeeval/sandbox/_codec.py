@@ -18,7 +18,6 @@ import base64
 import json
 import math
 import os
-from collections.abc import Callable
 from typing import Any
 
 FRAME_HEADER_BYTES = 4
@@ -267,26 +266,48 @@ def frame(payload: bytes) -> bytes:
     return len(payload).to_bytes(FRAME_HEADER_BYTES, "big") + payload
 
 
-def read_exact(fd: int, size: int, read: Callable[[int, int], bytes] = os.read) -> bytes:
-    """Read exactly `size` bytes from a blocking `fd`; fewer only at end of file."""
+class FrameReader:
+    """Reads frames from a blocking `fd`, a whole small frame in one read(2) where it can."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.buffer = fd, bytearray()
+
+    def read(self) -> bytes | None:
+        """The next frame's payload, or None at end of file."""
+        buffer, wanted = self.buffer, 1 << 12
+        while True:
+            if len(buffer) >= FRAME_HEADER_BYTES:
+                end = FRAME_HEADER_BYTES + int.from_bytes(buffer[:FRAME_HEADER_BYTES], "big")
+                if len(buffer) >= end:
+                    payload = bytes(buffer[FRAME_HEADER_BYTES:end])
+                    del buffer[:end]
+                    return payload
+                wanted = min(end - len(buffer), 1 << 20)  # read(2) allocates what it asks for
+            chunk = os.read(self.fd, wanted)
+            if not chunk:
+                return None
+            buffer += chunk
+
+
+def read_frame(fd: int) -> bytes | None:
+    """One frame's payload from a blocking `fd` (no read-ahead), or None at end of file."""
+    header = _read_exact(fd, FRAME_HEADER_BYTES)
+    if len(header) < FRAME_HEADER_BYTES:
+        return None
+    size = int.from_bytes(header, "big")
+    payload = _read_exact(fd, size)
+    return payload if len(payload) == size else None
+
+
+def _read_exact(fd: int, size: int) -> bytes:
     chunks, left = [], size
     while left:
-        chunk = read(fd, min(left, 1 << 20))
+        chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
             break
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
-
-
-def read_frame(fd: int) -> bytes | None:
-    """The next frame's payload from a blocking `fd`, or None at end of file."""
-    header = read_exact(fd, FRAME_HEADER_BYTES)
-    if len(header) < FRAME_HEADER_BYTES:
-        return None
-    size = int.from_bytes(header, "big")
-    payload = read_exact(fd, size)
-    return payload if len(payload) == size else None
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -32,8 +32,11 @@ _MIN_WAIT_S = 0.002
 class ChildHandle(Protocol):
     """A started sandboxed child, as an executor hands it to the trusted side."""
 
-    request_fd: int  # the trusted side writes requests here (non-blocking)
-    reply_fd: int  # and reads replies here (non-blocking)
+    request_fd: int  # the trusted side writes requests here
+    reply_fd: int  # and reads replies here (may be the same socket)
+    # True: the descriptors block for a short slice at most (a socket with SO_RCVTIMEO and
+    # SO_SNDTIMEO); False: they are non-blocking and the session polls them.
+    blocking: bool
 
     def cpu_seconds(self) -> float | None:
         """CPU time the child has used so far, or None where it cannot be measured."""
@@ -113,6 +116,7 @@ class ChildSession:
         self._seq = 0
         self._replies = select.poll()
         self._replies.register(handle.reply_fd, select.POLLIN)
+        self._has_clock = handle.cpu_seconds() is not None
 
     # -- budgets -------------------------------------------------------------------------
 
@@ -186,23 +190,37 @@ class ChildSession:
             self._fail(Status.ERROR, "the sandbox answered out of turn (a forged reply?)")
         return [reply[0], *reply[2:]]
 
+    def _first_check(self, started: float) -> float:
+        """When to first re-check the budget, from the last CPU reading (no system call)."""
+        cpu = max(0.0, self._cpu_last - self._cpu_start)
+        if not self._has_clock:
+            wait = self._limit_s - self._wall_s
+        else:
+            wait = min(self._limit_s - cpu, self._limit_s * self._wall_factor - self._wall_s)
+        return started + max(_MIN_WAIT_S, wait)
+
     def _write(self, data: bytes, started: float) -> None:
-        view = memoryview(data)
+        view, fd = memoryview(data), self.handle.request_fd
+        check_at = self._first_check(started)
         while view:
+            if not self.handle.blocking:
+                writable = select.poll()
+                writable.register(fd, select.POLLOUT)
+                _wait(writable, check_at - time.monotonic())
             try:
-                written = os.write(self.handle.request_fd, view)
-            except BlockingIOError:
+                written = os.write(fd, view)  # a blocking channel waits a short slice at most
+            except (BlockingIOError, InterruptedError):
                 written = 0
-            except BrokenPipeError:
+            except (BrokenPipeError, ConnectionResetError):
                 self._died()
             view = view[written:]
-            if view:
-                writable = select.poll()
-                writable.register(self.handle.request_fd, select.POLLOUT)
-                _wait(writable, self._wait_s(started))
+            now = time.monotonic()
+            if view and now >= check_at:
+                check_at = now + self._wait_s(started)
 
     def _read_frame(self, started: float) -> bytes:
-        buffer = self._buffer
+        buffer, fd, wanted = self._buffer, self.handle.reply_fd, 1 << 12
+        check_at = self._first_check(started)
         while True:
             if len(buffer) >= _codec.FRAME_HEADER_BYTES:
                 size = int.from_bytes(buffer[: _codec.FRAME_HEADER_BYTES], "big")
@@ -214,15 +232,22 @@ class ChildSession:
                     payload = bytes(buffer[_codec.FRAME_HEADER_BYTES : end])
                     del buffer[:end]
                     return payload
-            if not _wait(self._replies, self._wait_s(started)):
-                continue
+                wanted = min(end - len(buffer), 1 << 20)  # read(2) allocates what it asks for
+            if not self.handle.blocking:
+                _wait(self._replies, check_at - time.monotonic())
             try:
-                chunk = os.read(self.handle.reply_fd, 1 << 20)
-            except BlockingIOError:
-                continue
-            if not chunk:
+                chunk: bytes | None = os.read(fd, wanted)
+            except (BlockingIOError, InterruptedError):
+                chunk = None
+            except ConnectionResetError:
+                chunk = b""
+            if chunk == b"":
                 self._died()
-            buffer += chunk
+            if chunk:
+                buffer += chunk
+            now = time.monotonic()
+            if now >= check_at:  # also when data trickles in: the budget holds regardless
+                check_at = now + self._wait_s(started)
 
     def _died(self) -> None:
         total_cpu = self._cpu_now()
@@ -329,7 +354,7 @@ class ChildSession:
 
 def _wait(poller: select.poll, timeout_s: float) -> bool:
     try:
-        return bool(poller.poll(max(1, int(timeout_s * 1000))))
+        return bool(poller.poll(max(1, int(min(timeout_s, 0.05) * 1000))))
     except InterruptedError:
         return False
     except OSError as exc:  # pragma: no cover - poll on a valid fd does not fail otherwise
