@@ -249,9 +249,7 @@ class ZygoteClient:
             self._spawn()
         while not self._ready:
             self._read_reply()
-        child = self._ready.popleft()
-        self._spawn()
-        return child
+        return self._ready.popleft()
 
     def reap(self, pid: int, want_status: bool) -> None:
         """Ask the zygote to kill and reap child `pid` (not waiting for it).
@@ -265,6 +263,8 @@ class ZygoteClient:
         except OSError as exc:
             raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
         self._pending.append(("R", pid))
+        if not self._ready and not any(kind == "P" for kind, _ in self._pending):
+            self._spawn()  # the next child, forked once this one is gone
 
     def status_of(self, pid: int) -> tuple[int, bool] | None:
         """How a child reaped with `want_status` ended, waiting for the answer if needed.

@@ -203,10 +203,6 @@ class ChildSession:
         view, fd = memoryview(data), self.handle.request_fd
         check_at = self._first_check(started)
         while view:
-            if not self.handle.blocking:
-                writable = select.poll()
-                writable.register(fd, select.POLLOUT)
-                _wait(writable, check_at - time.monotonic())
             try:
                 written = os.write(fd, view)  # a blocking channel waits a short slice at most
             except (BlockingIOError, InterruptedError):
@@ -214,8 +210,14 @@ class ChildSession:
             except (BrokenPipeError, ConnectionResetError):
                 self._died()
             view = view[written:]
+            if not view:
+                return
+            if not self.handle.blocking:
+                writable = select.poll()
+                writable.register(fd, select.POLLOUT)
+                _wait(writable, check_at - time.monotonic())
             now = time.monotonic()
-            if view and now >= check_at:
+            if now >= check_at:
                 check_at = now + self._wait_s(started)
 
     def _read_frame(self, started: float) -> bytes:
