@@ -146,6 +146,9 @@ class ExecJob:
     limits: ExecLimits = field(default_factory=ExecLimits)
     cases: tuple[Case, ...] = ()
     timing_args: tuple[tuple[int, tuple[Any, ...]], ...] = ()
+    # Record each case's decoded output in ExecResult.outputs instead of comparing it with
+    # `expected` (how calibration gets the reference's outputs for the differential cases).
+    collect_outputs: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +172,7 @@ class ExecResult:
     message: str = ""
     timings: tuple[tuple[int, float], ...] = ()
     stdout: str = ""
+    outputs: tuple[Any, ...] = ()  # one decoded value per case when job.collect_outputs
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,17 @@ RULES: dict[str, tuple[str, ...]] = {
     "codeeval.taskinfo": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.provider"),
     # Like the runner: the Executor protocol only, never an implementation or the store.
     "codeeval.taskcheck": (*PLUGINS, *EXECUTOR_IMPLS, *CORE_ONLY, "codeeval.provider"),
+    "codeeval.problems": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
+    "codeeval.calibration": (
+        *PLUGINS,
+        *EXECUTOR_IMPLS,
+        "codeeval.store",
+        "codeeval.runner",
+        "codeeval.cli",
+        "codeeval.grading",
+        "codeeval.provider",
+        "codeeval.scoring",
+    ),
     "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.pricing": (
         *PLUGINS,

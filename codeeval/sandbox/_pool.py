@@ -1,0 +1,298 @@
+"""The trusted side's handle on one zygote process and the sandboxed children it forks.
+
+One `ZygoteClient` per worker: it starts the zygote (see `_zygote`), maps its user namespace,
+keeps one child forked ahead so a job never waits for a fork, and kills and reaps children.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+_SANDBOX_DIR = str(Path(__file__).resolve().parent)
+_BOOTSTRAP = (
+    "import sys,types;d=sys.argv[1];p=types.ModuleType('codeeval');p.__path__=[];"
+    "s=types.ModuleType('codeeval.sandbox');s.__path__=[d];"
+    "sys.modules.update({'codeeval':p,'codeeval.sandbox':s});"
+    "from codeeval.sandbox import _zygote;_zygote.main(int(sys.argv[2]))"
+)
+# The zygote's whole environment: nothing of the caller's (no keys) reaches it.
+ZYGOTE_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONIOENCODING": "utf-8",
+    "MALLOC_ARENA_MAX": "2",
+    "OMP_NUM_THREADS": "1",
+    "HOME": ".",
+    "TMPDIR": ".",
+}
+_RLIMITS = (
+    ("RLIMIT_AS", "memory_mb"),
+    ("RLIMIT_FSIZE", "output_bytes"),
+    ("RLIMIT_NPROC", "processes"),
+    ("RLIMIT_NOFILE", "open_files"),
+    ("RLIMIT_CPU", "cpu_s"),
+    ("RLIMIT_CORE", "core"),
+    ("RLIMIT_MSGQUEUE", "core"),
+)
+_F_SETPIPE_SZ = 1031
+_PIPE_BYTES = 1 << 20
+_START_TIMEOUT_S = 60.0
+UID_COUNT = 1024
+
+
+class ZygoteLost(BaseException):  # noqa: N818 - like SessionDown, it must not be swallowed
+    """The zygote process died or stopped answering; the worker starts a new one."""
+
+
+class SandboxUnavailable(RuntimeError):
+    """The zygote could not start at all (the message holds its traceback)."""
+
+
+class SandboxChild:
+    """One forked child, as the trusted side sees it (implements `_session.ChildHandle`)."""
+
+    blocking = False  # non-blocking descriptors: the session polls them
+
+    def __init__(
+        self, client: ZygoteClient, pid: int, fds: tuple[int, int, int], pidfd: int | None
+    ) -> None:
+        self.client, self.pid = client, pid
+        self.request_fd, self.reply_fd, self._output_fd = fds
+        self._pidfd = pidfd
+        host_pid = _host_pid(pidfd) if pidfd is not None else None
+        if host_pid is None and client.mode == "none":
+            host_pid = pid
+        self.host_pid = host_pid
+        self._clock = ((~host_pid) << 3) | 2 if host_pid else None  # process CPU clock id
+        self._snapshot: tuple[bytes, int] | None = None
+
+    def apply_limits(self, limits: dict[str, int]) -> bool:
+        """Set the child's rlimits from here (prlimit); False if the child must do it."""
+        if self.host_pid is None:
+            return False
+        try:
+            for name, key in _RLIMITS:
+                value = limits[key] * (1 << 20 if key == "memory_mb" else 1)
+                resource.prlimit(self.host_pid, getattr(resource, name), (value, value))
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time of the child's threads so far, read from the kernel."""
+        if self._clock is None:
+            return None
+        try:
+            return time.clock_gettime(self._clock)
+        except OSError:
+            return None
+
+    def output(self, limit: int) -> tuple[bytes, int]:
+        """The first `limit` bytes of the child's stdout/stderr and their total size."""
+        if self._snapshot is not None:
+            data, size = self._snapshot
+            return data[:limit], size
+        size = os.fstat(self._output_fd).st_size
+        return (os.pread(self._output_fd, limit, 0) if limit else b""), size
+
+    def finish(self, want_status: bool = False) -> tuple[int, bool] | None:
+        """Kill and reap the child (once).
+
+        Returns, when `want_status`: its wait status and whether it had to be killed.
+        """
+        if self._snapshot is not None:
+            return None
+        self.client.reap(self.pid, want_status)
+        self._snapshot = self.output(self.client.keep_output_bytes)
+        self.discard()
+        return self.client.status_of(self.pid) if want_status else None
+
+    def discard(self) -> None:
+        """Close the trusted side's descriptors (the zygote's exit takes the child)."""
+        self._snapshot = self._snapshot or (b"", 0)
+        for fd in (self.request_fd, self.reply_fd, self._output_fd, self._pidfd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+
+def _host_pid(pidfd: int) -> int | None:
+    try:
+        with open(f"/proc/self/fdinfo/{pidfd}", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pid:"):
+                    pid = int(line.split()[1])
+                    return pid if pid > 0 else None
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+class ZygoteClient:
+    """Starts one zygote and asks it for children; used by one thread at a time."""
+
+    def __init__(self, config: dict[str, Any], keep_output_bytes: int) -> None:
+        self.mode: str = config["mode"]
+        self.keep_output_bytes = keep_output_bytes
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-S",
+                "-P",
+                "-B",
+                "-c",
+                _BOOTSTRAP,
+                _SANDBOX_DIR,
+                str(theirs.fileno()),
+            ],
+            pass_fds=(theirs.fileno(),),
+            env=ZYGOTE_ENV,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        theirs.close()
+        self.ctl = ours
+        self._pending: deque[tuple[str, Any]] = deque()
+        self._ready: deque[SandboxChild] = deque()
+        self._statuses: dict[int, tuple[int, bool]] = {}
+        self._wanted: set[int] = set()
+        try:
+            self.features = self._handshake(config)
+        except BaseException:
+            self.close()
+            raise
+
+    def _handshake(self, config: dict[str, Any]) -> dict[str, str]:
+        base = 100_000_000 + (self.process.pid % 2_000_000) * UID_COUNT
+        config = {**config, "uid_count": UID_COUNT, "uid_base": base}
+        self.ctl.settimeout(_START_TIMEOUT_S)
+        try:
+            self.ctl.send(json.dumps(config).encode())
+            while True:
+                message = self.ctl.recv(1 << 16)
+                if message == b"U":
+                    if self.mode == "root":
+                        for name in ("uid_map", "gid_map"):
+                            path = f"/proc/{self.process.pid}/{name}"
+                            Path(path).write_text(f"0 {base} {UID_COUNT}\n", encoding="ascii")
+                    self.ctl.send(b"M")
+                elif message[:1] == b"I":
+                    features: dict[str, str] = json.loads(message[1:])
+                    if self.mode == "root" or (self.mode == "none" and os.geteuid() == 0):
+                        features["host_user_ids"] = f"{base + 1}..{base + UID_COUNT - 1}"
+                    return features
+                else:
+                    detail = message[1:].decode(errors="replace") if message else "it exited"
+                    raise SandboxUnavailable(f"the sandbox zygote failed to start: {detail}")
+        except (TimeoutError, OSError) as exc:
+            raise SandboxUnavailable(f"the sandbox zygote did not start: {exc}") from None
+        finally:
+            self.ctl.settimeout(None)
+
+    def _spawn(self) -> None:
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        output = os.memfd_create("codeeval-output", os.MFD_CLOEXEC)
+        for fd in (request_write, reply_read):
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(fd, _F_SETPIPE_SZ, _PIPE_BYTES)
+        try:
+            socket.send_fds(self.ctl, [b"S"], [request_read, reply_write, output])
+        except OSError as exc:
+            raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
+        finally:
+            os.close(request_read)
+            os.close(reply_write)
+        os.set_blocking(request_write, False)
+        os.set_blocking(reply_read, False)
+        self._pending.append(("P", (request_write, reply_read, output)))
+
+    def _read_reply(self) -> None:
+        try:
+            message, fds, _, _ = socket.recv_fds(self.ctl, 1 << 16, 2)
+        except OSError as exc:
+            raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
+        if not message or not self._pending:
+            raise ZygoteLost("the sandbox zygote exited")
+        kind, data = self._pending.popleft()
+        if message[:1] == b"P" and kind == "P":
+            pid, _uid = map(int, message[1:].split())
+            self._ready.append(SandboxChild(self, pid, data, fds[0] if fds else None))
+        elif message[:1] == b"R" and kind == "R":
+            pid, status, killed = map(int, message[1:].split())
+            if pid in self._wanted:
+                self._statuses[pid] = (status, bool(killed))
+        else:
+            raise ZygoteLost(f"the sandbox zygote answered out of turn: {message[:40]!r}")
+
+    def take(self) -> SandboxChild:
+        """A ready child (forked ahead of time); forks the next one before returning."""
+        if not self._ready and not any(kind == "P" for kind, _ in self._pending):
+            self._spawn()
+        while not self._ready:
+            self._read_reply()
+        return self._ready.popleft()
+
+    def reap(self, pid: int, want_status: bool) -> None:
+        """Ask the zygote to kill and reap child `pid` (not waiting for it).
+
+        When the status is wanted the child gets a moment to finish exiting by itself first.
+        """
+        if want_status:
+            self._wanted.add(pid)
+        try:
+            self.ctl.send((b"W%d" if want_status else b"R%d") % pid)
+        except OSError as exc:
+            raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
+        self._pending.append(("R", pid))
+        if not self._ready and not any(kind == "P" for kind, _ in self._pending):
+            self._spawn()  # the next child, forked once this one is gone
+
+    def status_of(self, pid: int) -> tuple[int, bool] | None:
+        """How a child reaped with `want_status` ended, waiting for the answer if needed.
+
+        Returns its wait status and whether the zygote had to kill it, or None if unknown.
+        """
+        while pid not in self._statuses and any(
+            kind == "R" and data == pid for kind, data in self._pending
+        ):
+            self._read_reply()
+        self._wanted.discard(pid)
+        status = self._statuses.pop(pid, None)
+        return None if status is None or status[0] < 0 else status
+
+    def close(self) -> None:
+        """Stop the zygote (which takes every child with it) and release the descriptors."""
+        with contextlib.suppress(OSError):
+            self.ctl.send(b"Q")
+        self.ctl.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for child in self._ready:
+            child.discard()
+        for kind, data in self._pending:
+            if kind == "P":
+                for fd in data:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)

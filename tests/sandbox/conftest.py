@@ -1,0 +1,114 @@
+"""One warm executor for the sandbox tests, and a helper that grades a program against tests."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status
+
+if sys.platform != "linux":  # pragma: no cover - the local sandbox is Linux-only
+    pytest.skip("the local sandbox needs Linux", allow_module_level=True)
+
+from codeeval.sandbox.local import LocalExecutor
+
+Grade = Callable[..., ExecResult]
+
+
+@pytest.fixture(scope="session")
+def executor() -> Iterator[LocalExecutor]:
+    with LocalExecutor(workers=2) as running:
+        yield running
+
+
+@pytest.fixture
+def grade(executor: LocalExecutor) -> Grade:
+    """grade(code, tests, entry_point="f", time_limit_s=1.0, memory_mb=256, ...) -> ExecResult."""
+
+    def run(
+        code: str,
+        tests: str = "def test_value(candidate):\n    assert candidate(2) == 4\n",
+        entry_point: str = "f",
+        **limits: float,
+    ) -> ExecResult:
+        settings = {"time_limit_s": 1.0, "memory_mb": 256, "processes": 16, **limits}
+        job = ExecJob(
+            id="job",
+            code=code,
+            entry_point=entry_point,
+            tests=tests,
+            limits=ExecLimits(**settings),  # type: ignore[arg-type]
+        )
+        (result,) = list(executor.run([job]))
+        return result
+
+    return run
+
+
+@pytest.fixture
+def probe(executor: LocalExecutor) -> Callable[..., Any]:
+    """probe(code, *args) -> the value the sandboxed `f(*args)` returned, decoded."""
+
+    def run(code: str, *args: Any, **limits: Any) -> Any:
+        settings = {"time_limit_s": 2.0, "memory_mb": 256, "processes": 16, **limits}
+        job = ExecJob(
+            id="probe",
+            code=code,
+            entry_point="f",
+            tests="",
+            limits=ExecLimits(**settings),
+            cases=(Case("probe", args, None),),
+            collect_outputs=True,
+        )
+        (result,) = list(executor.run([job]))
+        assert result.status is Status.PASSED, result.message
+        return result.outputs[0]
+
+    return run
+
+
+def _parent(pid: str) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+@pytest.fixture
+def job_processes(executor: LocalExecutor) -> Callable[[], list[int]]:
+    """A function listing host PIDs that run as a per-job user ID and are not the idle
+    children each zygote keeps forked ahead for the next job."""
+    if "host_user_ids" not in executor.isolation:
+        pytest.skip("per-job user IDs need root (CI and this project's machines run as root)")
+    first, _, last = executor.isolation["host_user_ids"].partition("..")
+    low, high = int(first), int(last)
+
+    def scan() -> list[int]:
+        zygotes = {_zygote_pid(client.process.pid) for client in executor._clients}
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and low <= entry.stat().st_uid <= high:
+                    if _parent(entry.name) not in zygotes:
+                        found.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        return found
+
+    return scan
+
+
+def _zygote_pid(launcher: int) -> int:
+    children = Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()
+    return int(children[0]) if children else launcher
+
+
+@pytest.fixture
+def tmp_secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.txt"
+    path.write_text("top secret", encoding="utf-8")
+    os.chmod(path, 0o644)
+    return path

@@ -1,0 +1,195 @@
+"""Programs that try to be graded `passed` without computing the right answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from codeeval.types import ExecResult, Status
+
+Grade = Callable[..., ExecResult]
+
+WRONG_BUT_SNEAKY = "def f(x):\n    return x + 1\n"
+
+
+def test_an_object_equal_to_everything_fails(grade: Grade) -> None:
+    code = (
+        "class Anything:\n"
+        "    def __eq__(self, other):\n        return True\n"
+        "    def __ne__(self, other):\n        return False\n"
+        "    __hash__ = object.__hash__\n"
+        "def f(x):\n    return Anything()\n"
+    )
+    result = grade(code)
+    assert result.status is Status.FAILED
+    assert "assertion failed at line 2: assert candidate(2) == 4" in result.message
+
+
+def test_a_list_subclass_is_compared_by_its_items(grade: Grade) -> None:
+    code = (
+        "class Liar(list):\n    def __eq__(self, other):\n        return True\n"
+        "def f(x):\n    return Liar([1, 2])\n"
+    )
+    tests = "def test_value(candidate):\n    assert candidate(0) == [4]\n"
+    assert grade(code, tests).status is Status.FAILED
+    right = grade("def f(x):\n    return [4]\n", tests)
+    assert right.status is Status.PASSED
+
+
+def test_exiting_with_status_zero_is_an_error(grade: Grade) -> None:
+    during_call = grade("import sys\ndef f(x):\n    sys.exit(0)\n")
+    assert during_call.status is Status.ERROR
+    assert "SystemExit" in during_call.message
+    hard_exit = grade("import os\ndef f(x):\n    os._exit(0)\n")
+    assert hard_exit.status is Status.ERROR
+    assert "exited (status 0)" in hard_exit.message
+    at_import = grade("import sys\nsys.exit(0)\ndef f(x):\n    return 2 * x\n")
+    assert at_import.status is Status.ERROR
+    assert "SystemExit" in at_import.message
+
+
+def test_printing_passed_and_writing_result_files_change_nothing(grade: Grade) -> None:
+    code = (
+        "import json, os\n"
+        "def f(x):\n"
+        "    print('passed'); print(json.dumps({'passed': True, 'result': 'passed'}))\n"
+        "    for name in ('result.json', 'passed', '../passed'):\n"
+        "        try:\n"
+        "            open(name, 'w').write('passed')\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return x + 1\n"
+    )
+    result = grade(code)
+    assert result.status is Status.FAILED
+    assert result.stdout.startswith("passed\n")
+
+
+def test_patching_builtins_and_assert_machinery_stays_in_the_sandbox(grade: Grade) -> None:
+    code = (
+        "import builtins, sys\n"
+        "builtins.AssertionError = type('Quiet', (BaseException,), {})\n"
+        "builtins.AssertionError.__eq__ = lambda *a: True\n"
+        "sys.excepthook = lambda *a: None\n"
+        "def f(x):\n    return x + 1\n"
+    )
+    result = grade(code)
+    assert result.status is Status.FAILED
+    assert "assertion failed" in result.message
+    # Patching what the harness itself uses only breaks the program's own answers.
+    broken = grade("import builtins\nbuiltins.isinstance = lambda *a: True\n" + code)
+    assert broken.status is Status.ERROR
+
+
+def test_walking_frames_into_the_harness_cannot_forge_a_pass(grade: Grade) -> None:
+    code = (
+        "import sys\n"
+        "def f(x):\n"
+        "    frame = sys._getframe()\n"
+        "    while frame is not None:\n"
+        "        for name in list(frame.f_locals):\n"
+        "            if name in ('reply', 'result', 'message', 'expected'):\n"
+        "                try:\n"
+        "                    frame.f_locals[name] = b'[\"passed\"]'\n"
+        "                except Exception:\n"
+        "                    pass\n"
+        "        frame = frame.f_back\n"
+        "    return x + 1\n"
+    )
+    assert grade(code).status is Status.FAILED
+
+
+def test_monkeypatching_the_harness_gets_at_most_a_malformed_reply(grade: Grade) -> None:
+    code = (
+        "import sys\n"
+        "harness = sys.modules['codeeval.sandbox._child']\n"
+        "harness._call = lambda *a: b'[\"passed\", 1, true]'\n"
+        "def f(x):\n    return x + 1\n"
+    )
+    result = grade(code)
+    assert result.status is Status.ERROR
+    assert "unexpected reply" in result.message
+
+
+FORGE = (
+    "import os, sys\n"
+    "codec = sys.modules['codeeval.sandbox._codec']\n"
+    "calls = 0\n"
+    "def f(x):\n"
+    "    global calls\n"
+    "    calls += 1\n"
+    "    os.write(4, codec.frame(FRAME % calls))\n"
+    "    return 4\n"
+)
+
+
+def test_forged_reply_frames_are_rejected_or_decoded_as_plain_data(grade: Grade) -> None:
+    tests = (
+        "def test_first(candidate):\n    assert candidate(2) == 4\n\n"
+        "def test_second(candidate):\n    assert candidate(2) == 4\n"
+    )
+    # A frame that names no request: the grader refuses to take it for an answer.
+    stale = grade("FRAME = b'[\"ok\",99%d,4]'\n" + FORGE, tests)
+    assert stale.status is Status.ERROR
+    assert "out of turn" in stale.message
+    # One that guesses the request's number: its value is decoded strictly (an opaque
+    # object equals nothing), and the genuine answer it pushed back is then out of turn.
+    opaque = b'[\\"ok\\",%d,{\\"#\\":\\"o\\",\\"v\\":[\\"Anything\\",\\"equal to all\\"]}]'
+    guessed = grade(f"FRAME = b'{opaque.decode()}'\n" + FORGE, tests)
+    by_name = {case.name: case for case in guessed.cases}
+    assert by_name["test_first"].status is Status.FAILED
+    assert by_name["test_second"].status is Status.ERROR
+    assert "out of turn" in by_name["test_second"].message
+    # An unknown tag (here: an attempt at a pickle) is malformed, never unpickled.
+    pickled = grade('FRAME = b\'["ok",%d,{"#":"pickle","v":"gASV"}]\'\n' + FORGE, tests)
+    assert pickled.cases[0].status is Status.ERROR
+    assert "unknown tag 'pickle'" in pickled.cases[0].message
+
+
+def test_system_exit_in_a_finaliser_does_not_end_the_call_well(grade: Grade) -> None:
+    code = (
+        "class Bomb:\n"
+        "    def __del__(self):\n        raise SystemExit(0)\n"
+        "def f(x):\n    Bomb()\n    return x + 1\n"
+    )
+    assert grade(code).status is Status.FAILED
+
+
+def test_the_tests_and_expected_values_never_reach_the_sandbox(grade: Grade) -> None:
+    marker = "expected-value-7f3a"
+    code = (
+        "import gc, sys\n"
+        "def f(x):\n"
+        "    needle = 'expected-value-' + '7f3a'\n"
+        "    found = [o for o in gc.get_objects() if isinstance(o, str) and needle in o]\n"
+        "    found += [m for m in sys.modules if 'test' in m.lower()]\n"
+        "    return found\n"
+    )
+    tests = (
+        f"SECRET = {marker!r}\n\n"
+        "def test_nothing_leaks(candidate):\n    assert candidate(1) == []\n"
+    )
+    result = grade(code, tests)
+    assert result.status is Status.PASSED, result.message
+
+
+def test_a_reply_too_large_to_accept_is_an_output_limit(grade: Grade) -> None:
+    code = "import os\ndef f(x):\n    os.write(4, (2**31).to_bytes(4, 'big'))\n    return 4\n"
+    result = grade(code)
+    assert result.status is Status.OUTPUT_LIMIT
+    assert "larger than" in result.message
+
+
+def test_closing_the_reply_pipe_is_a_verdict_not_a_hang(grade: Grade) -> None:
+    code = "import os\ndef f(x):\n    os.close(4)\n    return 4\n"
+    result = grade(code, time_limit_s=0.5)
+    assert result.status is Status.ERROR
+    assert result.duration_s < 5
+
+
+def test_a_swallowed_timeout_still_counts(grade: Grade) -> None:
+    tests = (
+        "def test_swallow(candidate):\n"
+        "    try:\n        candidate(1)\n    except BaseException:\n        pass\n"
+    )
+    result = grade("def f(x):\n    while True:\n        pass\n", tests, time_limit_s=0.3)
+    assert result.status is Status.TIMEOUT
