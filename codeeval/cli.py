@@ -141,6 +141,14 @@ def run(
     fail_on_regression: Annotated[
         bool, typer.Option("--fail-on-regression", help="Exit 1 when a regression is flagged.")
     ] = False,
+    max_attempts: Annotated[
+        int | None,
+        typer.Option(
+            "--max-attempts",
+            envvar="CODEEVAL_MAX_ATTEMPTS",
+            help="Tries per generation (429/5xx/timeouts back off and retry).",
+        ),
+    ] = None,
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
@@ -174,6 +182,7 @@ def run(
         "min_time_limit_s": min_time_limit,
         "memory_mb": memory_mb,
         "max_line_length": max_line_length,
+        "max_attempts": max_attempts,
     }
     config = load_run_config(cli_values, config_file)
     if replay:
@@ -225,19 +234,38 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
             raise typer.Exit(130) from None
         if outcome.default_models_note:
             stderr.print(outcome.default_models_note, markup=False)
-        failed = {m: n for m, n in listener.failed.items() if n}
-        for name, count in failed.items():
-            stderr.print(
-                f"warning: {count} generation(s) failed for {name} after retries; "
-                f"resume with --resume {outcome.run_id} to retry them",
-                style="yellow",
-                markup=False,
-            )
         regressions = _report(store, outcome.run_id, config, json_output)
     finally:
         store.close()
     if fail and regressions:
         raise typer.Exit(1)
+
+
+def _print_summary(data: Any) -> None:
+    """The comparison table, then deployment figures, paired tests and warnings."""
+    from codeeval.console import comparison_lines, comparison_table, deployment_table
+
+    stdout.print(comparison_table(data))
+    deployment = deployment_table(data)
+    if deployment is not None:
+        stdout.print(deployment)
+    for line in comparison_lines(data):
+        stdout.print(line, markup=False, highlight=False)
+    for warning in data.warnings:
+        stdout.print(f"warning: {warning}", style="yellow", markup=False)
+    _warn_failures(data)
+
+
+def _warn_failures(data: Any) -> None:
+    for failure in data.generation_failures:
+        stderr.print(
+            f"warning: {failure.count} generation(s) failed for {failure.model} after retries "
+            f"(first error: {failure.first_error}); resume with --resume {data.run.id} to "
+            "retry them",
+            style="yellow",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _baseline_id(store: Any, wanted: str | None, run_id: int) -> int | None:
@@ -260,7 +288,6 @@ def _baseline_id(store: Any, wanted: str | None, run_id: int) -> int | None:
 
 
 def _report(store: Any, run_id: int, config: Any, json_output: bool) -> int:
-    from codeeval.console import comparison_table
     from codeeval.report import build_report
 
     baseline_id = _baseline_id(store, config.baseline, run_id)
@@ -277,10 +304,9 @@ def _report(store: Any, run_id: int, config: Any, json_output: bool) -> int:
         written.append(path)
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+        _warn_failures(data)
     else:
-        stdout.print(comparison_table(data))
-        for warning in data.warnings:
-            stdout.print(f"warning: {warning}", style="yellow", markup=False)
+        _print_summary(data)
         for regression in data.regressions:
             where = regression.task_id or "all shared tasks"
             stdout.print(
@@ -388,7 +414,6 @@ def show(
     config_file: ConfigOption = None,
 ) -> None:
     """Print a stored run's comparison table again."""
-    from codeeval.console import comparison_table
     from codeeval.report import build_report
 
     config = _settings({"db": db, "baseline": baseline}, config_file)
@@ -405,9 +430,7 @@ def show(
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
         return
-    stdout.print(comparison_table(data))
-    for warning in data.warnings:
-        stdout.print(f"warning: {warning}", style="yellow", markup=False)
+    _print_summary(data)
 
 
 @app.command()

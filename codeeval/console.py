@@ -25,6 +25,55 @@ def comparison_table(data: ReportData) -> Table:
     return table
 
 
+def _show(value: float | None, fmt: str, prefix: str = "") -> str:
+    return "—" if value is None else prefix + format(value, fmt)
+
+
+def deployment_table(data: ReportData) -> Table | None:
+    """Tokens, speed and cost per model; None when no model generated any token."""
+    rows = [(m.model, m.deployment) for m in data.models if m.deployment is not None]
+    if not any(deployment.output_tokens for _, deployment in rows):
+        return None
+    table = Table(title="deployment", title_justify="left")
+    for column in (
+        "model",
+        "tokens in",
+        "tokens out",
+        "output tokens/s",
+        "first token p50 s",
+        "cost",
+        "per solved task",
+        "peak GPU MB",
+    ):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for model, d in rows:
+        table.add_row(
+            model,
+            str(d.input_tokens),
+            str(d.output_tokens),
+            _show(d.output_tokens_per_s, ".1f"),
+            _show(d.first_token_median_s, ".2f"),
+            _show(d.cost_usd, ".4f", "$"),
+            _show(d.cost_per_solved_task_usd, ".4f", "$"),
+            _show(d.peak_memory_mb, ".0f"),
+        )
+    return table
+
+
+def comparison_lines(data: ReportData) -> list[str]:
+    """One line per pair of models: the pass@1 difference and whether it is significant."""
+    lines = []
+    for c in data.comparisons:
+        interval = "" if c.low is None or c.high is None else f" [{c.low:+.1%}, {c.high:+.1%}]"
+        verdict = "significant" if c.significant else "not significant"
+        p_value = "" if c.p_value is None else f", p={c.p_value:.3f}"
+        lines.append(
+            f"{c.model_a} vs {c.model_b}: pass@1 {c.difference:+.1%}{interval} over {c.tasks} "
+            f"task(s), {c.method}{p_value}: {verdict}"
+        )
+    return lines
+
+
 def runs_table(summaries: Sequence[RunSummary]) -> Table:
     """`codeeval runs` as a table."""
     table = Table(title="runs", title_justify="left")
@@ -63,7 +112,6 @@ class ProgressListener:
         )
         self._generate = self._progress.add_task("generate", total=None, visible=False)
         self._grade = self._progress.add_task("grade", total=None, visible=False)
-        self.failed: dict[str, int] = {}
 
     def __enter__(self) -> ProgressListener:
         self._progress.start()
@@ -94,9 +142,6 @@ class ProgressListener:
         if source != "stored":
             with self._lock:
                 self._progress.advance(self._generate)
-        if source == "error":
-            with self._lock:
-                self.failed[key.model] = self.failed.get(key.model, 0) + 1
 
     def graded(self, key: SampleKey, status: Status) -> None:
         """Advance the grading bar."""

@@ -21,6 +21,7 @@ from codeeval.scoring import (
     compare,
     pass_at_k,
     pass_at_k_ci,
+    pass_at_k_table,
 )
 from codeeval.scoring import Estimate as StatsEstimate
 from codeeval.store import RunRecord, SampleRow
@@ -48,6 +49,7 @@ class ModelSummary(BaseModel):
     generation_errors: int = 0
     metrics: dict[str, Estimate | None] = Field(default_factory=dict)
     pass_at: dict[int, Estimate] = Field(default_factory=dict)
+    pass_at_every_k: dict[int, float] = Field(default_factory=dict)
     time_complexity: str | None = None
     statuses: dict[str, int] = Field(default_factory=dict)
     cached: int = 0
@@ -118,6 +120,14 @@ class RunInfo(BaseModel):
     config: dict[str, Any]
 
 
+class GenerationFailure(BaseModel):
+    """Generations of one model that failed for good, with the first error message."""
+
+    model: str
+    count: int
+    first_error: str
+
+
 class SampleLine(BaseModel):
     """One sample's verdict and scores (the JSON report keeps them all)."""
 
@@ -145,6 +155,7 @@ class ReportData(BaseModel):
     baseline_run: int | None = None
     regressions: list[Regression] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    generation_failures: list[GenerationFailure] = Field(default_factory=list)
     samples: list[SampleLine] = Field(default_factory=list)
 
 
@@ -161,7 +172,8 @@ def _estimate(value: StatsEstimate | None) -> Estimate | None:
 
 
 def _ks(samples: int) -> list[int]:
-    return [k for k in (1, 2, 5, 10, 20, 50, 100) if k <= samples] or [1]
+    """The k shown with intervals: the usual budgets up to n, and n itself."""
+    return sorted({k for k in (1, 2, 5, 10, 20, 50, 100) if k <= samples} | {max(1, samples)})
 
 
 def _by_model_task(rows: Iterable[SampleRow]) -> dict[str, dict[str, list[SampleRow]]]:
@@ -231,6 +243,7 @@ def _model_summary(
             and all(n >= k for n, _ in counts)
             and (estimate := _estimate(pass_at_k_ci(counts, k))) is not None
         },
+        pass_at_every_k=pass_at_k_table(counts) if counts else {},
         statuses=dict(
             Counter(str(r.result.status) for rows in graded.values() for r in rows if r.result)
         ),
@@ -367,8 +380,20 @@ def build_report(
         baseline_run=baseline.summary.id if baseline else None,
         regressions=find_regressions(record, baseline, regression_threshold) if baseline else [],
         warnings=warnings,
+        generation_failures=_generation_failures(record.samples),
         samples=[_sample_line(row) for row in record.samples],
     )
+
+
+def _generation_failures(rows: Iterable[SampleRow]) -> list[GenerationFailure]:
+    failed: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.result is None and row.generation is not None and row.generation.error:
+            failed[row.key.model].append(row.generation.error)
+    return [
+        GenerationFailure(model=model, count=len(errors), first_error=errors[0])
+        for model, errors in failed.items()
+    ]
 
 
 def _run_info(record: RunRecord) -> RunInfo:

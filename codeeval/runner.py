@@ -253,6 +253,11 @@ class Runner:
             memory_mb=self.config.memory_mb,
         )
         usable = self._record_tasks(run_id, tasks, prepared, outcome)
+        if not usable:
+            raise UserError(
+                "every selected task's reference solution fails its own tests, so nothing "
+                "can be graded; see: python -m codeeval tasks check"
+            )
         done = self.store.completed(run_id)
         plan = [
             SampleKey(task.id, model, index)

@@ -176,3 +176,27 @@ def test_baseline_regression_fails_the_nightly_run(codeeval, tmp_path: Path) -> 
         "--fail-on-regression",
     )
     assert calm.returncode == 0, calm.stdout
+
+
+def _task_folder(root: Path, name: str, reference: str) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "task.toml").write_text('entry_point = "inc"\n')
+    (folder / "prompt.en.md").write_text("Write inc(x) returning x + 1.")
+    (folder / "solution.py").write_text(reference)
+    (folder / "tests.py").write_text("def test_one(candidate):\n    assert candidate(1) == 2\n")
+    return folder
+
+
+def test_a_task_whose_reference_fails_is_skipped_with_a_warning(codeeval, tmp_path) -> None:
+    _task_folder(tmp_path / "suite", "good", "def inc(x):\n    return x + 1\n")
+    _task_folder(tmp_path / "suite", "broken", "def inc(x):\n    return x\n")
+    result = codeeval("run", "--tasks", "./suite", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [row["task_id"] for row in data["tasks"] if row["cells"]] == ["good"]
+    assert any("broken" in w and "reference solution fails" in w for w in data["warnings"])
+    assert "skipping task broken" in result.stderr
+    only_broken = codeeval("run", "--tasks", "./suite/broken")
+    assert only_broken.returncode == 2
+    assert only_broken.stderr.strip().splitlines()[-1].startswith("error: every selected task")
