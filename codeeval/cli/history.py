@@ -1,0 +1,112 @@
+"""`codeeval runs`, `show` and `report`: the stored history."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from codeeval import registry
+from codeeval.cli._app import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    app,
+    load_settings,
+    open_store,
+    stderr,
+    stdout,
+)
+from codeeval.cli.run import baseline_id_for, print_summary
+
+
+@app.command()
+def runs(
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+    config_file: ConfigOption = None,
+) -> None:
+    """List past runs, newest first."""
+    from dataclasses import asdict
+
+    from codeeval.console import runs_table
+
+    store = open_store(db, config_file)
+    try:
+        summaries = store.runs(limit)
+    finally:
+        store.close()
+    if json_output:
+        sys.stdout.write(json.dumps([asdict(s) for s in summaries], indent=2) + "\n")
+    elif not summaries:
+        stdout.print("no runs yet; start one with: python -m codeeval run --tasks quicksort")
+    else:
+        stdout.print(runs_table(summaries))
+
+
+@app.command()
+def show(
+    run_id: Annotated[int, typer.Argument(help="Run id (see: codeeval runs).")],
+    db: DbOption = None,
+    baseline: Annotated[str | None, typer.Option("--baseline")] = None,
+    json_output: JsonOption = False,
+    config_file: ConfigOption = None,
+) -> None:
+    """Print a stored run's comparison table again."""
+    from codeeval.report import build_report
+
+    config = load_settings({"db": db, "baseline": baseline}, config_file)
+    store = open_store(config.db, config_file)
+    try:
+        baseline_id = baseline_id_for(store, config.baseline, run_id)
+        data = build_report(
+            store.load_run(run_id),
+            store.load_run(baseline_id) if baseline_id is not None else None,
+            config.regression_threshold,
+        )
+    finally:
+        store.close()
+    if json_output:
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+        return
+    print_summary(data)
+
+
+@app.command()
+def report(
+    run_id: Annotated[int, typer.Argument(help="Run id (see: codeeval runs).")],
+    report_format: Annotated[
+        str, typer.Option("--format", "-f", help="json, markdown or html.")
+    ] = "markdown",
+    output: Annotated[
+        str | None, typer.Option("--out", "-o", help="File to write (default: stdout).")
+    ] = None,
+    baseline: Annotated[str | None, typer.Option("--baseline")] = None,
+    db: DbOption = None,
+    config_file: ConfigOption = None,
+) -> None:
+    """Render a stored run as a report."""
+    from codeeval.report import build_report
+
+    render = registry.resolve(registry.RENDERERS, report_format)
+    config = load_settings({"db": db, "baseline": baseline}, config_file)
+    store = open_store(config.db, config_file)
+    try:
+        baseline_id = baseline_id_for(store, config.baseline, run_id)
+        data = build_report(
+            store.load_run(run_id),
+            store.load_run(baseline_id) if baseline_id is not None else None,
+            config.regression_threshold,
+        )
+    finally:
+        store.close()
+    text = render(data)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        stderr.print(f"wrote {output}", markup=False)
+    else:
+        sys.stdout.write(text)

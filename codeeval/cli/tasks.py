@@ -1,0 +1,173 @@
+"""`codeeval tasks list|show|new|check`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from codeeval import registry
+from codeeval.cli._app import (
+    JsonOption,
+    stdout,
+    tasks_app,
+)
+from codeeval.errors import BadConfig
+
+
+@tasks_app.command("list")
+def tasks_list(
+    tag: Annotated[str | None, typer.Option("--tag", help="Only tasks with this tag.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List the built-in tasks by topic, and the benchmarks."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from codeeval.task import load_builtin_tasks
+    from codeeval.taskinfo import rows_by_topic, task_rows
+
+    rows = task_rows(load_builtin_tasks(), tag)
+    benchmarks = registry.names(registry.BENCHMARKS)
+    if json_output:
+        payload = {"tasks": [asdict(row) for row in rows], "benchmarks": benchmarks}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    if not rows:
+        raise BadConfig(f"--tag: no task is tagged {tag!r}; see: codeeval tasks list")
+    for topic, group in rows_by_topic(rows):
+        table = Table(title=f"{topic} ({len(group)})", title_justify="left")
+        for column in ("task", "tags", "optimal", "tests", "differential", "mutants", "languages"):
+            table.add_column(column)
+        for row in group:
+            table.add_row(
+                row.id,
+                ", ".join(row.tags),
+                row.time_complexity or "—",
+                str(row.tests),
+                str(row.differential_cases),
+                str(row.mutants),
+                ", ".join(row.languages),
+            )
+        stdout.print(table)
+    stdout.print(
+        f"{len(rows)} task(s); benchmarks: {', '.join(benchmarks) or 'none'} "
+        "(select with --tasks NAME, e.g. --tasks 'sorting/*' or --tag dp)",
+        markup=False,
+    )
+
+
+@tasks_app.command("show")
+def tasks_show(
+    name: Annotated[str, typer.Argument(help="Task id, e.g. quicksort or humaneval/0.")],
+    lang: Annotated[str, typer.Option("--lang", help="Prompt language.")] = "en",
+) -> None:
+    """Print a task's metadata, prompt, tests and reference solution."""
+    from codeeval.task import select_tasks
+    from codeeval.taskinfo import task_details
+
+    tasks = select_tasks([name])
+    if len(tasks) != 1:
+        raise BadConfig(
+            f"{name!r} names {len(tasks)} tasks; give one id (see: codeeval tasks list)"
+        )
+    task, details = tasks[0], task_details(tasks[0])
+    row = details.row
+    stdout.print(f"{row.id} — {row.title}", style="bold", markup=False)
+    facts = [
+        f"topic: {row.topic}",
+        f"tags: {', '.join(row.tags) or '—'}",
+        f"optimal: {row.time_complexity or '—'}",
+        f"entry point: {details.entry_point}",
+        f"signature: {details.signature or '—'}",
+        f"languages: {', '.join(row.languages)}",
+        f"hand-written tests: {', '.join(details.test_names) or '—'}",
+        f"differential cases: {row.differential_cases}",
+        f"mutants: {', '.join(details.mutant_names) or '—'}",
+        f"time limit: max({details.limits.min_time_limit_s} s, "
+        f"{details.limits.time_factor} x reference time)",
+        f"content hash: {details.content_hash[:16]}",
+        f"source: {details.source}",
+    ]
+    for fact in facts:
+        stdout.print(fact, markup=False)
+    stdout.rule(f"prompt ({lang})")
+    stdout.print(task.prompt(lang), markup=False)
+    stdout.rule("reference solution")
+    stdout.print(task.reference, markup=False)
+
+
+@tasks_app.command("new")
+def tasks_new(
+    name: Annotated[str, typer.Argument(help="Name of the new task (a Python identifier).")],
+    directory: Annotated[Path, typer.Option("--dir", help="Folder to create the task in.")] = Path(
+        "."
+    ),
+) -> None:
+    """Create a complete, passing task folder to edit."""
+    from codeeval.scaffold import scaffold_task
+
+    folder = scaffold_task(name, directory)
+    stdout.print(
+        f"created {folder}; edit its files, then: python -m codeeval tasks check {folder}",
+        markup=False,
+    )
+
+
+@tasks_app.command("check")
+def tasks_check(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Tasks to check (default: every built-in task).")
+    ] = None,
+    executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Prove tasks sound: references pass, every mutant is caught, generators are valid."""
+    from dataclasses import asdict
+
+    from codeeval.config import RunConfig
+    from codeeval.runner import make_executor
+    from codeeval.task import select_tasks
+    from codeeval.taskcheck import check_tasks
+
+    tasks = select_tasks(names or ["all"])
+    runner_config = RunConfig(executor=executor or "local")
+    sandbox = make_executor(runner_config)
+    checks = []
+    try:
+        for check in check_tasks(tasks, sandbox):
+            checks.append(check)
+            if not json_output:
+                _print_check(check)
+    finally:
+        sandbox.close()
+    failed = [check.task_id for check in checks if not check.ok]
+    if json_output:
+        payload = [{**asdict(c), "ok": c.ok, "problems": list(c.problems)} for c in checks]
+        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+    else:
+        stdout.print(
+            f"{len(checks) - len(failed)}/{len(checks)} task(s) sound"
+            + (f"; unsound: {', '.join(failed)}" if failed else ""),
+            markup=False,
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_check(check: Any) -> None:
+    caught = sum(1 for mutant in check.mutants if mutant.caught)
+    mark = "ok  " if check.ok else "FAIL"
+    stdout.print(
+        f"{mark} {check.task_id}: reference {check.reference_status} on "
+        f"{check.hand_written_tests} + {check.generated_tests} generated tests; "
+        f"mutants caught {caught}/{len(check.mutants)} ({check.duration_s:.1f}s)",
+        markup=False,
+        style=None if check.ok else "red",
+    )
+    for line in (*check.problems, *check.warnings):
+        stdout.print(f"     {line}", markup=False)
