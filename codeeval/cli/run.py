@@ -226,8 +226,10 @@ def _warn_failures(data: Any) -> None:
 
 
 def baseline_id_for(store: Any, wanted: str | None, run_id: int) -> int | None:
-    """The run to compare `run_id` with: an id, or for "latest" the newest finished run
-    before it that shares a model and a task (None when there is none).
+    """The baseline run for `run_id`: an id as given, or the latest comparable run.
+
+    "latest" is the newest finished run before `run_id` sharing a model and a task with it
+    (None when there is none).
 
     Raises:
         BadConfig: `wanted` is neither a run id nor "latest".
