@@ -31,6 +31,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from codeeval.calibration import prepare_tasks
 from codeeval.grading import grade_file
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.task import load_benchmark
@@ -148,7 +149,19 @@ def _own_work_s(tasks: Sequence[Task], repeats: int = 20) -> float:
     return total / len(tasks)
 
 
-def overhead(tasks: Sequence[Task], folder: Path, copies: int, workers: int) -> None:
+def _zygote_cpu(executor: LocalExecutor) -> float:
+    """CPU seconds of the executor's zygotes and of the children they have reaped."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for client in executor._clients:
+        launcher = client.process.pid
+        children = Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()
+        for pid in [launcher, *children]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15]) / tick
+    return total
+
+
+def overhead(tasks: Sequence[Task], copies: int) -> None:
     own = _own_work_s(tasks)
     bare = subprocess.run(
         [sys.executable, "-S", "-c", _FORK_UNSHARE, "2000"],
@@ -157,23 +170,34 @@ def overhead(tasks: Sequence[Task], folder: Path, copies: int, workers: int) -> 
         check=True,
     )
     baseline = json.loads(bare.stdout)
-    path = folder / "overhead.jsonl"
-    count = _write(path, _samples(tasks, copies, mixed=False))
-    wall, cpu, _ = _codeeval(path, workers, None)
-    per_sample = cpu / count
+    with LocalExecutor(workers=1) as executor:  # one at a time: the steady state, per sample
+        prepared = prepare_tasks(tasks, executor)
+        jobs = [
+            prepared[t.id].job(_canonical(t), f"{copy}:{t.id}")
+            for copy in range(copies)
+            for t in tasks
+        ]
+        list(executor.run(jobs[: len(tasks)]))
+        before, zygotes = os.times(), _zygote_cpu(executor)
+        results = list(executor.run(jobs))
+        after, zygotes = os.times(), _zygote_cpu(executor) - zygotes
+    grader = after.user + after.system - before.user - before.system
+    per_sample = (grader + zygotes) / len(jobs)
     extra = per_sample - own
+    assert all(r.status.value == "passed" for r in results)
     print(f"one HumanEval test's own work (in-process): {own * 1e3:.2f} ms")
     print(
         f"bare fork + unshare(user, net, mount) from a small parent: "
         f"{baseline['cpu_s'] * 1e3:.2f} ms CPU ({baseline['wall_s'] * 1e3:.2f} ms wall)"
     )
     print(
-        f"codeeval per sample: {per_sample * 1e3:.2f} ms CPU (all processes), overhead "
+        f"codeeval per sample: {per_sample * 1e3:.2f} ms CPU (grader {grader / len(jobs) * 1e3:.2f}"
+        f" + sandbox {zygotes / len(jobs) * 1e3:.2f}); overhead beyond the test's own work "
         f"{extra * 1e3:.2f} ms = {extra / baseline['cpu_s']:.2f}x the bare fork + unshare"
     )
     print(
-        "  (CPU of kernel work deferred to kernel threads, e.g. namespace teardown, is not "
-        "counted on either side)"
+        "  (kernel work deferred to kernel threads, e.g. namespace teardown, is not counted on "
+        "either side)"
     )
 
 
@@ -251,7 +275,7 @@ def main() -> None:
         if "throughput" in parts:
             throughput(tasks, folder, args.copies, args.workers)
         if "overhead" in parts:
-            overhead(tasks, folder, args.copies, args.workers)
+            overhead(tasks, args.copies)
         if "mixed" in parts:
             idle = mixed(tasks, folder, args.copies, args.workers, args.limit)
         if "load" in parts:

@@ -39,14 +39,11 @@ ZYGOTE_ENV = {
     "HOME": ".",
     "TMPDIR": ".",
 }
-_RLIMITS = (
+_RLIMITS = (  # the per-job ones; the zygote sets the others once (see _zygote.FIXED_RLIMITS)
     ("RLIMIT_AS", "memory_mb"),
     ("RLIMIT_FSIZE", "output_bytes"),
     ("RLIMIT_NPROC", "processes"),
-    ("RLIMIT_NOFILE", "open_files"),
     ("RLIMIT_CPU", "cpu_s"),
-    ("RLIMIT_CORE", "core"),
-    ("RLIMIT_MSGQUEUE", "core"),
 )
 _F_SETPIPE_SZ = 1031
 _PIPE_BYTES = 1 << 20

@@ -26,6 +26,7 @@ import importlib
 import json
 import os
 import random
+import resource
 import select
 import shutil
 import signal
@@ -48,10 +49,10 @@ PRELOADED = (
     "math",
     "operator",
     "re",
-    "resource",
     "string",
     "typing",
 )
+FIXED_RLIMITS = (("RLIMIT_NOFILE", 256), ("RLIMIT_CORE", 0), ("RLIMIT_MSGQUEUE", 0))
 _HIGH_FD = 100  # the zygote's own descriptors live above this; the child closes them
 _JOB_FDS = (_child.REQUEST_FD, _child.REPLY_FD, 1)
 _SETUP_FAILED = 71
@@ -123,6 +124,8 @@ class _Zygote:
             mode, int(config["tmp_mb"]), str(config["host_tmp"]), features
         )
         os.umask(0o077)
+        for name, value in FIXED_RLIMITS:  # children inherit these; T sets the per-job ones
+            resource.setrlimit(getattr(resource, name), (value, value))
         sys.path.extend(p for p in config["site_paths"] if p not in sys.path)
         _isolate.install_filter(features)
 
@@ -206,14 +209,18 @@ class _Zygote:
     def _spawn(self, fds: list[int]) -> None:
         uid = self._uid()
         work_dir = self._work_dir(uid)
-        staged = [_high(fd) for fd in fds]
-        for fd, target in zip(staged, _JOB_FDS, strict=True):
-            os.dup2(fd, target)
-        os.dup2(1, 2)
+        if fds[:2] == [_child.REQUEST_FD, _child.REPLY_FD]:
+            staged = fds[2:]  # the usual case: they arrive where the child wants them
+        else:
+            staged = [_high(fd) for fd in fds]  # all out of the way first, then in place
+            os.dup2(staged[0], _child.REQUEST_FD)
+            os.dup2(staged[1], _child.REPLY_FD)
+        os.dup2(staged[-1], 1)
+        os.dup2(staged[-1], 2)
         pid = self._fork()
         if pid == 0:
             _run_child(self.plan, uid, work_dir)
-        for fd in (*staged, _child.REQUEST_FD, _child.REPLY_FD):
+        for fd in {*staged, _child.REQUEST_FD, _child.REPLY_FD}:
             os.close(fd)
         os.dup2(self.null, 1)
         os.dup2(self.null, 2)

@@ -132,6 +132,7 @@ class LocalExecutor:
         self._clients: list[ZygoteClient] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._features: dict[str, str] | None = None
 
     # -- zygotes -------------------------------------------------------------------------
 
@@ -158,12 +159,15 @@ class LocalExecutor:
 
     @property
     def isolation(self) -> dict[str, str]:
-        """Each protection ("on ..." or "off: why"), as the kernel allowed it on this machine."""
-        client = self._acquire()
-        try:
-            return dict(client.features)
-        finally:
+        """Each protection ("on ..." or "off: why"), as the kernel allowed it on this machine.
+
+        Starts a zygote if none runs yet.
+        """
+        if self._features is None:
+            client = self._acquire()
+            self._features = dict(client.features)
             self._idle.put(client)
+        return dict(self._features)
 
     def grade(self, job: ExecJob) -> ExecResult:
         """Grade one job in the calling thread."""
