@@ -22,6 +22,7 @@ from typing import Any
 from codeeval.sandbox import _linux, _seccomp
 
 TMP = "/tmp"
+SHM = "/dev/shm"
 
 
 def _inside(path: str, root: str) -> bool:
@@ -163,6 +164,11 @@ def private_areas(mode: str, tmp_mb: int, host_tmp: str, features: dict[str, str
         features["hidden_proc"] = f"off: {exc}"
     options = f"size={tmp_mb}m,nr_inodes=16384,mode=711"
     _linux.mount("tmpfs", TMP, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, options)
+    try:  # POSIX semaphores (multiprocessing) live here; emptied after each job
+        shm_flags = _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
+        _linux.mount("tmpfs", SHM, "tmpfs", shm_flags, "size=16m,nr_inodes=1024,mode=1777")
+    except OSError as exc:
+        features["shared_memory"] = f"off: {exc}"
     features["private_tmp"] = f"on: /tmp/<job> (0700, {tmp_mb} MB tmpfs, emptied after each job)"
     return TMP
 

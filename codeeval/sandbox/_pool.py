@@ -62,8 +62,6 @@ class SandboxUnavailable(RuntimeError):
 class SandboxChild:
     """One forked child, as the trusted side sees it (implements `_session.ChildHandle`)."""
 
-    blocking = False  # non-blocking descriptors: the session polls them
-
     def __init__(
         self, client: ZygoteClient, pid: int, fds: tuple[int, int, int], pidfd: int | None
     ) -> None:

@@ -254,6 +254,12 @@ class _Zygote:
         work_dir = self.work_dirs.pop(pid, None)
         if work_dir:
             _remove(work_dir)
+        if self.mode != "none":  # one job at a time per zygote: the next is not forked yet
+            for entry in os.scandir(_isolate.SHM):
+                if entry.is_dir(follow_symlinks=False):
+                    _remove(entry.path)
+                else:
+                    os.unlink(entry.path)
         if self.mode == "none" and self.plan.drop:
             self._kill_user(
                 self.plan.job_uid(int(work_dir.rsplit("/", 1)[1])) if work_dir else None
