@@ -15,8 +15,8 @@ Runs inside the zygote process, so it imports only the standard library and its 
 
 from __future__ import annotations
 
+import _socket
 import os
-import socket
 from typing import Any
 
 from codeeval.sandbox import _linux, _seccomp
@@ -96,7 +96,7 @@ def _map_self(uid: int, gid: int) -> None:
         handle.write(f"0 {gid} 1")
 
 
-def enter_namespaces(ctl: socket.socket, config: dict[str, Any], features: dict[str, str]) -> str:
+def enter_namespaces(ctl: _socket.socket, config: dict[str, Any], features: dict[str, str]) -> str:
     """Steps 1 and 2 of the module docstring; returns the mode actually reached.
 
     `mode` is "root" (the caller maps a range of user IDs), "user" (we map our own one) or
@@ -137,7 +137,7 @@ def enter_namespaces(ctl: socket.socket, config: dict[str, Any], features: dict[
     os.setresuid(0, 0, 0)
     if mode == "user":
         prepare_mounts(config, features)
-    socket.sethostname("codeeval-sandbox")
+    _socket.sethostname("codeeval-sandbox")
     _linux.drop_bounding_set()
     features["user_namespace"] = "on"
     features["pid_namespace"] = "on (one per job)"

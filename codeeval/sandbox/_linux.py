@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import platform
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWCGROUP = 0x02000000
@@ -80,7 +79,7 @@ _libc.mount.argtypes = [
 
 def machine() -> str:
     """The CPU architecture as the syscall tables name it (x86_64, aarch64)."""
-    return platform.machine().lower().replace("arm64", "aarch64").replace("amd64", "x86_64")
+    return os.uname().machine.lower().replace("arm64", "aarch64").replace("amd64", "x86_64")
 
 
 def _check(result: int, what: str) -> int:

@@ -19,6 +19,8 @@ outside with prlimit(2).
 
 from __future__ import annotations
 
+import _socket
+import array
 import contextlib
 import fcntl
 import gc
@@ -28,11 +30,8 @@ import os
 import random
 import resource
 import select
-import shutil
 import signal
-import socket
 import sys
-import traceback
 from typing import Any
 
 from codeeval.sandbox import _child, _isolate, _linux
@@ -109,7 +108,7 @@ class _Zygote:
     """PID 1 of the sandbox namespace, forking children on request."""
 
     def __init__(
-        self, ctl: socket.socket, config: dict[str, Any], mode: str, features: dict[str, str]
+        self, ctl: _socket.socket, config: dict[str, Any], mode: str, features: dict[str, str]
     ) -> None:
         self.ctl, self.mode, self.features = ctl, mode, features
         self.plan = _Plan(config, mode)
@@ -166,7 +165,7 @@ class _Zygote:
             with os.fdopen(read_end, "rb") as handle:
                 result = json.loads(handle.read() or b'{"done": {}, "failed": "the probe died"}')
             os.waitpid(pid, 0)
-            shutil.rmtree(work_dir, ignore_errors=True)
+            _remove(work_dir)
             self.features.update(result["done"])
             if "failed" not in result:
                 return
@@ -188,7 +187,7 @@ class _Zygote:
         gc.freeze()  # children then never touch (and copy) the zygote's own objects
         self.ctl.send(b"I" + json.dumps(self.features).encode())
         while True:
-            message, fds, _, _ = socket.recv_fds(self.ctl, 1 << 16, 4)
+            message, fds = _receive(self.ctl)
             if not message or message[:1] == b"Q":
                 return
             if message[:1] == b"S" and len(fds) == len(_JOB_FDS):
@@ -229,7 +228,7 @@ class _Zygote:
             pidfds = [os.pidfd_open(pid)]
         except OSError:
             pidfds = []
-        socket.send_fds(self.ctl, [b"P%d %d" % (pid, uid)], pidfds)
+        _send(self.ctl, b"P%d %d" % (pid, uid), pidfds)
         for fd in pidfds:
             os.close(fd)
 
@@ -286,15 +285,47 @@ class _Zygote:
     def close(self) -> None:
         """Remove the folder of the children's folders where it is on the host's disk."""
         if self.mode == "none":
-            shutil.rmtree(self.tmp_root, ignore_errors=True)
+            _remove(self.tmp_root)
 
 
 def _remove(path: str) -> None:
-    """Remove a child's folder: usually empty, so try the one cheap call first."""
+    """Remove a folder and what it holds (usually nothing: try the one cheap call first).
+
+    Written here rather than imported from shutil, whose compression modules would make
+    every fork of the zygote dearer.
+    """
     try:
         os.rmdir(path)
+        return
+    except FileNotFoundError:
+        return
     except OSError:
-        shutil.rmtree(path, ignore_errors=True)
+        pass
+    with contextlib.suppress(OSError), os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                _remove(entry.path)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def _receive(ctl: _socket.socket) -> tuple[bytes, list[int]]:
+    """One control message and the descriptors that came with it (socket.recv_fds)."""
+    message, ancillary, _, _ = ctl.recvmsg(1 << 16, _socket.CMSG_SPACE(4 * 4))
+    fds = array.array("i")
+    for level, kind, data in ancillary:
+        if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
+            fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+    return message, list(fds)
+
+
+def _send(ctl: _socket.socket, message: bytes, fds: list[int]) -> None:
+    """Send a control message with descriptors (socket.send_fds)."""
+    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
+    ctl.sendmsg([message], ancillary)
 
 
 def _high(fd: int) -> int:
@@ -320,7 +351,7 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
 
 def main(ctl_fd: int) -> None:
     """Entry point of the zygote process; `ctl_fd` is its end of the control socket."""
-    ctl = socket.socket(fileno=_high(ctl_fd))
+    ctl = _socket.socket(fileno=_high(ctl_fd))
     try:
         for name in PRELOADED:
             importlib.import_module(name)
@@ -343,5 +374,7 @@ def main(ctl_fd: int) -> None:
         os._exit(0)
     except BaseException:
         with contextlib.suppress(BaseException):
+            import traceback
+
             ctl.send(b"E" + traceback.format_exc()[-4000:].encode())
         os._exit(1)
