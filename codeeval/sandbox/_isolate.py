@@ -148,8 +148,12 @@ def enter_namespaces(ctl: _socket.socket, config: dict[str, Any], features: dict
 
 
 def private_areas(mode: str, tmp_mb: int, host_tmp: str, features: dict[str, str]) -> str:
-    """Step 3's mounts; returns the folder that holds the children's own folders."""
-    if mode == "none":
+    """Step 3's mounts; returns the folder that holds the children's own folders.
+
+    Without a mount namespace of our own (mode "none", unless step 1 made one as root before
+    the user namespace was refused) the folder is on the host's temporary directory.
+    """
+    if mode == "none" and not features.get("readonly_root", "").startswith("on"):
         import tempfile
 
         root = tempfile.mkdtemp(prefix="codeeval-sandbox-", dir=host_tmp)

@@ -253,7 +253,7 @@ class _Zygote:
         work_dir = self.work_dirs.pop(pid, None)
         if work_dir:
             _remove(work_dir)
-        if self.mode != "none":  # one job at a time per zygote: the next is not forked yet
+        if self.tmp_root == _isolate.TMP:  # one job at a time per zygote: none forked yet
             for entry in os.scandir(_isolate.SHM):
                 if entry.is_dir(follow_symlinks=False):
                     _remove(entry.path)
@@ -284,7 +284,7 @@ class _Zygote:
 
     def close(self) -> None:
         """Remove the folder of the children's folders where it is on the host's disk."""
-        if self.mode == "none":
+        if self.tmp_root != _isolate.TMP:
             _remove(self.tmp_root)
 
 
