@@ -143,14 +143,14 @@ class _MountAttr(ctypes.Structure):
     ]
 
 
-def mount_setattr_recursive(path: str, attr_set: int) -> None:
-    """Set `attr_set` on every mount under `path` (mount_setattr(2), AT_RECURSIVE)."""
-    attr = _MountAttr(attr_set, 0, 0, 0)
+def mount_setattr(path: str, attr_set: int, attr_clear: int = 0, recursive: bool = True) -> None:
+    """Set and clear mount attributes of `path` (and the mounts below it) (mount_setattr(2))."""
+    attr = _MountAttr(attr_set, attr_clear, 0, 0)
     result = _libc.syscall(
         ctypes.c_long(_NR_MOUNT_SETATTR),
         ctypes.c_int(AT_FDCWD),
         _path(path),
-        ctypes.c_uint(AT_RECURSIVE),
+        ctypes.c_uint(AT_RECURSIVE if recursive else 0),
         ctypes.byref(attr),
         ctypes.c_size_t(ctypes.sizeof(attr)),
     )

@@ -4,7 +4,7 @@ Started by `_pool.py` as `python -S -P -B -c <bootstrap>` with an environment bu
 allowlist (nothing of the caller's); it imports only the standard library and its siblings.
 After `_isolate` has done the one-time work, the zygote proper (PID 1 of its namespace)
 serves the control socket. Per job it enters a fresh PID namespace and forks; the child
-(PID 1 there, so everything it starts dies with it) gets its own session, folder and user
+(PID 1 there, so everything it starts dies with it) gets its own process group, folder and user
 ID, no capabilities, and then waits for its program (see `_child`).
 
 Control messages (SOCK_SEQPACKET): `S` + three fds (requests, replies, output) → `P<pid> <uid>`
@@ -119,9 +119,7 @@ class _Zygote:
         if mode != "none":
             self.pidns = _high(os.open("/proc/self/ns/pid", os.O_RDONLY))
         self.null = _high(os.open("/dev/null", os.O_RDWR))
-        self.tmp_root = _isolate.private_areas(
-            mode, int(config["tmp_mb"]), str(config["host_tmp"]), features
-        )
+        self.tmp_root = _isolate.private_areas(config, mode, features)
         os.umask(0o077)
         for name, value in FIXED_RLIMITS:  # children inherit these; T sets the per-job ones
             resource.setrlimit(getattr(resource, name), (value, value))
