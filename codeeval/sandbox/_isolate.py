@@ -15,13 +15,14 @@ Runs inside the zygote process, so it imports only the standard library and its 
 
 from __future__ import annotations
 
+import _socket
 import os
-import socket
 from typing import Any
 
 from codeeval.sandbox import _linux, _seccomp
 
 TMP = "/tmp"
+SHM = "/dev/shm"
 
 
 def _inside(path: str, root: str) -> bool:
@@ -64,7 +65,10 @@ def prepare_mounts(config: dict[str, Any], features: dict[str, str]) -> None:
         ]
         tmpfs_flags = _linux.MS_NOSUID | _linux.MS_NODEV
         for path in outer:
-            _linux.mount("tmpfs", path, "tmpfs", tmpfs_flags, "size=1m,mode=755")
+            # /tmp's cover is where the children's folders go (beside anything mounted back)
+            owner = int(config["uid_base"]) if config["mode"] == "root" else None
+            options = _tmp_options(config, owner) if path == TMP else "size=1m,mode=755"
+            _linux.mount("tmpfs", path, "tmpfs", tmpfs_flags, options)
         for keep, tree in trees:
             os.makedirs(keep, exist_ok=True)
             _linux.move_mount(tree, keep)
@@ -76,10 +80,18 @@ def prepare_mounts(config: dict[str, Any], features: dict[str, str]) -> None:
         features["hidden_paths"] = f"off: {exc}"
     try:
         attrs = _linux.MOUNT_ATTR_RDONLY | _linux.MOUNT_ATTR_NOSUID  # not nodev: /dev/null
-        _linux.mount_setattr_recursive("/", attrs)
+        _linux.mount_setattr("/", attrs)
+        if TMP in outer:
+            _linux.mount_setattr(TMP, 0, _linux.MOUNT_ATTR_RDONLY, recursive=False)
     except OSError:
         _remount_readonly_fallback()
     features["readonly_root"] = "on" if _is_readonly("/usr") else "off: remount refused"
+
+
+def _tmp_options(config: dict[str, Any], owner: int | None = None) -> str:
+    """The mount options of /tmp's tmpfs; `owner`: the host ID that will be our root."""
+    owned = f",uid={owner},gid={owner}" if owner is not None else ""
+    return f"size={int(config['tmp_mb'])}m,nr_inodes=16384,mode=711{owned}"
 
 
 def _is_readonly(path: str) -> bool:
@@ -95,7 +107,7 @@ def _map_self(uid: int, gid: int) -> None:
         handle.write(f"0 {gid} 1")
 
 
-def enter_namespaces(ctl: socket.socket, config: dict[str, Any], features: dict[str, str]) -> str:
+def enter_namespaces(ctl: _socket.socket, config: dict[str, Any], features: dict[str, str]) -> str:
     """Steps 1 and 2 of the module docstring; returns the mode actually reached.
 
     `mode` is "root" (the caller maps a range of user IDs), "user" (we map our own one) or
@@ -136,7 +148,7 @@ def enter_namespaces(ctl: socket.socket, config: dict[str, Any], features: dict[
     os.setresuid(0, 0, 0)
     if mode == "user":
         prepare_mounts(config, features)
-    socket.sethostname("codeeval-sandbox")
+    _socket.sethostname("codeeval-sandbox")
     _linux.drop_bounding_set()
     features["user_namespace"] = "on"
     features["pid_namespace"] = "on (one per job)"
@@ -146,12 +158,16 @@ def enter_namespaces(ctl: socket.socket, config: dict[str, Any], features: dict[
     return mode
 
 
-def private_areas(mode: str, tmp_mb: int, host_tmp: str, features: dict[str, str]) -> str:
-    """Step 3's mounts; returns the folder that holds the children's own folders."""
-    if mode == "none":
+def private_areas(config: dict[str, Any], mode: str, features: dict[str, str]) -> str:
+    """Step 3's mounts; returns the folder that holds the children's own folders.
+
+    Without a mount namespace of our own (mode "none", unless step 1 made one as root before
+    the user namespace was refused) the folder is on the host's temporary directory.
+    """
+    if mode == "none" and not features.get("readonly_root", "").startswith("on"):
         import tempfile
 
-        root = tempfile.mkdtemp(prefix="codeeval-sandbox-", dir=host_tmp)
+        root = tempfile.mkdtemp(prefix="codeeval-sandbox-", dir=str(config["host_tmp"]))
         os.chmod(root, 0o711)
         features["private_tmp"] = f"on: {root}/<job> (0700, removed after each job)"
         return root
@@ -161,9 +177,17 @@ def private_areas(mode: str, tmp_mb: int, host_tmp: str, features: dict[str, str
         features["hidden_proc"] = "on (no /proc at all)"
     except OSError as exc:
         features["hidden_proc"] = f"off: {exc}"
-    options = f"size={tmp_mb}m,nr_inodes=16384,mode=711"
-    _linux.mount("tmpfs", TMP, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, options)
-    features["private_tmp"] = f"on: /tmp/<job> (0700, {tmp_mb} MB tmpfs, emptied after each job)"
+    if _is_readonly(TMP):  # not covered by step 1 (with whatever was mounted back below it)
+        _linux.mount(
+            "tmpfs", TMP, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, _tmp_options(config)
+        )
+    try:  # POSIX semaphores (multiprocessing) live here; emptied after each job
+        shm_flags = _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
+        _linux.mount("tmpfs", SHM, "tmpfs", shm_flags, "size=16m,nr_inodes=1024,mode=1777")
+    except OSError as exc:
+        features["shared_memory"] = f"off: {exc}"
+    size = int(config["tmp_mb"])
+    features["private_tmp"] = f"on: /tmp/<job> (0700, {size} MB tmpfs, emptied after each job)"
     return TMP
 
 

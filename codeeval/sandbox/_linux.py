@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import platform
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWCGROUP = 0x02000000
@@ -80,7 +79,7 @@ _libc.mount.argtypes = [
 
 def machine() -> str:
     """The CPU architecture as the syscall tables name it (x86_64, aarch64)."""
-    return platform.machine().lower().replace("arm64", "aarch64").replace("amd64", "x86_64")
+    return os.uname().machine.lower().replace("arm64", "aarch64").replace("amd64", "x86_64")
 
 
 def _check(result: int, what: str) -> int:
@@ -144,14 +143,14 @@ class _MountAttr(ctypes.Structure):
     ]
 
 
-def mount_setattr_recursive(path: str, attr_set: int) -> None:
-    """Set `attr_set` on every mount under `path` (mount_setattr(2), AT_RECURSIVE)."""
-    attr = _MountAttr(attr_set, 0, 0, 0)
+def mount_setattr(path: str, attr_set: int, attr_clear: int = 0, recursive: bool = True) -> None:
+    """Set and clear mount attributes of `path` (and the mounts below it) (mount_setattr(2))."""
+    attr = _MountAttr(attr_set, attr_clear, 0, 0)
     result = _libc.syscall(
         ctypes.c_long(_NR_MOUNT_SETATTR),
         ctypes.c_int(AT_FDCWD),
         _path(path),
-        ctypes.c_uint(AT_RECURSIVE),
+        ctypes.c_uint(AT_RECURSIVE if recursive else 0),
         ctypes.byref(attr),
         ctypes.c_size_t(ctypes.sizeof(attr)),
     )

@@ -39,14 +39,11 @@ ZYGOTE_ENV = {
     "HOME": ".",
     "TMPDIR": ".",
 }
-_RLIMITS = (
+_RLIMITS = (  # the per-job ones; the zygote sets the others once (see _zygote.FIXED_RLIMITS)
     ("RLIMIT_AS", "memory_mb"),
     ("RLIMIT_FSIZE", "output_bytes"),
     ("RLIMIT_NPROC", "processes"),
-    ("RLIMIT_NOFILE", "open_files"),
     ("RLIMIT_CPU", "cpu_s"),
-    ("RLIMIT_CORE", "core"),
-    ("RLIMIT_MSGQUEUE", "core"),
 )
 _F_SETPIPE_SZ = 1031
 _PIPE_BYTES = 1 << 20
@@ -64,8 +61,6 @@ class SandboxUnavailable(RuntimeError):
 
 class SandboxChild:
     """One forked child, as the trusted side sees it (implements `_session.ChildHandle`)."""
-
-    blocking = False  # non-blocking descriptors: the session polls them
 
     def __init__(
         self, client: ZygoteClient, pid: int, fds: tuple[int, int, int], pidfd: int | None
@@ -131,15 +126,18 @@ class SandboxChild:
 
 
 def _host_pid(pidfd: int) -> int | None:
+    """The PID, as this process sees it, of the process `pidfd` refers to (from its fdinfo)."""
     try:
-        with open(f"/proc/self/fdinfo/{pidfd}", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("Pid:"):
-                    pid = int(line.split()[1])
-                    return pid if pid > 0 else None
+        fd = os.open(f"/proc/self/fdinfo/{pidfd}", os.O_RDONLY)
+        try:
+            info = os.read(fd, 512)
+        finally:
+            os.close(fd)
+        start = info.index(b"\nPid:") + 5
+        pid = int(info[start : info.index(b"\n", start)])
     except (OSError, ValueError):
-        pass
-    return None
+        return None
+    return pid if pid > 0 else None
 
 
 class ZygoteClient:

@@ -32,11 +32,8 @@ _MIN_WAIT_S = 0.002
 class ChildHandle(Protocol):
     """A started sandboxed child, as an executor hands it to the trusted side."""
 
-    request_fd: int  # the trusted side writes requests here
-    reply_fd: int  # and reads replies here (may be the same socket)
-    # True: the descriptors block for a short slice at most (a socket with SO_RCVTIMEO and
-    # SO_SNDTIMEO); False: they are non-blocking and the session polls them.
-    blocking: bool
+    request_fd: int  # the trusted side writes requests here (non-blocking)
+    reply_fd: int  # and reads replies here (non-blocking)
 
     def cpu_seconds(self) -> float | None:
         """CPU time the child has used so far, or None where it cannot be measured."""
@@ -204,7 +201,7 @@ class ChildSession:
         check_at = self._first_check(started)
         while view:
             try:
-                written = os.write(fd, view)  # a blocking channel waits a short slice at most
+                written = os.write(fd, view)
             except (BlockingIOError, InterruptedError):
                 written = 0
             except (BrokenPipeError, ConnectionResetError):
@@ -212,10 +209,9 @@ class ChildSession:
             view = view[written:]
             if not view:
                 return
-            if not self.handle.blocking:
-                writable = select.poll()
-                writable.register(fd, select.POLLOUT)
-                _wait(writable, check_at - time.monotonic())
+            writable = select.poll()
+            writable.register(fd, select.POLLOUT)
+            _wait(writable, check_at - time.monotonic())
             now = time.monotonic()
             if now >= check_at:
                 check_at = now + self._wait_s(started)
@@ -235,8 +231,7 @@ class ChildSession:
                     del buffer[:end]
                     return payload
                 wanted = min(end - len(buffer), 1 << 20)  # read(2) allocates what it asks for
-            if not self.handle.blocking:
-                _wait(self._replies, check_at - time.monotonic())
+            _wait(self._replies, check_at - time.monotonic())
             try:
                 chunk: bytes | None = os.read(fd, wanted)
             except (BlockingIOError, InterruptedError):

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from codeeval.sandbox._session import (
-    CandidateError,
     ChildHandle,
     ChildSession,
     GraderError,
@@ -343,7 +342,7 @@ class _JobGrader:
             return status, f"the program raised {type_name}: {text}" + (
                 f" ({where})" if where else ""
             )
-        if isinstance(exc, GraderError | CandidateError):
+        if isinstance(exc, GraderError):
             return Status.ERROR, f"grader: {exc}"
         line = self._test_line(exc)
         detail = f": {exc}" if str(exc) else ""

@@ -4,7 +4,7 @@ Started by `_pool.py` as `python -S -P -B -c <bootstrap>` with an environment bu
 allowlist (nothing of the caller's); it imports only the standard library and its siblings.
 After `_isolate` has done the one-time work, the zygote proper (PID 1 of its namespace)
 serves the control socket. Per job it enters a fresh PID namespace and forks; the child
-(PID 1 there, so everything it starts dies with it) gets its own session, folder and user
+(PID 1 there, so everything it starts dies with it) gets its own process group, folder and user
 ID, no capabilities, and then waits for its program (see `_child`).
 
 Control messages (SOCK_SEQPACKET): `S` + three fds (requests, replies, output) → `P<pid> <uid>`
@@ -19,6 +19,8 @@ outside with prlimit(2).
 
 from __future__ import annotations
 
+import _socket
+import array
 import contextlib
 import fcntl
 import gc
@@ -26,12 +28,10 @@ import importlib
 import json
 import os
 import random
+import resource
 import select
-import shutil
 import signal
-import socket
 import sys
-import traceback
 from typing import Any
 
 from codeeval.sandbox import _child, _isolate, _linux
@@ -48,10 +48,10 @@ PRELOADED = (
     "math",
     "operator",
     "re",
-    "resource",
     "string",
     "typing",
 )
+FIXED_RLIMITS = (("RLIMIT_NOFILE", 256), ("RLIMIT_CORE", 0), ("RLIMIT_MSGQUEUE", 0))
 _HIGH_FD = 100  # the zygote's own descriptors live above this; the child closes them
 _JOB_FDS = (_child.REQUEST_FD, _child.REPLY_FD, 1)
 _SETUP_FAILED = 71
@@ -108,7 +108,7 @@ class _Zygote:
     """PID 1 of the sandbox namespace, forking children on request."""
 
     def __init__(
-        self, ctl: socket.socket, config: dict[str, Any], mode: str, features: dict[str, str]
+        self, ctl: _socket.socket, config: dict[str, Any], mode: str, features: dict[str, str]
     ) -> None:
         self.ctl, self.mode, self.features = ctl, mode, features
         self.plan = _Plan(config, mode)
@@ -119,10 +119,10 @@ class _Zygote:
         if mode != "none":
             self.pidns = _high(os.open("/proc/self/ns/pid", os.O_RDONLY))
         self.null = _high(os.open("/dev/null", os.O_RDWR))
-        self.tmp_root = _isolate.private_areas(
-            mode, int(config["tmp_mb"]), str(config["host_tmp"]), features
-        )
+        self.tmp_root = _isolate.private_areas(config, mode, features)
         os.umask(0o077)
+        for name, value in FIXED_RLIMITS:  # children inherit these; T sets the per-job ones
+            resource.setrlimit(getattr(resource, name), (value, value))
         sys.path.extend(p for p in config["site_paths"] if p not in sys.path)
         _isolate.install_filter(features)
 
@@ -163,7 +163,7 @@ class _Zygote:
             with os.fdopen(read_end, "rb") as handle:
                 result = json.loads(handle.read() or b'{"done": {}, "failed": "the probe died"}')
             os.waitpid(pid, 0)
-            shutil.rmtree(work_dir, ignore_errors=True)
+            _remove(work_dir)
             self.features.update(result["done"])
             if "failed" not in result:
                 return
@@ -185,7 +185,7 @@ class _Zygote:
         gc.freeze()  # children then never touch (and copy) the zygote's own objects
         self.ctl.send(b"I" + json.dumps(self.features).encode())
         while True:
-            message, fds, _, _ = socket.recv_fds(self.ctl, 1 << 16, 4)
+            message, fds = _receive(self.ctl)
             if not message or message[:1] == b"Q":
                 return
             if message[:1] == b"S" and len(fds) == len(_JOB_FDS):
@@ -206,14 +206,18 @@ class _Zygote:
     def _spawn(self, fds: list[int]) -> None:
         uid = self._uid()
         work_dir = self._work_dir(uid)
-        staged = [_high(fd) for fd in fds]
-        for fd, target in zip(staged, _JOB_FDS, strict=True):
-            os.dup2(fd, target)
-        os.dup2(1, 2)
+        if fds[:2] == [_child.REQUEST_FD, _child.REPLY_FD]:
+            staged = fds[2:]  # the usual case: they arrive where the child wants them
+        else:
+            staged = [_high(fd) for fd in fds]  # all out of the way first, then in place
+            os.dup2(staged[0], _child.REQUEST_FD)
+            os.dup2(staged[1], _child.REPLY_FD)
+        os.dup2(staged[-1], 1)
+        os.dup2(staged[-1], 2)
         pid = self._fork()
         if pid == 0:
             _run_child(self.plan, uid, work_dir)
-        for fd in (*staged, _child.REQUEST_FD, _child.REPLY_FD):
+        for fd in {*staged, _child.REQUEST_FD, _child.REPLY_FD}:
             os.close(fd)
         os.dup2(self.null, 1)
         os.dup2(self.null, 2)
@@ -222,7 +226,7 @@ class _Zygote:
             pidfds = [os.pidfd_open(pid)]
         except OSError:
             pidfds = []
-        socket.send_fds(self.ctl, [b"P%d %d" % (pid, uid)], pidfds)
+        _send(self.ctl, b"P%d %d" % (pid, uid), pidfds)
         for fd in pidfds:
             os.close(fd)
 
@@ -247,6 +251,12 @@ class _Zygote:
         work_dir = self.work_dirs.pop(pid, None)
         if work_dir:
             _remove(work_dir)
+        if self.tmp_root == _isolate.TMP:  # one job at a time per zygote: none forked yet
+            for entry in os.scandir(_isolate.SHM):
+                if entry.is_dir(follow_symlinks=False):
+                    _remove(entry.path)
+                else:
+                    os.unlink(entry.path)
         if self.mode == "none" and self.plan.drop:
             self._kill_user(
                 self.plan.job_uid(int(work_dir.rsplit("/", 1)[1])) if work_dir else None
@@ -272,16 +282,48 @@ class _Zygote:
 
     def close(self) -> None:
         """Remove the folder of the children's folders where it is on the host's disk."""
-        if self.mode == "none":
-            shutil.rmtree(self.tmp_root, ignore_errors=True)
+        if self.tmp_root != _isolate.TMP:
+            _remove(self.tmp_root)
 
 
 def _remove(path: str) -> None:
-    """Remove a child's folder: usually empty, so try the one cheap call first."""
+    """Remove a folder and what it holds (usually nothing: try the one cheap call first).
+
+    Written here rather than imported from shutil, whose compression modules would make
+    every fork of the zygote dearer.
+    """
     try:
         os.rmdir(path)
+        return
+    except FileNotFoundError:
+        return
     except OSError:
-        shutil.rmtree(path, ignore_errors=True)
+        pass
+    with contextlib.suppress(OSError), os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                _remove(entry.path)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def _receive(ctl: _socket.socket) -> tuple[bytes, list[int]]:
+    """One control message and the descriptors that came with it (socket.recv_fds)."""
+    message, ancillary, _, _ = ctl.recvmsg(1 << 16, _socket.CMSG_SPACE(4 * 4))
+    fds = array.array("i")
+    for level, kind, data in ancillary:
+        if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
+            fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+    return message, list(fds)
+
+
+def _send(ctl: _socket.socket, message: bytes, fds: list[int]) -> None:
+    """Send a control message with descriptors (socket.send_fds)."""
+    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
+    ctl.sendmsg([message], ancillary)
 
 
 def _high(fd: int) -> int:
@@ -307,7 +349,7 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
 
 def main(ctl_fd: int) -> None:
     """Entry point of the zygote process; `ctl_fd` is its end of the control socket."""
-    ctl = socket.socket(fileno=_high(ctl_fd))
+    ctl = _socket.socket(fileno=_high(ctl_fd))
     try:
         for name in PRELOADED:
             importlib.import_module(name)
@@ -330,5 +372,7 @@ def main(ctl_fd: int) -> None:
         os._exit(0)
     except BaseException:
         with contextlib.suppress(BaseException):
+            import traceback
+
             ctl.send(b"E" + traceback.format_exc()[-4000:].encode())
         os._exit(1)

