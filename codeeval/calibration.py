@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codeeval.sandbox import Executor
+from codeeval.taskinputs import differential_arguments
 from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status, Task
 
 REFERENCE_TIME_LIMIT_S = 60.0  # generous: the reference is trusted to finish
@@ -83,7 +84,10 @@ def _generator(task: Task) -> Callable[[int, random.Random], Any]:
 def _arguments(
     generate: Callable[[int, random.Random], Any], size: int, rng: random.Random
 ) -> tuple[Any, ...]:
-    args = generate(size, rng)
+    return _checked_arguments(generate(size, rng))
+
+
+def _checked_arguments(args: Any) -> tuple[Any, ...]:
     if not isinstance(args, tuple | list):
         raise TypeError(f"generate() must return a tuple of arguments, not {type(args).__name__}")
     return tuple(args)
@@ -102,13 +106,11 @@ def build_inputs(task: Task) -> tuple[tuple[Case, ...], TimingArgs]:
     if task.inputs is None or (spec is None and not task.complexity_sizes):
         return (), ()
     generate = _generator(task)
-    cases: list[Case] = []
-    if spec is not None and spec.count and spec.sizes:
-        rng = random.Random(spec.seed)
-        for index in range(spec.count):
-            size = spec.sizes[index % len(spec.sizes)]
-            args = _arguments(generate, size, rng)
-            cases.append(Case(f"differential_{index:03d}_n{size}", args, None))
+    # The same inputs `tasks check` verified (codeeval.taskinputs fixes each case's seed).
+    cases = [
+        Case(f"differential_{index:03d}_n{size}", _checked_arguments(args), None)
+        for index, (size, args) in enumerate(differential_arguments(task))
+    ]
     seed = spec.seed if spec is not None else DEFAULT_SEED
     timing = tuple(
         (size, _arguments(generate, size, random.Random(seed * 1_000_003 + size)))

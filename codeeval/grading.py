@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import threading
 import time
 from collections import Counter, defaultdict
@@ -24,21 +23,11 @@ from codeeval.calibration import PreparedTask, ReferenceRun, plan_reference
 from codeeval.errors import BadConfig, BadInputFile
 from codeeval.problems import read_problem_file, task_from_problem
 from codeeval.sandbox import Executor
+from codeeval.scoring import pass_at_k_table
 from codeeval.task import load_benchmark
 from codeeval.types import ExecJob, ExecResult, Status, Task
 
 RESULTS_SUFFIX = "_results.jsonl"
-
-
-def pass_at_k(n: int, c: int, k: int) -> float:
-    """The unbiased pass@k estimator of Chen et al. (2021): 1 - C(n-c, k) / C(n, k).
-
-    `n` samples of which `c` passed; exact (math.comb). Kept local until
-    `codeeval.scoring.pass_at_k` lands, which computes the same value.
-    """
-    if n - c < k:
-        return 1.0
-    return 1.0 - math.comb(n - c, k) / math.comb(n, k)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,14 +119,10 @@ def _human_eval_result(result: ExecResult) -> str:
 
 
 def _estimate(outcomes: Mapping[str, list[bool]], ks: Sequence[int]) -> dict[int, float]:
-    if not outcomes:
-        return {}
+    """pass@k averaged over tasks, for each requested k that every task has samples for."""
     counts = [(len(passed), sum(passed)) for passed in outcomes.values()]
-    return {
-        k: sum(pass_at_k(n, c, k) for n, c in counts) / len(counts)
-        for k in sorted(set(ks))
-        if k >= 1 and all(n >= k for n, _ in counts)
-    }
+    fitting = [k for k in sorted(set(ks)) if k >= 1 and all(n >= k for n, _ in counts)]
+    return pass_at_k_table(counts, fitting) if counts and fitting else {}
 
 
 class _Pipeline:

@@ -44,7 +44,10 @@ def test_plain_values_round_trip_with_their_types(value: Any) -> None:
     decoded = loads(dumps(value))
     assert decoded == value
     assert type(decoded) is type(value)
-    if not isinstance(value, int) or abs(value) < 10**100:
+    # repr pins nested types (1 vs 1.0 vs True); a set's repr order depends on hashing.
+    if isinstance(value, set | frozenset):
+        assert sorted(map(repr, decoded)) == sorted(map(repr, value))
+    elif not isinstance(value, int) or abs(value) < 10**100:
         assert repr(decoded) == repr(value)
 
 
