@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from codeeval import __version__, registry
 from codeeval.calibration import PreparedTask, prepare_tasks
@@ -342,7 +342,9 @@ class Runner:
             self._counts[source] += 1
 
     def _request(self, task: Task, key: SampleKey, provider: Provider) -> GenerationRequest:
-        mode = getattr(provider, "prompt_mode", "chat")
+        mode: Literal["chat", "completion"] = (
+            "completion" if getattr(provider, "prompt_mode", "chat") == "completion" else "chat"
+        )
         return GenerationRequest(
             task=task,
             prompt=build_prompt(task, self.config.lang, mode),

@@ -148,7 +148,10 @@ class SqlStore:
         inserted = self._write(
             runs.insert().values(created_at=now(), status="running", spec_json=_spec_to_json(spec))
         )
-        return int(inserted.inserted_primary_key[0])
+        key = inserted.inserted_primary_key
+        if key is None:
+            raise StoreError("the database did not return the new run's id")
+        return int(key[0])
 
     def reopen_run(self, run_id: int) -> None:
         """Mark an interrupted run as running again (resume)."""
