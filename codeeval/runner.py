@@ -7,6 +7,7 @@ generation: each answer is handed to the executor as soon as it is stored.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import platform
@@ -120,7 +121,8 @@ def machine_fingerprint() -> dict[str, Any]:
         "python": platform.python_version(),
         "cpu": cpu,
         "cores": os.cpu_count(),
-        "hostname_hash": hash(platform.node()) & 0xFFFFFFFF,
+        # Tells machines apart without storing the host's name.
+        "host": hashlib.sha256(platform.node().encode()).hexdigest()[:12],
     }
 
 
@@ -199,7 +201,11 @@ class Runner:
         executor = make_executor(self.config)
         try:
             if resume_run is None:
-                run_id = self.store.start_run(build_spec(self.config, tasks, models))
+                spec = build_spec(self.config, tasks, models)
+                isolation = getattr(executor, "isolation", None)
+                if isolation:  # which sandbox protections the kernel allowed, for the record
+                    spec = replace(spec, machine={**spec.machine, "sandbox": dict(isolation)})
+                run_id = self.store.start_run(spec)
             else:
                 run_id = resume_run
                 self.store.reopen_run(run_id)

@@ -121,7 +121,7 @@ def render(data: ReportData) -> str:
     )
     if data.warnings:
         out += ["", "## Warnings", "", *[f"- {w}" for w in data.warnings]]
-    machine = ", ".join(f"{k}: {v}" for k, v in run.machine.items() if k != "hostname_hash")
+    machine = ", ".join(f"{k}: {v}" for k, v in run.machine.items() if k not in ("host", "sandbox"))
     out += ["", f"Machine: {machine}.", ""]
     return "\n".join(out)
 

@@ -323,8 +323,11 @@ class ChildSession:
             raise candidate_exception(reply[1], reply[2], reply[3])
         self._fail(Status.ERROR, f"the sandbox sent an unexpected reply ({reply[0][:40]!r})")
 
-    def timed_call(self, args: tuple[Any, ...]) -> float:
-        """Wall seconds of one call whose arguments were sent (and decoded) beforehand.
+    def timed_call(self, args: tuple[Any, ...]) -> tuple[float, bool]:
+        """Seconds one call took, its arguments sent (and decoded) beforehand.
+
+        Returns the child's CPU seconds and True where the kernel's per-process clock can be
+        read (load on the machine then changes nothing), else wall seconds and False.
 
         Raises:
             Exception: the program's exception.
@@ -332,11 +335,15 @@ class ChildSession:
             SessionDown: timeout, crash or limit.
         """
         self._result(self.exchange("load", list(args), None), "loaded")
+        cpu_before = self.handle.cpu_seconds()
         started = time.perf_counter()
         reply = self.exchange("run")
         elapsed = time.perf_counter() - started
+        cpu_after = self.handle.cpu_seconds()
         self._result(reply, "ran")
-        return elapsed
+        if cpu_before is not None and cpu_after is not None:
+            return max(0.0, cpu_after - cpu_before), True
+        return elapsed, False
 
     def ping(self) -> float:
         """Wall seconds of one empty round trip.
