@@ -157,8 +157,8 @@ def _measure(func: Callable[[list[float]], object], smallest: int) -> list[tuple
         # C timsort's log factor is faint, and a loop over a list that outgrows the CPU
         # caches gets slower per element: classes a log factor apart are one tier.
         (sorted, 4000, {"O(n)", "O(n log n)"}, "O(n log n)", 1.0),
-        (_total, 4000, {"O(n)", "O(n log n)"}, "O(n)", 1.0),
-        (_total, 4000, {"O(n)", "O(n log n)"}, "O(log n)", 0.0),
+        (_total, 16000, {"O(n)", "O(n log n)"}, "O(n)", 1.0),
+        (_total, 16000, {"O(n)", "O(n log n)"}, "O(log n)", 0.0),
     ],
     ids=["insertion_sort", "merge_sort", "sorted", "loop_sum", "loop_sum_vs_log"],
 )
