@@ -143,8 +143,11 @@ def _host_pid(pidfd: int) -> int | None:
 class ZygoteClient:
     """Starts one zygote and asks it for children; used by one thread at a time."""
 
-    def __init__(self, config: dict[str, Any], keep_output_bytes: int) -> None:
+    def __init__(
+        self, config: dict[str, Any], keep_output_bytes: int, cpu: int | None = None
+    ) -> None:
         self.mode: str = config["mode"]
+        self.cpu = cpu
         self.keep_output_bytes = keep_output_bytes
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
@@ -167,6 +170,9 @@ class ZygoteClient:
             start_new_session=True,
         )
         theirs.close()
+        if cpu is not None:
+            with contextlib.suppress(OSError):  # before it forks: the zygote and children too
+                os.sched_setaffinity(self.process.pid, {cpu})
         self.ctl = ours
         self._pending: deque[tuple[str, Any]] = deque()
         self._ready: deque[SandboxChild] = deque()
