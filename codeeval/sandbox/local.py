@@ -81,8 +81,8 @@ class LocalExecutor:
     """Grades jobs in namespaced, rlimited, seccomp-filtered children of warm zygotes.
 
     Args:
-        workers: jobs graded at once (default: one more than the CPUs this process may use,
-            so that a CPU is never idle while a worker waits for a fork or a reply).
+        workers: jobs graded at once (default: one per CPU this process may use; each
+            worker's thread, zygote and children share one CPU).
         wall_factor: a test may run this many times its time limit in wall-clock time
             (the limit itself is CPU time), for programs that sleep or block.
         timing_repeats: runs of each timing call; the fastest is kept.
@@ -120,7 +120,7 @@ class LocalExecutor:
             )
         if isolation not in ("auto", "none"):
             raise BadConfig(f"--executor local: isolation: 'auto' or 'none', not {isolation!r}")
-        self.workers = workers or len(os.sched_getaffinity(0)) + 1
+        self.workers = workers or len(os.sched_getaffinity(0))
         self.options = GradeOptions(
             wall_factor=wall_factor,
             timing_repeats=timing_repeats,
