@@ -16,6 +16,7 @@ with prlimit), then `["call", n, args, kwargs]`, `["load", n, args, kwargs]` + `
 from __future__ import annotations
 
 import builtins
+import os
 import resource
 import sys
 import types
@@ -196,6 +197,22 @@ def warm_up(rounds: int = 64) -> None:
     reply, function = _load(_WARM_UP_PROGRAM, "f")
     for seq in range(rounds):
         _call(function, seq, [[1, 2, 3, 4]], None)
+    requests = [["job", 0, _WARM_UP_PROGRAM, "f", None], ["call", 1, [[1, 2, 3, 4]], None]]
+    requests += [["call", 2, [[5, 6]], {"scale": 2.0}], ["ping", 3]]
+    frames = b"".join(_codec.frame(_codec.dumps(request)) for request in requests)
+    for _ in range(rounds // 4):  # the whole of serve(), as a child runs it, on pipes
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        _codec.write_all(request_write, frames)
+        os.close(request_write)
+        try:
+            serve(request_read, reply_write)
+        finally:
+            for fd in (request_read, reply_write):
+                os.close(fd)
+            while os.read(reply_read, 1 << 16):
+                pass
+            os.close(reply_read)
     sys.modules.pop(MODULE_NAME, None)
     _SOURCE.clear()
 

@@ -36,6 +36,9 @@ ZYGOTE_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONIOENCODING": "utf-8",
     "MALLOC_ARENA_MAX": "2",
+    # Every symbol bound at start, in the zygote: a child never binds one lazily (that
+    # writes the zygote's shared tables, so it costs the child page copies). Not passed on.
+    "LD_BIND_NOW": "1",
     "OMP_NUM_THREADS": "1",
     "HOME": ".",
     "TMPDIR": ".",

@@ -374,6 +374,7 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
 def main(ctl_fd: int) -> None:
     """Entry point of the zygote process; `ctl_fd` is its end of the control socket."""
     ctl = _socket.socket(fileno=_high(ctl_fd))
+    os.environ.pop("LD_BIND_NOW", None)  # it served our start (see _pool.ZYGOTE_ENV) only
     try:
         for name in PRELOADED:
             importlib.import_module(name)
