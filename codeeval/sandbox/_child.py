@@ -4,7 +4,8 @@ Runs in the forked child after its set-up, so it imports only the standard libra
 here is trusted: the program can patch any of it. It only ever hands back plain data (return
 values and exception names, as tagged JSON); the trusted side decides every verdict.
 
-Requests are JSON arrays `[op, seq, ...]` and every reply repeats `seq`, so a frame the program
+Requests are `[op, seq, ...]` (marshal tuples or tagged-JSON arrays: `_codec.request`, written
+only by the trusted side) and every reply (tagged JSON) repeats `seq`, so a frame the program
 writes on its own is never taken for the answer to a later request. `["job", 0, code,
 entry_point, limits or null]` comes once (limits only when the trusted side could not set them
 with prlimit), then `["call", n, args, kwargs]`, `["load", n, args, kwargs]` + `["run", n]`
@@ -16,6 +17,7 @@ with prlimit), then `["call", n, args, kwargs]`, `["load", n, args, kwargs]` + `
 from __future__ import annotations
 
 import builtins
+import os
 import resource
 import sys
 import types
@@ -192,21 +194,34 @@ def warm_up(rounds: int = 64) -> None:
         _call(len, seq, message[2], None)
         _call(sorted, seq, [message[2][0][:2]], None)
         _call(divmod, seq, [1, 0], None)
-        _codec.loads(_codec.dumps(["job", 0, _WARM_UP_PROGRAM, "f", None]))
+        _codec.load_request(_codec.request("call", seq, sample, {"key": 1}))
+        _codec.load_request(_codec.request("job", 0, _WARM_UP_PROGRAM, "f", None))
     reply, function = _load(_WARM_UP_PROGRAM, "f")
     for seq in range(rounds):
         _call(function, seq, [[1, 2, 3, 4]], None)
+    requests = [
+        _codec.request("job", 0, _WARM_UP_PROGRAM, "f", None),
+        _codec.request("call", 1, ([1, 2, 3, 4],), None),
+        _codec.request("call", 2, ([5, 6],), {"scale": 2.0}),
+        _codec.dumps(["call", 3, [[7]], None]),
+        _codec.request("ping", 4),
+    ]
+    frames = b"".join(_codec.frame(request) for request in requests)
+    for _ in range(rounds // 4):  # the whole of serve(), as a child runs it, on pipes
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        _codec.write_all(request_write, frames)
+        os.close(request_write)
+        try:
+            serve(request_read, reply_write)
+        finally:
+            for fd in (request_read, reply_write):
+                os.close(fd)
+            while os.read(reply_read, 1 << 16):
+                pass
+            os.close(reply_read)
     sys.modules.pop(MODULE_NAME, None)
     _SOURCE.clear()
-
-
-def _seq_of(raw: bytes) -> int:
-    """The `seq` of a request (`["op",seq,...]`), read without decoding the whole frame."""
-    start = raw.index(b",") + 1
-    end = start
-    while raw[end : end + 1].isdigit():
-        end += 1
-    return int(raw[start:end])
 
 
 def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
@@ -215,7 +230,7 @@ def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
     raw = reader.read()
     if raw is None:
         return
-    _, _, code, entry_point, limits = _codec.loads(raw)
+    _, _, code, entry_point, limits = _codec.load_request(raw)
     sys.argv = ["candidate"]
     if limits:
         _apply_limits(limits)
@@ -230,9 +245,9 @@ def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
         raw = reader.read()
         if raw is None:
             return
-        seq = _seq_of(raw)
+        seq = _codec.request_seq(raw)
         try:
-            message = _codec.loads(raw)
+            message = _codec.load_request(raw)
         except MemoryError:
             _send(reply_fd, _MEMORY_REPLY % seq)
             continue

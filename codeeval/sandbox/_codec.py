@@ -1,7 +1,10 @@
 """Tagged JSON for plain data crossing the sandbox boundary, and the length-prefixed frames.
 
-Used on both sides, so it imports only the standard library. JSON arrays are lists; every
-other non-scalar value is a one-key-pair object `{"#": tag, "v": payload}`:
+Used on both sides, so it imports only the standard library. Everything the sandbox sends
+back is tagged JSON. Requests, which only the sandbox decodes and only the trusted side
+writes, go as `marshal` data where marshal can write them (much faster for both sides),
+else as tagged JSON too. JSON arrays are lists; every other non-scalar value is a
+one-key-pair object `{"#": tag, "v": payload}`:
 
     t tuple   d dict (list of [key, value])   s set   S frozenset   b bytes   B bytearray
     f float that JSON cannot write (nan, inf, -inf)   i int too long for JSON (hex)
@@ -16,8 +19,10 @@ from __future__ import annotations
 
 import base64
 import json
+import marshal
 import math
 import os
+from json import encoder as _json_encoder
 from typing import Any
 
 FRAME_HEADER_BYTES = 4
@@ -27,6 +32,22 @@ _MAX_TEXT = 200
 _SCALARS = frozenset({int, float, str, bool, type(None)})
 _TAGS = frozenset("tdsSbBficrqDo")
 _SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+_MARSHAL = b"M"  # then the request's seq (8 bytes) and marshal data; JSON starts with "["
+_MARSHAL_VERSION = 2  # no shared references: the program gets copies, as with JSON
+# Types marshal writes back exactly (it would turn a bytearray or any other buffer into
+# bytes, and refuses subclasses); containers of them are checked item by item.
+_MARSHAL_EXACT = frozenset({int, float, str, bool, type(None), bytes, complex})
+_MARSHAL_CONTAINERS = frozenset({list, tuple, set, frozenset})
+# json.dumps(value, allow_nan=False, separators=(",", ":")) without building an encoder
+# on every call (the C one where there is one; markers=None: _encode bounds the depth).
+_C_ENCODER = getattr(_json_encoder, "c_make_encoder", None)
+_ENCODE = (
+    None
+    if _C_ENCODER is None
+    else _C_ENCODER(
+        None, None, _json_encoder.encode_basestring_ascii, None, ":", ",", False, False, False
+    )
+)
 
 
 class CodecError(ValueError):
@@ -137,14 +158,77 @@ def dumps(value: Any, strict: bool = False) -> bytes:
     """
     if type(value) is list and {type(item) for item in value} <= _SCALARS:
         try:  # fast path: a flat list of finite scalars is already plain JSON
-            return json.dumps(value, allow_nan=False, separators=(",", ":")).encode()
+            return _json(value)
         except ValueError:
             pass
     try:
         plain = _encode(value, 0, strict)
     except RecursionError:
         raise CodecError("value is recursive or nested too deeply") from None
-    return json.dumps(plain, allow_nan=False, separators=(",", ":")).encode()
+    return _json(plain)
+
+
+def _json(plain: Any) -> bytes:
+    if _ENCODE is None:  # pragma: no cover - CPython has the C encoder
+        return json.dumps(plain, allow_nan=False, separators=(",", ":")).encode()
+    return "".join(_ENCODE(plain, 0)).encode()
+
+
+def request(op: str, seq: int, *fields: Any) -> bytes:
+    """A request `[op, seq, *fields]` from the trusted side, for `load_request` in the child.
+
+    Marshal data where marshal can write every field (plain data, exact built-in types),
+    else tagged JSON in strict mode.
+
+    Raises:
+        CodecError: a field is not plain data.
+    """
+    if _marshal_exact(fields, 0):
+        try:
+            data = marshal.dumps((op, seq, *fields), _MARSHAL_VERSION)
+            return _MARSHAL + seq.to_bytes(8, "big", signed=True) + data
+        except ValueError:  # nested too deeply for marshal
+            pass
+    return dumps([op, seq, *fields], strict=True)
+
+
+def _marshal_exact(value: Any, depth: int) -> bool:
+    """Whether marshal writes `value` back exactly: built-in plain types only, not too deep."""
+    kind = type(value)
+    if kind in _MARSHAL_EXACT:
+        return True
+    if depth > 400:
+        return False
+    if kind in _MARSHAL_CONTAINERS:
+        return {type(item) for item in value} <= _MARSHAL_EXACT or all(
+            _marshal_exact(item, depth + 1) for item in value
+        )
+    if kind is dict:
+        return _marshal_exact(tuple(value), depth + 1) and _marshal_exact(
+            tuple(value.values()), depth + 1
+        )
+    return False
+
+
+def load_request(data: bytes) -> Any:
+    """Decode what `request` wrote: a tuple (marshal) or a list (tagged JSON), `(op, seq, ...)`.
+
+    Only ever run in the sandbox, on the trusted side's data.
+    """
+    if data[:1] == _MARSHAL:
+        return marshal.loads(memoryview(data)[9:])
+    return loads(data)
+
+
+def request_seq(data: bytes) -> int:
+    """The `seq` of a request, read without decoding it."""
+    if data[:1] == _MARSHAL:
+        return int.from_bytes(data[1:9], "big", signed=True)
+    start = data.index(b",") + 1  # ["op",seq,...]
+    end = start
+    while data[end : end + 1].isdigit():
+        end += 1
+    return int(data[start:end])
 
 
 def _hashable(items: list[Any], what: str) -> list[Any]:

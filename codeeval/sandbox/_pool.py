@@ -6,6 +6,7 @@ keeps one child forked ahead so a job never waits for a fork, and kills and reap
 
 from __future__ import annotations
 
+import array
 import contextlib
 import fcntl
 import json
@@ -35,6 +36,9 @@ ZYGOTE_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONIOENCODING": "utf-8",
     "MALLOC_ARENA_MAX": "2",
+    # Every symbol bound at start, in the zygote: a child never binds one lazily (that
+    # writes the zygote's shared tables, so it costs the child page copies). Not passed on.
+    "LD_BIND_NOW": "1",
     "OMP_NUM_THREADS": "1",
     "HOME": ".",
     "TMPDIR": ".",
@@ -45,6 +49,7 @@ _RLIMITS = (  # the per-job ones; the zygote sets the others once (see _zygote.F
     ("RLIMIT_NPROC", "processes"),
     ("RLIMIT_CPU", "cpu_s"),
 )
+_ANCILLARY_BYTES = socket.CMSG_SPACE(12) + socket.CMSG_SPACE(4 * 4)  # ucred, a few fds
 _F_SETPIPE_SZ = 1031
 _PIPE_BYTES = 1 << 20
 _START_TIMEOUT_S = 60.0
@@ -63,14 +68,10 @@ class SandboxChild:
     """One forked child, as the trusted side sees it (implements `_session.ChildHandle`)."""
 
     def __init__(
-        self, client: ZygoteClient, pid: int, fds: tuple[int, int, int], pidfd: int | None
+        self, client: ZygoteClient, pid: int, fds: tuple[int, int, int], host_pid: int | None
     ) -> None:
         self.client, self.pid = client, pid
         self.request_fd, self.reply_fd, self._output_fd = fds
-        self._pidfd = pidfd
-        host_pid = _host_pid(pidfd) if pidfd is not None else None
-        if host_pid is None and client.mode == "none":
-            host_pid = pid
         self.host_pid = host_pid
         self._clock = ((~host_pid) << 3) | 2 if host_pid else None  # process CPU clock id
         self._snapshot: tuple[bytes, int] | None = None
@@ -119,32 +120,19 @@ class SandboxChild:
     def discard(self) -> None:
         """Close the trusted side's descriptors (the zygote's exit takes the child)."""
         self._snapshot = self._snapshot or (b"", 0)
-        for fd in (self.request_fd, self.reply_fd, self._output_fd, self._pidfd):
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-
-
-def _host_pid(pidfd: int) -> int | None:
-    """The PID, as this process sees it, of the process `pidfd` refers to (from its fdinfo)."""
-    try:
-        fd = os.open(f"/proc/self/fdinfo/{pidfd}", os.O_RDONLY)
-        try:
-            info = os.read(fd, 512)
-        finally:
-            os.close(fd)
-        start = info.index(b"\nPid:") + 5
-        pid = int(info[start : info.index(b"\n", start)])
-    except (OSError, ValueError):
-        return None
-    return pid if pid > 0 else None
+        for fd in (self.request_fd, self.reply_fd, self._output_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 class ZygoteClient:
     """Starts one zygote and asks it for children; used by one thread at a time."""
 
-    def __init__(self, config: dict[str, Any], keep_output_bytes: int) -> None:
+    def __init__(
+        self, config: dict[str, Any], keep_output_bytes: int, cpu: int | None = None
+    ) -> None:
         self.mode: str = config["mode"]
+        self.cpu = cpu
         self.keep_output_bytes = keep_output_bytes
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
@@ -167,6 +155,9 @@ class ZygoteClient:
             start_new_session=True,
         )
         theirs.close()
+        if cpu is not None:
+            with contextlib.suppress(OSError):  # before it forks: the zygote and children too
+                os.sched_setaffinity(self.process.pid, {cpu})
         self.ctl = ours
         self._pending: deque[tuple[str, Any]] = deque()
         self._ready: deque[SandboxChild] = deque()
@@ -174,6 +165,8 @@ class ZygoteClient:
         self._wanted: set[int] = set()
         try:
             self.features = self._handshake(config)
+            # From here every message carries its sender's credentials, or the child's.
+            self.ctl.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         except BaseException:
             self.close()
             raise
@@ -205,7 +198,14 @@ class ZygoteClient:
         finally:
             self.ctl.settimeout(None)
 
-    def _spawn(self) -> None:
+    def _send(self, message: bytes, spawn: bool) -> None:
+        """Send `message`, with a new child's descriptors when `spawn` (the zygote forks it)."""
+        if not spawn:
+            try:
+                self.ctl.send(message)
+            except OSError as exc:
+                raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
+            return
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         output = os.memfd_create("codeeval-output", os.MFD_CLOEXEC)
@@ -213,8 +213,11 @@ class ZygoteClient:
             with contextlib.suppress(OSError):
                 fcntl.fcntl(fd, _F_SETPIPE_SZ, _PIPE_BYTES)
         try:
-            socket.send_fds(self.ctl, [b"S"], [request_read, reply_write, output])
+            ancillary = array.array("i", (request_read, reply_write, output))
+            self.ctl.sendmsg([message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, ancillary)])
         except OSError as exc:
+            for fd in (request_write, reply_read, output):
+                os.close(fd)
             raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
         finally:
             os.close(request_read)
@@ -223,28 +226,44 @@ class ZygoteClient:
         os.set_blocking(reply_read, False)
         self._pending.append(("P", (request_write, reply_read, output)))
 
+    def _spawning(self) -> bool:
+        return bool(self._ready) or any(kind == "P" for kind, _ in self._pending)
+
     def _read_reply(self) -> None:
+        """Read one message from the zygote: one answer per line, in the order asked."""
         try:
-            message, fds, _, _ = socket.recv_fds(self.ctl, 1 << 16, 2)
+            message, ancillary, _, _ = self.ctl.recvmsg(1 << 16, _ANCILLARY_BYTES)
         except OSError as exc:
             raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
-        if not message or not self._pending:
+        if not message:
             raise ZygoteLost("the sandbox zygote exited")
-        kind, data = self._pending.popleft()
-        if message[:1] == b"P" and kind == "P":
-            pid, _uid = map(int, message[1:].split())
-            self._ready.append(SandboxChild(self, pid, data, fds[0] if fds else None))
-        elif message[:1] == b"R" and kind == "R":
-            pid, status, killed = map(int, message[1:].split())
-            if pid in self._wanted:
-                self._statuses[pid] = (status, bool(killed))
-        else:
-            raise ZygoteLost(f"the sandbox zygote answered out of turn: {message[:40]!r}")
+        creds = [
+            data
+            for level, kind, data in ancillary
+            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS
+        ]
+        for answer in message.split(b"\n"):
+            if not self._pending:
+                raise ZygoteLost(f"the sandbox zygote answered out of turn: {answer[:40]!r}")
+            kind, data = self._pending.popleft()
+            if answer[:1] == b"P" and kind == "P":
+                fields = answer[1:].split()
+                pid = int(fields[0])
+                host_pid: int | None = pid if self.mode == "none" else None
+                if fields[2:] == [b"c"] and creds and len(creds[0]) >= 4:
+                    host_pid = int.from_bytes(creds[0][:4], sys.byteorder, signed=True)
+                self._ready.append(SandboxChild(self, pid, data, host_pid or None))
+            elif answer[:1] == b"R" and kind == "R":
+                pid, status, killed = map(int, answer[1:].split())
+                if pid in self._wanted:
+                    self._statuses[pid] = (status, bool(killed))
+            else:
+                raise ZygoteLost(f"the sandbox zygote answered out of turn: {answer[:40]!r}")
 
     def take(self) -> SandboxChild:
         """A ready child (forked ahead of time); forks the next one before returning."""
-        if not self._ready and not any(kind == "P" for kind, _ in self._pending):
-            self._spawn()
+        if not self._spawning():
+            self._send(b"S", spawn=True)
         while not self._ready:
             self._read_reply()
         return self._ready.popleft()
@@ -253,16 +272,12 @@ class ZygoteClient:
         """Ask the zygote to kill and reap child `pid` (not waiting for it).
 
         When the status is wanted the child gets a moment to finish exiting by itself first.
+        The same message asks for the next child, forked once this one is gone.
         """
         if want_status:
             self._wanted.add(pid)
-        try:
-            self.ctl.send((b"W%d" if want_status else b"R%d") % pid)
-        except OSError as exc:
-            raise ZygoteLost(f"the sandbox zygote is gone: {exc}") from None
         self._pending.append(("R", pid))
-        if not self._ready and not any(kind == "P" for kind, _ in self._pending):
-            self._spawn()  # the next child, forked once this one is gone
+        self._send((b"W%d" if want_status else b"R%d") % pid, spawn=not self._spawning())
 
     def status_of(self, pid: int) -> tuple[int, bool] | None:
         """How a child reaped with `want_status` ended, waiting for the answer if needed.

@@ -168,7 +168,7 @@ class ChildSession:
             raise SessionDown(*self.down)
         seq, self._seq = self._seq, self._seq + 1
         try:
-            payload = _codec.dumps([op, seq, *fields], strict=True)
+            payload = _codec.request(op, seq, *fields)
         except _codec.CodecError as exc:
             raise GraderError(f"cannot send the arguments into the sandbox: {exc}") from None
         started = time.monotonic()
@@ -314,7 +314,7 @@ class ChildSession:
             GraderError: an argument is not plain data.
             SessionDown: timeout, crash or limit.
         """
-        return self._result(self.exchange("call", list(args), kwargs or None), "ok")
+        return self._result(self.exchange("call", args, kwargs or None), "ok")
 
     def _result(self, reply: list[Any], expected: str) -> Any:
         if reply[0] == expected and len(reply) <= 2:
@@ -334,7 +334,7 @@ class ChildSession:
             GraderError: an argument is not plain data.
             SessionDown: timeout, crash or limit.
         """
-        self._result(self.exchange("load", list(args), None), "loaded")
+        self._result(self.exchange("load", args, None), "loaded")
         cpu_before = self.handle.cpu_seconds()
         started = time.perf_counter()
         reply = self.exchange("run")

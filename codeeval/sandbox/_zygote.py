@@ -7,9 +7,12 @@ serves the control socket. Per job it enters a fresh PID namespace and forks; th
 (PID 1 there, so everything it starts dies with it) gets its own process group, folder and user
 ID, no capabilities, and then waits for its program (see `_child`).
 
-Control messages (SOCK_SEQPACKET): `S` + three fds (requests, replies, output) → `P<pid> <uid>`
-+ a pidfd; `R<pid>` → `R<pid> <wait status> <1 if we killed it>` (killed and reaped; `W<pid>`
-first gives it a moment to exit by itself); `Q` quits.
+Control messages (SOCK_SEQPACKET): `S` + three fds (requests, replies, output) → `P<pid> <uid>`,
+with the child's PID as SCM_CREDENTIALS (the kernel translates it into the grader's PID
+namespace; `P<pid> <uid> c` says they are there); `R<pid>` → `R<pid> <wait status> <1 if we
+killed it>` (killed and reaped; `W<pid>` first gives it a moment to exit by itself); `R` or `W`
+with three fds reaps, then spawns, and both answers come in one message, one per line; `Q`
+quits.
 
 Work done here before the fork is paid once; every object a child touches afterwards costs
 it a copy-on-write page fault. So the child does as little as it can: the descriptors are
@@ -120,6 +123,7 @@ class _Zygote:
             self.pidns = _high(os.open("/proc/self/ns/pid", os.O_RDONLY))
         self.null = _high(os.open("/dev/null", os.O_RDWR))
         self.tmp_root = _isolate.private_areas(config, mode, features)
+        self.shm_used = _inodes_used(_isolate.SHM)
         os.umask(0o077)
         for name, value in FIXED_RLIMITS:  # children inherit these; T sets the per-job ones
             resource.setrlimit(getattr(resource, name), (value, value))
@@ -186,12 +190,20 @@ class _Zygote:
         self.ctl.send(b"I" + json.dumps(self.features).encode())
         while True:
             message, fds = _receive(self.ctl)
-            if not message or message[:1] == b"Q":
+            kind = message[:1]
+            if not message or kind == b"Q":
                 return
-            if message[:1] == b"S" and len(fds) == len(_JOB_FDS):
-                self._spawn(fds)
-            elif message[:1] in b"RW":
-                self._reap(int(message[1:]), grace_s=0.2 if message[:1] == b"W" else 0.0)
+            replies, creds = [], None
+            if kind == b"R" or kind == b"W":
+                replies.append(self._reap(int(message[1:]), 0.2 if kind == b"W" else 0.0))
+            if len(fds) == len(_JOB_FDS):
+                reply, creds = self._spawn(fds)
+                replies.append(reply)
+            else:
+                for fd in fds:
+                    os.close(fd)
+            if replies:
+                _send(self.ctl, b"\n".join(replies), creds)
 
     def _fork(self) -> int:
         """Fork; the child is PID 1 of a new PID namespace when there are namespaces."""
@@ -199,11 +211,12 @@ class _Zygote:
             return os.fork()
         _linux.unshare(_linux.CLONE_NEWPID)
         pid = os.fork()
-        if pid != 0:
-            _linux.setns(self.pidns, _linux.CLONE_NEWPID)  # later forks stay in ours
+        if pid != 0:  # back, for the next unshare (which needs it) and any other fork
+            _linux.setns(self.pidns, _linux.CLONE_NEWPID)
         return pid
 
-    def _spawn(self, fds: list[int]) -> None:
+    def _spawn(self, fds: list[int]) -> tuple[bytes, bytes | None]:
+        """Fork a child for the job whose descriptors are `fds`; its `P` answer and creds."""
         uid = self._uid()
         work_dir = self._work_dir(uid)
         if fds[:2] == [_child.REQUEST_FD, _child.REPLY_FD]:
@@ -222,15 +235,11 @@ class _Zygote:
         os.dup2(self.null, 1)
         os.dup2(self.null, 2)
         self.work_dirs[pid] = work_dir
-        try:
-            pidfds = [os.pidfd_open(pid)]
-        except OSError:
-            pidfds = []
-        _send(self.ctl, b"P%d %d" % (pid, uid), pidfds)
-        for fd in pidfds:
-            os.close(fd)
+        if self.mode == "none":
+            return b"P%d %d" % (pid, uid), None  # its PID is the grader's already
+        return b"P%d %d c" % (pid, uid), array.array("i", (pid, 0, 0)).tobytes()
 
-    def _reap(self, pid: int, grace_s: float) -> None:
+    def _reap(self, pid: int, grace_s: float) -> bytes:
         """Kill child `pid` (after `grace_s` to exit by itself) and reap it."""
         killed = 0
         try:
@@ -251,7 +260,8 @@ class _Zygote:
         work_dir = self.work_dirs.pop(pid, None)
         if work_dir:
             _remove(work_dir)
-        if self.tmp_root == _isolate.TMP:  # one job at a time per zygote: none forked yet
+        if self.tmp_root == _isolate.TMP and _inodes_used(_isolate.SHM) != self.shm_used:
+            # one job at a time per zygote: none forked yet
             for entry in os.scandir(_isolate.SHM):
                 if entry.is_dir(follow_symlinks=False):
                     _remove(entry.path)
@@ -261,7 +271,7 @@ class _Zygote:
             self._kill_user(
                 self.plan.job_uid(int(work_dir.rsplit("/", 1)[1])) if work_dir else None
             )
-        self.ctl.send(b"R%d %d %d" % (pid, status, killed))
+        return b"R%d %d %d" % (pid, status, killed)
 
     def _kill_user(self, uid: int | None) -> None:
         """Kill every process of a child's user ID, as that user.
@@ -320,10 +330,24 @@ def _receive(ctl: _socket.socket) -> tuple[bytes, list[int]]:
     return message, list(fds)
 
 
-def _send(ctl: _socket.socket, message: bytes, fds: list[int]) -> None:
-    """Send a control message with descriptors (socket.send_fds)."""
-    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
-    ctl.sendmsg([message], ancillary)
+def _send(ctl: _socket.socket, message: bytes, creds: bytes | None) -> None:
+    """Send a control message, with SCM_CREDENTIALS `creds` (pid, uid, gid) if given.
+
+    Should the kernel refuse them, the message goes without, and without its `c` flag.
+    """
+    if creds is not None:
+        try:
+            ctl.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_CREDENTIALS, creds)])
+            return
+        except PermissionError:
+            message = message.removesuffix(b" c")
+    ctl.sendmsg([message])
+
+
+def _inodes_used(path: str) -> int:
+    """Inodes in use on the file system at `path`: any entry left in it adds one."""
+    stats = os.statvfs(path)
+    return stats.f_files - stats.f_ffree
 
 
 def _high(fd: int) -> int:
@@ -350,6 +374,7 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
 def main(ctl_fd: int) -> None:
     """Entry point of the zygote process; `ctl_fd` is its end of the control socket."""
     ctl = _socket.socket(fileno=_high(ctl_fd))
+    os.environ.pop("LD_BIND_NOW", None)  # it served our start (see _pool.ZYGOTE_ENV) only
     try:
         for name in PRELOADED:
             importlib.import_module(name)

@@ -81,8 +81,8 @@ class LocalExecutor:
     """Grades jobs in namespaced, rlimited, seccomp-filtered children of warm zygotes.
 
     Args:
-        workers: jobs graded at once (default: one more than the CPUs this process may use,
-            so that a CPU is never idle while a worker waits for a fork or a reply).
+        workers: jobs graded at once (default: one per CPU this process may use; each
+            worker's thread, zygote and children share one CPU).
         wall_factor: a test may run this many times its time limit in wall-clock time
             (the limit itself is CPU time), for programs that sleep or block.
         timing_repeats: runs of each timing call; the fastest is kept.
@@ -120,7 +120,7 @@ class LocalExecutor:
             )
         if isolation not in ("auto", "none"):
             raise BadConfig(f"--executor local: isolation: 'auto' or 'none', not {isolation!r}")
-        self.workers = workers or len(os.sched_getaffinity(0)) + 1
+        self.workers = workers or len(os.sched_getaffinity(0))
         self.options = GradeOptions(
             wall_factor=wall_factor,
             timing_repeats=timing_repeats,
@@ -138,34 +138,71 @@ class LocalExecutor:
             "site_paths": _site_paths(),
             "host_tmp": tempfile.gettempdir(),
         }
-        self._idle: queue.LifoQueue[ZygoteClient] = queue.LifoQueue()
+        self._cpus = sorted(os.sched_getaffinity(0))
+        self._idle: list[ZygoteClient] = []  # the most recently used last
         self._clients: list[ZygoteClient] = []
+        self._starting = 0
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._closed = False
         self._features: dict[str, str] | None = None
 
     # -- zygotes -------------------------------------------------------------------------
 
-    def _acquire(self) -> ZygoteClient:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the executor is closed")
-            try:
-                return self._idle.get_nowait()
-            except queue.Empty:
-                if len(self._clients) < self.workers:
-                    client = ZygoteClient(self._config, self.options.keep_output_bytes)
-                    self._clients.append(client)
-                    return client
-        return self._idle.get()
+    def _acquire(self, cpu: int | None = None) -> ZygoteClient:
+        """An idle zygote, pinned to `cpu` if one is (else started there, or any idle one)."""
+        with self._changed:
+            while True:
+                if self._closed:
+                    raise RuntimeError("the executor is closed")
+                mine = [c for c in self._idle if cpu is None or c.cpu == cpu]
+                if mine:
+                    self._idle.remove(mine[-1])
+                    return mine[-1]
+                if len(self._clients) + self._starting < self.workers:
+                    break
+                if self._idle:
+                    return self._idle.pop()
+                self._changed.wait()
+            if cpu is None:
+                cpu = self._cpus[(len(self._clients) + self._starting) % len(self._cpus)]
+            self._starting += 1
+        try:  # outside the lock: zygotes start side by side
+            client = ZygoteClient(self._config, self.options.keep_output_bytes, cpu)
+        finally:
+            with self._changed:
+                self._starting -= 1
+                self._changed.notify_all()
+        with self._changed:
+            if not self._closed:
+                self._clients.append(client)
+                return client
+        client.close()
+        raise RuntimeError("the executor is closed")
+
+    def _release(self, client: ZygoteClient) -> None:
+        with self._changed:
+            if client in self._clients:
+                self._idle.append(client)
+                self._changed.notify()
 
     def _replace(self, client: ZygoteClient) -> ZygoteClient:
-        with self._lock:
-            self._clients.remove(client)
-            client.close()
-            fresh = ZygoteClient(self._config, self.options.keep_output_bytes)
-            self._clients.append(fresh)
-            return fresh
+        with self._changed:
+            if client in self._clients:
+                self._clients.remove(client)
+            self._starting += 1
+        client.close()
+        try:
+            fresh = ZygoteClient(self._config, self.options.keep_output_bytes, client.cpu)
+        finally:
+            with self._changed:
+                self._starting -= 1
+        with self._changed:
+            if not self._closed:
+                self._clients.append(fresh)
+                return fresh
+        fresh.close()
+        raise RuntimeError("the executor is closed")
 
     @property
     def isolation(self) -> dict[str, str]:
@@ -176,12 +213,12 @@ class LocalExecutor:
         if self._features is None:
             client = self._acquire()
             self._features = dict(client.features)
-            self._idle.put(client)
+            self._release(client)
         return dict(self._features)
 
-    def grade(self, job: ExecJob) -> ExecResult:
-        """Grade one job in the calling thread."""
-        client = self._acquire()
+    def grade(self, job: ExecJob, cpu: int | None = None) -> ExecResult:
+        """Grade one job in the calling thread (with a zygote pinned to `cpu`, if given)."""
+        client = self._acquire(cpu)
         try:
             try:
                 return grade_job(job, client.take, self.options)
@@ -192,7 +229,7 @@ class LocalExecutor:
                 except ZygoteLost as exc:
                     raise RuntimeError(f"the sandbox keeps failing: {exc}") from None
         finally:
-            self._idle.put(client)
+            self._release(client)
 
     # -- the Executor protocol -----------------------------------------------------------
 
@@ -205,21 +242,32 @@ class LocalExecutor:
         results: queue.SimpleQueue[object] = queue.SimpleQueue()
         stop = threading.Event()
 
-        def work() -> None:
+        def work(cpu: int) -> None:
+            try:
+                # This thread and its zygote (hence the children) share one CPU: the many
+                # small exchanges between them then never wake another CPU.
+                os.sched_setaffinity(0, {cpu})
+            except OSError:
+                pass
             try:
                 while not stop.is_set():
                     with source_lock:
                         job = next(source, None)
                     if job is None:
                         return
-                    results.put(self.grade(job))
+                    results.put(self.grade(job, cpu))
             except BaseException as exc:  # handed to the consumer, who re-raises it
                 results.put(_Failure(exc))
             finally:
                 results.put(_DONE)
 
         threads = [
-            threading.Thread(target=work, name=f"codeeval-grade-{i}", daemon=True)
+            threading.Thread(
+                target=work,
+                args=(self._cpus[i % len(self._cpus)],),
+                name=f"codeeval-grade-{i}",
+                daemon=True,
+            )
             for i in range(self.workers)
         ]
         for thread in threads:
@@ -239,9 +287,10 @@ class LocalExecutor:
 
     def close(self) -> None:
         """Stop every zygote; their children die with them."""
-        with self._lock:
+        with self._changed:
             self._closed = True
-            clients, self._clients = self._clients, []
+            clients, self._clients, self._idle = self._clients, [], []
+            self._changed.notify_all()
         for client in clients:
             client.close()
 

@@ -63,6 +63,18 @@ def test_close_stops_every_zygote() -> None:
     assert processes and all(process.poll() is not None for process in processes)
 
 
+def test_each_worker_shares_a_cpu_with_its_zygote() -> None:
+    cpus = sorted(os.sched_getaffinity(0))
+    with LocalExecutor(workers=len(cpus) + 1) as executor:
+        jobs = [ExecJob(str(i), DOUBLE, "f", TEST) for i in range(40)]
+        assert {r.status for r in executor.run(jobs)} == {Status.PASSED}
+        assert executor._clients
+        for client in executor._clients:
+            assert client.cpu in cpus
+            assert os.sched_getaffinity(client.process.pid) == {client.cpu}
+    assert os.sched_getaffinity(0) == set(cpus)  # the caller's own thread is left alone
+
+
 @pytest.mark.parametrize(
     ("code", "status", "message"),
     [

@@ -78,9 +78,9 @@ def test_patching_builtins_and_assert_machinery_stays_in_the_sandbox(grade: Grad
     result = grade(code)
     assert result.status is Status.FAILED
     assert "assertion failed" in result.message
-    # Patching what the harness itself uses only breaks the program's own answers.
+    # Patching what the harness itself uses at most breaks the program's own answers.
     broken = grade("import builtins\nbuiltins.isinstance = lambda *a: True\n" + code)
-    assert broken.status is Status.ERROR
+    assert broken.status in (Status.ERROR, Status.FAILED)
 
 
 def test_walking_frames_into_the_harness_cannot_forge_a_pass(grade: Grade) -> None:

@@ -134,3 +134,30 @@ def test_an_exiting_program_does_not_stop_the_next_test(grade: Grade) -> None:
     statuses = [case.status for case in result.cases]
     assert statuses == [Status.ERROR, Status.PASSED]
     assert "exited (status 3)" in result.cases[0].message
+
+
+def test_files_a_job_leaves_in_shared_memory_or_its_folder_are_gone_for_the_next() -> None:
+    leave = (
+        "import os\n"
+        "def f(x):\n"
+        "    os.mkdir('/dev/shm/left-dir')\n"
+        "    for path in ('/dev/shm/left', '/dev/shm/left-dir/inside', 'here'):\n"
+        "        with open(path, 'w') as handle:\n"
+        "            handle.write('data')\n"
+        "    return sorted(os.listdir('/dev/shm'))\n"
+    )
+    look = "import os\ndef f(x):\n    return sorted(os.listdir('/dev/shm')) + os.listdir('.')\n"
+    tests = "def test_value(candidate):\n    assert candidate(0) == {}\n"
+    with LocalExecutor(workers=1) as executor:  # one zygote: the next job follows on it
+        jobs = [
+            ExecJob(name, code, "f", tests.format(expected), ExecLimits(time_limit_s=2))
+            for name, code, expected in (
+                ("leave", leave, ["left", "left-dir"]),
+                ("look", look, []),
+                ("again", leave, ["left", "left-dir"]),
+            )
+        ]
+        results = {r.job_id: r for r in executor.run(jobs)}
+    assert {name: r.status for name, r in results.items()} == dict.fromkeys(
+        ("leave", "look", "again"), Status.PASSED
+    ), {name: r.message for name, r in results.items()}

@@ -7,7 +7,16 @@ from typing import Any
 
 import pytest
 
-from codeeval.sandbox._codec import CodecError, Opaque, dumps, frame, loads
+from codeeval.sandbox._codec import (
+    CodecError,
+    Opaque,
+    dumps,
+    frame,
+    load_request,
+    loads,
+    request,
+    request_seq,
+)
 
 ROUND_TRIPS: list[Any] = [
     None,
@@ -133,3 +142,30 @@ def test_the_decoder_refuses_anything_but_tagged_plain_data(payload: bytes, prob
 
 def test_frames_carry_their_length() -> None:
     assert frame(b"abc") == b"\x00\x00\x00\x03abc"
+
+
+@pytest.mark.parametrize("value", ROUND_TRIPS, ids=lambda v: type(v).__name__)
+def test_requests_carry_plain_values_with_their_types(value: Any) -> None:
+    encoded = request("call", 12, (value,), {"key": value})
+    op, seq, (decoded,), kwargs = load_request(encoded)
+    assert (op, seq, request_seq(encoded)) == ("call", 12, 12)
+    assert decoded == value == kwargs["key"] and type(decoded) is type(value)
+
+
+def test_requests_that_marshal_cannot_write_exactly_go_as_strict_tagged_json() -> None:
+    class Number(int):
+        pass
+
+    encoded = request("call", 3, ([Number(5)], bytearray(b"x"), Fraction(1, 3)), None)
+    assert encoded.startswith(b'["call",3,')
+    assert request_seq(encoded) == 3
+    assert load_request(encoded) == ["call", 3, ([5], bytearray(b"x"), Fraction(1, 3)), None]
+    assert type(load_request(encoded)[2][1]) is bytearray
+    with pytest.raises(CodecError, match="not plain data"):
+        request("call", 5, (object(),), None)
+
+
+def test_a_request_gives_the_program_copies_of_shared_values() -> None:
+    shared = [1]
+    first, second = load_request(request("call", 4, ([shared, shared],), None))[2][0]
+    assert first == second == [1] and first is not second
