@@ -20,6 +20,7 @@ Every message says what is wrong and how to fix it. Bugs are not wrapped: they s
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 
@@ -37,7 +38,10 @@ class UnknownName(UserError):
     def __init__(self, kind: str, name: str, known: Iterable[str], hint: str = "") -> None:
         self.kind, self.name, self.known = kind, name, sorted(known)
         listed = ", ".join(self.known) if self.known else "(none)"
-        message = f"unknown {kind} {name!r}; known: {listed}"
+        self.suggestions = difflib.get_close_matches(name, self.known, n=3, cutoff=0.75)
+        guess = " or ".join(repr(s) for s in self.suggestions)
+        message = f"unknown {kind} {name!r}" + (f" (did you mean {guess}?)" if guess else "")
+        message += f"; known: {listed}"
         super().__init__(f"{message}. {hint}" if hint else message)
 
 

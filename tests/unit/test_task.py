@@ -78,8 +78,15 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
 def test_unknown_task_lists_known_ones() -> None:
     with pytest.raises(UnknownName) as info:
         select_tasks(["quiksort"])
-    assert "unknown task 'quiksort'" in str(info.value)
-    assert "quicksort" in str(info.value)
+    assert "unknown task 'quiksort' (did you mean 'quicksort'?)" in str(info.value)
+    assert "merge_sort" in str(info.value)  # the full list follows
+
+
+def test_unknown_name_suggests_only_close_matches() -> None:
+    near = UnknownName("provider", "antropic", ["anthropic", "openai"])
+    assert near.suggestions == ["anthropic"]
+    far = UnknownName("provider", "zzz", ["anthropic", "openai"])
+    assert far.suggestions == [] and "did you mean" not in str(far)
 
 
 def test_path_selector_loads_a_folder_of_tasks(tmp_path: Path) -> None:
