@@ -37,6 +37,7 @@ SCORING_ALL = {
     "GrowthClass",
     "Metric",
     "bootstrap_ci",
+    "clopper_pearson",
     "comment_coverage",
     "compare",
     "compiles",

@@ -8,6 +8,7 @@ docstring states its exact definition; `docs/metrics.md` gives the formulas with
 from codeeval.scoring.comments import comment_coverage
 from codeeval.scoring.compare import (
     Comparison,
+    clopper_pearson,
     compare,
     mcnemar_exact,
     mcnemar_test,
@@ -57,6 +58,7 @@ __all__ = [
     "GrowthClass",
     "Metric",
     "bootstrap_ci",
+    "clopper_pearson",
     "comment_coverage",
     "compare",
     "compiles",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from codeeval.scoring._bootstrap import (
@@ -76,14 +76,73 @@ def mcnemar_exact(b: int, c: int) -> float:
     return min(1.0, tail / (1 << (total - 1)))
 
 
+def _binomial_tail_at_least(successes: int, trials: int, share: float) -> float:
+    """P(X >= successes) for X ~ Binomial(trials, share)."""
+    if successes <= 0:
+        return 1.0
+    if share <= 0.0:
+        return 0.0
+    if share >= 1.0:
+        return 1.0
+    log_p, log_q = math.log(share), math.log1p(-share)
+    return math.fsum(
+        math.exp(math.log(math.comb(trials, i)) + i * log_p + (trials - i) * log_q)
+        for i in range(successes, trials + 1)
+    )
+
+
+def clopper_pearson(successes: int, trials: int, *, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) confidence interval of a binomial proportion.
+
+    Definition: the lower bound tL solves `P(X >= successes | tL) = (1 - level) / 2` (0 when
+    successes = 0) and the upper bound tU solves `P(X <= successes | tU) = (1 - level) / 2`
+    (1 when successes = trials), X ~ Binomial(trials, t); found by bisection to 1e-12.
+
+    Args:
+        successes: Observed successes, 0 <= successes <= trials.
+        trials: Number of trials; 0 gives the uninformative (0, 1).
+        level: Confidence level.
+
+    Returns:
+        (low, high).
+
+    Raises:
+        ValueError: If the counts are out of range.
+    """
+    if not 0 <= successes <= trials:
+        raise ValueError(f"need 0 <= successes <= trials, got {successes} of {trials}")
+    check_options(level, 1)
+    if trials == 0:
+        return 0.0, 1.0
+    alpha = (1 - level) / 2
+
+    def solve(too_low: Callable[[float], bool]) -> float:
+        lo, hi = 0.0, 1.0
+        while hi - lo > 1e-12:
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if too_low(mid) else (lo, mid)
+        return (lo + hi) / 2
+
+    low = 0.0
+    if successes > 0:
+        low = solve(lambda t: _binomial_tail_at_least(successes, trials, t) < alpha)
+    high = 1.0
+    if successes < trials:
+        # P(X <= s | t) = 1 - P(X >= s + 1 | t) falls as t grows.
+        high = solve(lambda t: 1 - _binomial_tail_at_least(successes + 1, trials, t) > alpha)
+    return low, high
+
+
 def mcnemar_test(a: Sequence[bool], b: Sequence[bool], *, level: float = 0.95) -> Comparison:
     """Exact McNemar test of two models' paired binary outcomes (one pair per task).
 
-    Definition: `difference` is the share of successes of A minus that of B; its interval is
-    the Wald interval of a difference of paired proportions,
-    `d ± z * sqrt((b + c) - (b - c)^2 / N) / N` (z the normal quantile for `level`), and the
-    p-value is `mcnemar_exact(b, c)`, where b counts pairs where only A succeeded and c
-    pairs where only B did, among N pairs.
+    Definition: `difference` is the share of successes of A minus that of B,
+    `d = (b - c) / N`, where b counts pairs where only A succeeded and c pairs where only B
+    did, among N pairs; the p-value is `mcnemar_exact(b, c)`. The interval is the exact
+    conditional one that inverts the same test: the Clopper-Pearson interval [tL, tU] of
+    t = b / (b + c) at `level`, mapped to `((b + c) / N) * (2t - 1)`; it lies within
+    [-1, 1] and excludes 0 exactly when the test is significant (up to ties at the
+    boundary). With no discordant pair it is [0, 0].
 
     Args:
         a: A's outcome on each task.
@@ -101,17 +160,14 @@ def mcnemar_test(a: Sequence[bool], b: Sequence[bool], *, level: float = 0.95) -
     check_options(level, 1)
     only_a = sum(1 for x, y in zip(a, b, strict=True) if x and not y)
     only_b = sum(1 for x, y in zip(a, b, strict=True) if y and not x)
-    pairs = len(a)
+    pairs, discordant = len(a), only_a + only_b
     difference = (only_a - only_b) / pairs
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf((1 + level) / 2)
-    spread = z * math.sqrt(max(0.0, (only_a + only_b) - (only_a - only_b) ** 2 / pairs)) / pairs
+    low_share, high_share = clopper_pearson(only_a, discordant, level=level)
     p_value = mcnemar_exact(only_a, only_b)
     return Comparison(
         difference=difference,
-        low=difference - spread,
-        high=difference + spread,
+        low=discordant / pairs * (2 * low_share - 1) if discordant else 0.0,
+        high=discordant / pairs * (2 * high_share - 1) if discordant else 0.0,
         p_value=p_value,
         significant=p_value < 1 - level,
         method="exact McNemar",

@@ -11,6 +11,7 @@ import pytest
 from codeeval.scoring import (
     Estimate,
     bootstrap_ci,
+    clopper_pearson,
     compare,
     mcnemar_exact,
     mcnemar_test,
@@ -58,6 +59,35 @@ def test_mcnemar_test_on_outcomes() -> None:
     assert result.low < result.difference < result.high
     with pytest.raises(ValueError, match="equal, non-empty"):
         mcnemar_test([True], [True, False])
+
+
+def test_clopper_pearson_matches_published_bounds() -> None:
+    # Reference values of the exact binomial interval (e.g. R's binom.test).
+    assert clopper_pearson(1, 8) == pytest.approx((0.003159724, 0.526509671), abs=1e-8)
+    assert clopper_pearson(5, 10) == pytest.approx((0.187086028, 0.812913972), abs=1e-8)
+    assert clopper_pearson(0, 10) == pytest.approx((0.0, 0.308497108), abs=1e-8)
+    assert clopper_pearson(10, 10) == pytest.approx((0.691502892, 1.0), abs=1e-8)
+    assert clopper_pearson(0, 0) == (0.0, 1.0)
+    with pytest.raises(ValueError, match="successes <= trials"):
+        clopper_pearson(3, 2)
+
+
+def test_mcnemar_interval_agrees_with_its_test_and_stays_in_range() -> None:
+    # b = 1, c = 7 of 10 tasks: p = 0.070, so the interval must reach past 0.
+    a = [True] + [False] * 7 + [True, True]
+    b = [False] + [True] * 7 + [True, True]
+    result = mcnemar_test(a, b)
+    assert result.p_value == pytest.approx(0.0703125)
+    assert not result.significant and result.low < 0 < result.high
+    for only_a in range(0, 25):
+        for only_b in range(0, 25):
+            both = [True] * 3
+            left = [True] * only_a + [False] * only_b + both
+            right = [False] * only_a + [True] * only_b + both
+            got = mcnemar_test(left, right)
+            assert -1.0 <= got.low <= got.difference <= got.high <= 1.0
+            excludes_zero = got.low > 0 or got.high < 0
+            assert excludes_zero == got.significant, (only_a, only_b, got)
 
 
 def test_mean_of_means_weighs_tasks_equally_and_skips_none() -> None:
