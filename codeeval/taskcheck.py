@@ -61,6 +61,7 @@ class TaskCheck:
     reference_cases: tuple[CaseResult, ...]
     reference_message: str = ""
     generator_problems: tuple[str, ...] = ()
+    mutant_problems: tuple[str, ...] = ()
     mutants: tuple[MutantVerdict, ...] = ()
     warnings: tuple[str, ...] = ()
     duration_s: float = 0.0
@@ -80,6 +81,7 @@ class TaskCheck:
                 + (f": {self.reference_message}" if self.reference_message else "")
             )
         found += self.generator_problems
+        found += self.mutant_problems
         found += [
             f"mutant {m.name} survives every test"
             + (f" ({m.description})" if m.description else "")
@@ -168,7 +170,9 @@ class _Plan:
     def __init__(self, task: Task, key: str) -> None:
         self.task = task
         self.key = key  # unique among the tasks checked together, whatever their ids
-        self.mutants = load_mutants(task)
+        self.mutant_problems = _mutant_problems(task, loaded := load_mutants(task))
+        broken = {problem.split(" ", 2)[1] for problem in self.mutant_problems}
+        self.mutants = [mutant for mutant in loaded if mutant.name not in broken]
         self.generator_problems = check_generator(task)
         self.submitted: list[ExecJob] = []
         self.program_of: dict[str, str] = {}
@@ -231,6 +235,7 @@ class _Plan:
             reference_cases=tuple(case for result in reference for case in result.cases),
             reference_message=failed.message if failed else "",
             generator_problems=self.generator_problems,
+            mutant_problems=self.mutant_problems,
             mutants=tuple(
                 _mutant_verdict(mutant, self.results[f"mutant:{mutant.name}"])
                 for mutant in self.mutants
@@ -243,7 +248,7 @@ class _Plan:
     def _warnings(self) -> tuple[str, ...]:
         found = []
         folder = Path(self.task.source) if self.task.source else None
-        if folder is not None and folder.is_dir() and len(self.mutants) < MIN_MUTANTS:
+        if folder is not None and folder.is_dir() and 0 < len(self.mutants) < MIN_MUTANTS:
             found.append(
                 f"{len(self.mutants)} mutant(s); add at least {MIN_MUTANTS} broken copies of "
                 f"solution.py under {folder / MUTANTS_DIR}"
@@ -253,6 +258,35 @@ class _Plan:
         elif not self.task.differential:
             found.append("no [differential] section: inputs.py feeds no differential test")
         return tuple(found)
+
+
+def _mutant_problems(task: Task, mutants: Sequence[Mutant]) -> tuple[str, ...]:
+    """Mutants that prove nothing: ones that do not compile or repeat the reference.
+
+    Each line starts with `mutant <name> ` (the plan leaves those mutants out). A task folder
+    with no mutant at all is a problem too: nothing shows that its tests catch a broken copy.
+    """
+    folder = Path(task.source) if task.source else None
+    if folder is not None and folder.is_dir() and not mutants:
+        return (
+            f"no mutants: add at least {MIN_MUTANTS} broken copies of solution.py under "
+            f"{folder / MUTANTS_DIR}, each of which some test must fail",
+        )
+    found = []
+    for mutant in mutants:
+        try:
+            compile(mutant.code, f"{MUTANTS_DIR}/{mutant.name}.py", "exec")
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None)
+            where = f"line {line}: " if line else ""
+            found.append(
+                f"mutant {mutant.name} does not compile ({where}{getattr(exc, 'msg', exc)}); "
+                "a mutant must be a runnable broken copy of solution.py"
+            )
+            continue
+        if mutant.code.strip() == task.reference.strip():
+            found.append(f"mutant {mutant.name} is the reference unchanged")
+    return tuple(found)
 
 
 def _mutant_verdict(mutant: Mutant, results: list[ExecResult]) -> MutantVerdict:

@@ -38,5 +38,7 @@ SOUND_TASK = {
         "            best = value\n"
         "    return best\n"
     ),
-    "mutants/not_python.py": "# Mutant: does not compile\ndef largest(values:\n",
+    "mutants/first_value.py": (
+        "# Mutant: returns the first value\ndef largest(values):\n    return values[0]\n"
+    ),
 }

@@ -25,11 +25,11 @@ def test_sound_task_passes_and_names_what_caught_each_mutant(
     assert check.hand_written_tests == 2
     assert check.generated_tests == 12 + 2  # 12 differential cases, runs at sizes 100 and 200
     verdicts = {m.name: m for m in check.mutants}
-    assert sorted(verdicts) == ["not_python", "skips_last", "smallest"]
+    assert sorted(verdicts) == ["first_value", "skips_last", "smallest"]
     assert verdicts["smallest"].caught_by[0] == "test_negative"
     assert verdicts["smallest"].description == "returns the smallest value"
-    assert verdicts["not_python"].status is Status.SYNTAX_ERROR
-    assert verdicts["not_python"].caught_by == ("<program: syntax_error>",)
+    assert verdicts["first_value"].status is Status.FAILED
+    assert verdicts["first_value"].caught_by[0] == "test_negative"
     # The hand-written tests miss this one; the differential tests catch it.
     caught = verdicts["skips_last"].caught_by
     assert caught and all(name.startswith("test_differential_") for name in caught)
@@ -127,6 +127,36 @@ def test_reference_must_reproduce_its_own_outputs(
     assert failing and all(name.endswith("_size_10") for name in failing)
 
 
+def test_mutants_that_prove_nothing_are_problems(
+    write_task: WriteTask, executor: ForkExecutor
+) -> None:
+    task = write_task(
+        {
+            "mutants/not_python.py": "# Mutant: does not compile\ndef largest(values:\n",
+            "mutants/unchanged.py": SOUND_TASK["solution.py"],
+        }
+    )
+    check = check_task(task, executor)
+    assert not check.ok
+    assert check.problems == (
+        "mutant not_python does not compile (line 2: '(' was never closed); "
+        "a mutant must be a runnable broken copy of solution.py",
+        "mutant unchanged is the reference unchanged",
+    )
+    # The three sound mutants still ran and were caught; the two broken ones did not run.
+    assert sorted(m.name for m in check.mutants) == ["first_value", "skips_last", "smallest"]
+
+
+def test_a_task_folder_without_mutants_is_not_sound(
+    write_task: WriteTask, executor: ForkExecutor
+) -> None:
+    names = ("smallest", "skips_last", "first_value")
+    check = check_task(write_task({f"mutants/{n}.py": None for n in names}), executor)
+    assert not check.ok
+    (problem,) = check.problems
+    assert problem.startswith("no mutants: add at least 3 broken copies of solution.py under ")
+
+
 def test_warnings_for_few_mutants_and_no_generator(
     write_task: WriteTask, executor: ForkExecutor
 ) -> None:
@@ -135,7 +165,7 @@ def test_warnings_for_few_mutants_and_no_generator(
             "task.toml": 'entry_point = "largest"\n',
             "inputs.py": None,
             "mutants/skips_last.py": None,
-            "mutants/not_python.py": None,
+            "mutants/first_value.py": None,
         }
     )
     check = check_task(task, executor)
@@ -210,11 +240,11 @@ def test_mutants_are_read_with_descriptions_and_do_not_change_the_hash(
 ) -> None:
     with_mutants = write_task(name="a")
     without = write_task(
-        {f"mutants/{name}.py": None for name in ("smallest", "skips_last", "not_python")},
+        {f"mutants/{name}.py": None for name in ("smallest", "skips_last", "first_value")},
         name="b",
     )
     assert [(m.name, m.description) for m in load_mutants(with_mutants)] == [
-        ("not_python", "does not compile"),
+        ("first_value", "returns the first value"),
         ("skips_last", "the last value is never compared"),
         ("smallest", "returns the smallest value"),
     ]
