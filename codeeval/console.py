@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from codeeval.report import ReportData, table_rows
+from codeeval.report import ReportData, format_estimate, table_rows
 from codeeval.store import RunSummary
 from codeeval.types import SampleKey, Status
 
@@ -22,6 +22,19 @@ def comparison_table(data: ReportData) -> Table:
         table.add_column(column, justify="left" if index == 0 else "right", no_wrap=index == 0)
     for row in rows:
         table.add_row(*row.values())
+    return table
+
+
+def pass_at_k_table(data: ReportData) -> Table | None:
+    """pass@k with its interval for each k the run reports; None when only pass@1 applies."""
+    if len(data.ks) < 2:
+        return None
+    table = Table(title="pass@k", title_justify="left")
+    table.add_column("model", justify="left", no_wrap=True)
+    for k in data.ks:
+        table.add_column(f"pass@{k}", justify="right")
+    for model in data.models:
+        table.add_row(model.model, *[format_estimate(model.pass_at.get(k), ".0%") for k in data.ks])
     return table
 
 

@@ -200,9 +200,17 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
 
 def print_summary(data: Any) -> None:
     """The comparison table, then deployment figures, paired tests and warnings."""
-    from codeeval.console import comparison_lines, comparison_table, deployment_table
+    from codeeval.console import (
+        comparison_lines,
+        comparison_table,
+        deployment_table,
+        pass_at_k_table,
+    )
 
     stdout.print(comparison_table(data))
+    pass_at_k = pass_at_k_table(data)
+    if pass_at_k is not None:
+        stdout.print(pass_at_k)
     deployment = deployment_table(data)
     if deployment is not None:
         stdout.print(deployment)

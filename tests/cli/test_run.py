@@ -200,3 +200,24 @@ def test_a_task_whose_reference_fails_is_skipped_with_a_warning(codeeval, tmp_pa
     only_broken = codeeval("run", "--tasks", "./suite/broken")
     assert only_broken.returncode == 2
     assert only_broken.stderr.strip().splitlines()[-1].startswith("error: every selected task")
+
+
+def test_several_samples_print_a_pass_at_k_table(codeeval, tmp_path: Path) -> None:
+    # 2 of 4 samples pass: pass@1 = 50%, pass@2 = 1 - C(2,2)/C(4,2) = 83%, pass@4 = 100%.
+    failing = ANSWERS["failed"]
+    replay = _replay_file(tmp_path / "half.jsonl", [GOOD, failing, GOOD, failing])
+    model = f"replay/{replay}"
+    result = codeeval("run", "--tasks", "quicksort", "--model", model, "--samples", "4")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout[result.stdout.index("pass@k") :]
+    assert "pass@1" in table and "pass@2" in table and "pass@4" in table
+    row = next(line for line in table.splitlines() if "half.jsonl" in line)
+    cells = [cell.strip() for cell in row.strip("│ ").split("│")][1:]
+    assert [cell.split(" ± ")[0] for cell in cells] == ["50%", "83%", "100%"]
+    assert all(" ± " in cell for cell in cells)  # each with its interval
+
+
+def test_one_sample_prints_no_pass_at_k_table(codeeval) -> None:
+    result = codeeval("run", "--tasks", "quicksort")
+    assert result.returncode == 0, result.stderr
+    assert "pass@k" not in result.stdout
