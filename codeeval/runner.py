@@ -130,10 +130,11 @@ def resolve_models(config: RunConfig) -> tuple[list[str], str | None]:
     """The models to run, and a note when the defaults were used.
 
     With no `--model`, every hosted provider whose key is set runs its default model; with
-    none set, the `reference` provider runs alone.
+    none set, the `reference` provider runs alone. A model named twice runs once (the first
+    mention keeps its place), as a task selected twice does.
     """
     if config.models:
-        return list(config.models), None
+        return list(dict.fromkeys(config.models)), None
     found = default_models()
     if found:
         return found, f"no --model given; using every provider with a key set: {', '.join(found)}"

@@ -200,3 +200,19 @@ def test_a_task_whose_reference_fails_is_skipped_with_a_warning(codeeval, tmp_pa
     only_broken = codeeval("run", "--tasks", "./suite/broken")
     assert only_broken.returncode == 2
     assert only_broken.stderr.strip().splitlines()[-1].startswith("error: every selected task")
+
+
+def test_a_model_named_twice_runs_once(codeeval, tmp_path: Path) -> None:
+    twice = codeeval("run", "--tasks", "quicksort", "--model", "reference", "-m", "reference")
+    assert twice.returncode == 0, twice.stderr
+    assert "Traceback" not in twice.stderr
+    replay = _replay_file(tmp_path / "a.jsonl", [GOOD])
+    result = codeeval(
+        "run", "--tasks", "quicksort", "-m", f"replay/{replay}", "-m", f"replay/{replay}", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [model["model"] for model in data["models"]] == [f"replay/{replay}"]
+    listed = json.loads(codeeval("runs", "--json").stdout)
+    assert [run["status"] for run in listed] == ["finished", "finished"]
+    assert listed[1]["models"] == ["reference"]
