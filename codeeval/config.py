@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from codeeval.errors import BadConfig
 
@@ -64,6 +71,14 @@ class RunConfig(BaseModel):
     providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict)
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_tasks(cls, data: Any) -> Any:
+        """No tasks named: every built-in task when `--tag` filters them, else quicksort."""
+        if isinstance(data, Mapping) and not data.get("tasks"):
+            return {**data, "tasks": ("all",) if data.get("tags") else ("quicksort",)}
+        return data
 
     @field_validator("providers")
     @classmethod

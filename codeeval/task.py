@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codeeval import registry
-from codeeval.errors import BadTaskFile, UnknownName
+from codeeval.errors import BadConfig, BadTaskFile, UnknownName
 from codeeval.types import DifferentialSpec, PromptStyle, Task, TaskLimits
 
 TASKS_PACKAGE = "codeeval.tasks"
@@ -236,8 +236,14 @@ def select_tasks(selectors: Sequence[str], tags: Sequence[str] = ()) -> list[Tas
     if tags:
         tasks = [task for task in tasks if set(tags) & set(task.tags)]
         if not tasks:
-            raise UnknownName(
-                "tag", ",".join(tags), _all_tags(), "see: python -m codeeval tasks list"
+            known = _all_tags() | {tag for task in chosen.values() for tag in task.tags}
+            unknown = [tag for tag in tags if tag not in known]
+            if unknown:
+                raise UnknownName("tag", unknown[0], known, "see: python -m codeeval tasks list")
+            named = " or ".join(repr(tag) for tag in tags)
+            raise BadConfig(
+                f"--tag: no selected task has tag {named}; widen --tasks (e.g. --tasks all) "
+                "or see: python -m codeeval tasks list --tag " + tags[0]
             )
     return tasks
 

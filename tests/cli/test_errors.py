@@ -68,3 +68,9 @@ def test_usage_errors_exit_2_without_traceback(codeeval) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "Invalid value for '--samples'" in result.stderr
+
+
+def test_a_tag_no_selected_task_has_is_named_plainly(codeeval) -> None:
+    result = codeeval("run", "--tasks", "quicksort", "--tag", "dp")
+    assert_one_line_error(result, "no selected task has tag 'dp'", "--tasks all")
+    assert "did you mean" not in result.stderr
