@@ -72,8 +72,12 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BadTaskFile(f"{path}: missing; every task folder needs this file") from None
+    except IsADirectoryError:
+        raise BadTaskFile(f"{path}: is a folder; it must be a file") from None
     except UnicodeDecodeError as exc:
         raise BadTaskFile(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise BadTaskFile(f"{path}: cannot be read: {exc.strerror or exc}") from None
 
 
 def _parse_python(path: Path, source: str) -> ast.Module:
