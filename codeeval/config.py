@@ -58,7 +58,7 @@ class RunConfig(BaseModel):
     executor: str = "local"
     workers: int | None = Field(None, ge=1)
     db: str = str(DEFAULT_HOME / "codeeval.db")
-    out: str = str(DEFAULT_HOME)
+    out: str | None = None
     formats: tuple[str, ...] = ("json", "markdown")
     use_cache: bool = True
     time_factor: float | None = Field(None, gt=0)
@@ -92,9 +92,43 @@ class RunConfig(BaseModel):
                     )
         return value
 
+    def report_root(self) -> Path:
+        """The folder that receives `run-N/`: `--out`, else one that follows the database.
+
+        A database file `DIR/codeeval.db` puts reports in `DIR/`; any other file `DIR/NAME.db`
+        in `DIR/NAME-reports/`; a server URL in `codeeval-results/<backend>-<host>-<name>/`. So
+        two databases never write the same `run-N` folder.
+        """
+        if self.out:
+            return Path(self.out).expanduser()
+        return report_root_for_db(self.db)
+
     def safe_dump(self) -> dict[str, Any]:
         """The config as JSON-ready data, for the store and reports."""
         return self.model_dump(mode="json")
+
+
+def report_root_for_db(db: str) -> Path:
+    """Where reports of runs in database `db` go by default (see `RunConfig.report_root`)."""
+    import re
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    path: str | None = db
+    label = "database"
+    if "://" in db:
+        try:
+            url = make_url(db)
+        except ArgumentError:
+            return DEFAULT_HOME / re.sub(r"[^A-Za-z0-9._-]+", "_", db)
+        path = url.database if url.get_backend_name() == "sqlite" else None
+        parts = [url.get_backend_name(), url.host or "", url.database or ""]
+        label = "-".join(part for part in parts if part)
+    if path and path != ":memory:":
+        file = Path(path).expanduser()
+        return file.parent if file.name == "codeeval.db" else file.parent / f"{file.stem}-reports"
+    return DEFAULT_HOME / re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("._")
 
 
 def config_path(explicit: str | None = None) -> Path:

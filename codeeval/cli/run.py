@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,7 +18,7 @@ from codeeval.cli._app import (
     stderr,
     stdout,
 )
-from codeeval.errors import BadConfig
+from codeeval.errors import BadConfig, StoreError
 
 
 @app.command()
@@ -178,6 +178,7 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
                     "baseline": config.baseline,
                 }
             )
+        _check_before_paying(store, config)
         listener = ProgressListener(stderr)
         try:
             with listener:
@@ -196,6 +197,36 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
         store.close()
     if fail and regressions:
         raise typer.Exit(1)
+
+
+def _check_before_paying(store: Any, config: Any) -> None:
+    """Mistakes that would otherwise surface after the generations are paid for.
+
+    Raises:
+        BadConfig: the report folder cannot be created or written, or --baseline names no run.
+    """
+    root = config.report_root()
+    where = "--out" if config.out else f"report folder for --db {config.db}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise BadConfig(f"{where}: {root} is a file, not a folder; pass --out FOLDER") from None
+    except OSError as exc:
+        raise BadConfig(
+            f"{where}: cannot create {root}: {exc.strerror or exc}; pass --out a writable folder"
+        ) from None
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise BadConfig(f"{where}: {root} is not writable; pass --out a writable folder")
+    if config.baseline is not None and config.baseline != "latest":
+        if not config.baseline.isdigit():
+            raise BadConfig(f"--baseline: {config.baseline!r}: give a run id or 'latest'")
+        try:
+            store.load_run(int(config.baseline))
+        except StoreError:
+            raise BadConfig(
+                f"--baseline {config.baseline}: no such run in {config.db}; "
+                "list runs with: codeeval runs"
+            ) from None
 
 
 def print_summary(data: Any) -> None:
@@ -258,7 +289,7 @@ def _report(store: Any, run_id: int, config: Any, json_output: bool) -> int:
     baseline_id = baseline_id_for(store, config.baseline, run_id)
     baseline = store.load_run(baseline_id) if baseline_id is not None else None
     data = build_report(store.load_run(run_id), baseline, config.regression_threshold)
-    folder = Path(config.out) / f"run-{run_id}"
+    folder = config.report_root() / f"run-{run_id}"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in config.formats:

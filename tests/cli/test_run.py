@@ -216,3 +216,21 @@ def test_a_model_named_twice_runs_once(codeeval, tmp_path: Path) -> None:
     listed = json.loads(codeeval("runs", "--json").stdout)
     assert [run["status"] for run in listed] == ["finished", "finished"]
     assert listed[1]["models"] == ["reference"]
+
+
+def test_reports_follow_their_database(codeeval, tmp_path: Path) -> None:
+    assert codeeval("run").returncode == 0
+    default_report = tmp_path / "codeeval-results" / "run-1" / "report.json"
+    before = default_report.read_text()
+    other = codeeval("run", "--db", str(tmp_path / "elsewhere" / "other.db"), "--samples", "2")
+    assert other.returncode == 0, other.stderr
+    assert default_report.read_text() == before  # not overwritten by the other database's run 1
+    moved = json.loads(
+        (tmp_path / "elsewhere" / "other-reports" / "run-1" / "report.json").read_text()
+    )
+    assert moved["run"]["samples"] == 2
+    assert "elsewhere/other-reports/run-1/report.json" in other.stdout
+    beside = codeeval("run", "--db", "team/codeeval.db", "--out", "chosen")
+    assert beside.returncode == 0, beside.stderr
+    assert (tmp_path / "chosen" / "run-1" / "report.md").is_file()
+    assert not (tmp_path / "team" / "run-1").exists()
