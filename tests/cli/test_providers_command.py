@@ -57,3 +57,20 @@ def test_no_model_uses_every_provider_whose_key_is_set(codeeval) -> None:
     (model,) = data["models"]
     assert model["model"].startswith("deepseek/") and model["generation_errors"] == 1
     assert "sk-fake" not in result.stdout + result.stderr
+
+
+def test_the_table_shows_extras_in_brackets(codeeval) -> None:
+    table = codeeval("providers")
+    assert table.returncode == 0, table.stderr
+    (hf,) = [line for line in table.stdout.splitlines() if line.strip("│ ").startswith("hf ")]
+    assert "codeeval[hf]" in hf, hf
+
+
+def test_an_endpoint_shadowing_a_provider_is_refused_as_run_refuses_it(codeeval, tmp_path) -> None:
+    from tests.cli.conftest import assert_one_line_error
+
+    (tmp_path / "codeeval.toml").write_text(
+        '[endpoints.openai]\nprovider = "openai-compatible"\nbase_url = "http://127.0.0.1:9/v1"\n'
+    )
+    for args in (("providers",), ("providers", "--json")):
+        assert_one_line_error(codeeval(*args), "[endpoints.openai]: shadows the provider 'openai'")
