@@ -187,10 +187,19 @@ def build_run_config(
 def load_run_config(cli_values: Mapping[str, Any], config_file: str | None = None) -> RunConfig:
     """Build the RunConfig for a command from its CLI values and the config file.
 
+    ./codeeval.toml is optional; a file named by `--config` or CODEEVAL_CONFIG must exist.
+
     Raises:
-        BadConfig: the config file or a value is invalid.
+        BadConfig: the config file is missing (when named) or invalid, or a value is invalid.
     """
     path = config_path(config_file)
+    explicit = config_file or os.environ.get("CODEEVAL_CONFIG")
+    if explicit and not path.is_file():
+        problem = "is a folder" if path.is_dir() else "no such file"
+        raise BadConfig(
+            f"--config {explicit}: {problem}; name an existing codeeval.toml, or drop --config "
+            "(and CODEEVAL_CONFIG) to read ./codeeval.toml when there is one"
+        )
     return build_run_config(cli_values, read_config_file(path), str(path))
 
 

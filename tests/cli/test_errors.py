@@ -123,3 +123,12 @@ def test_a_task_file_that_is_a_folder_is_named(codeeval, tmp_path: Path) -> None
     solution.mkdir()
     result = codeeval("tasks", "check", "./my_task")
     assert_one_line_error(result, "solution.py: is a folder; it must be a file")
+
+
+def test_a_config_file_named_explicitly_must_exist(codeeval, tmp_path: Path) -> None:
+    assert_one_line_error(
+        codeeval("run", "--config", "/nonexistent.toml"), "--config /nonexistent.toml: no such file"
+    )
+    result = codeeval("runs", env={"CODEEVAL_CONFIG": "missing.toml"})
+    assert_one_line_error(result, "missing.toml: no such file")
+    assert codeeval("runs").returncode == 0  # ./codeeval.toml itself stays optional
