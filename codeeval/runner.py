@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 from codeeval import __version__, registry
 from codeeval.calibration import PreparedTask, prepare_tasks
 from codeeval.config import RunConfig
-from codeeval.errors import ProviderError, UserError
+from codeeval.errors import BadConfig, ProviderError, UserError
 from codeeval.extract import extract_code
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
@@ -197,6 +197,7 @@ class Runner:
         tasks = select_tasks(self.config.tasks, self.config.tags)
         if not tasks:
             raise UserError("no task selected; list them with: codeeval tasks list")
+        self._check_lang(tasks)
         models, note = resolve_models(self.config)
         providers = self._make_providers(models)
         executor = make_executor(self.config)
@@ -228,6 +229,23 @@ class Runner:
             executor.close()
             for provider in providers.values():
                 provider.close()
+
+    def _check_lang(self, tasks: Sequence[Task]) -> None:
+        """Refuse a language no selected task is written in; warn about English fallbacks."""
+        lang = self.config.lang
+        missing = [task for task in tasks if lang not in task.prompts]
+        if not missing:
+            return
+        if len(missing) == len(tasks):
+            available = sorted({code for task in tasks for code in task.prompts})
+            raise BadConfig(
+                f"--lang {lang}: no selected task has a prompt in {lang!r}; "
+                f"languages available: {', '.join(available)}"
+            )
+        self.listener.warn(
+            f"--lang {lang}: {len(missing)} of {len(tasks)} task(s) have no {lang!r} prompt "
+            f"and get the English one (e.g. {missing[0].id})"
+        )
 
     def _make_providers(self, models: Sequence[str]) -> dict[str, Provider]:
         providers: dict[str, Provider] = {}

@@ -234,3 +234,18 @@ def test_reports_follow_their_database(codeeval, tmp_path: Path) -> None:
     assert beside.returncode == 0, beside.stderr
     assert (tmp_path / "chosen" / "run-1" / "report.md").is_file()
     assert not (tmp_path / "team" / "run-1").exists()
+
+
+def test_a_prompt_language_no_task_has_is_refused_and_fallbacks_are_counted(codeeval) -> None:
+    from tests.cli.conftest import assert_one_line_error
+
+    assert_one_line_error(
+        codeeval("run", "--lang", "fr"), "--lang fr: no selected task", "available: en, zh"
+    )
+    assert_one_line_error(
+        codeeval("run", "--tasks", "humaneval/0", "--lang", "zh"), "available: en"
+    )
+    mixed = codeeval("run", "--tasks", "humaneval/0,quicksort", "--lang", "zh")
+    assert mixed.returncode == 0, mixed.stderr
+    (warning,) = [line for line in mixed.stderr.splitlines() if "--lang" in line]
+    assert "1 of 2 task(s) have no 'zh' prompt" in warning
