@@ -265,8 +265,9 @@ def _resolve_selector(selector: str) -> list[Task]:
     if selector in builtin_task_names():
         return [load_task_folder(builtin_task_root() / selector)]
     head, _, rest = selector.partition("/")
-    if head in registry.names(registry.BENCHMARKS):
-        return _slice_benchmark(head, rest)
+    benchmarks = {name.lower(): name for name in registry.names(registry.BENCHMARKS)}
+    if head.lower() in benchmarks:  # HumanEval/3, the benchmark's own spelling, is humaneval/3
+        return _slice_benchmark(benchmarks[head.lower()], rest)
     if any(ch in selector for ch in "*?["):
         pattern = selector[:-2] if selector.endswith("/*") else selector
         matched = [
@@ -298,8 +299,21 @@ def _slice_benchmark(name: str, rest: str) -> list[Task]:
     if ".." in rest:
         start, _, stop = rest.partition("..")
         if start.isdigit() and stop.isdigit():
-            wanted = [str(i) for i in range(int(start), int(stop) + 1)]
-            return [by_suffix[i] for i in wanted if i in by_suffix]
+            first, last = int(start), int(stop)
+            if first > last:
+                raise BadConfig(
+                    f"--tasks {name}/{rest}: the range runs backwards; write {name}/{last}..{first}"
+                )
+            wanted = [str(i) for i in range(first, last + 1)]
+            absent = [i for i in wanted if i not in by_suffix]
+            if absent:
+                numbers = sorted(int(i) for i in by_suffix if i.isdigit())
+                span = f"{numbers[0]}..{numbers[-1]}" if numbers else "none numbered"
+                raise BadConfig(
+                    f"--tasks {name}/{rest}: {name}/{absent[0]} does not exist; "
+                    f"{name} ids run {span}"
+                )
+            return [by_suffix[i] for i in wanted]
     matched = [task for suffix, task in by_suffix.items() if fnmatch.fnmatch(suffix, rest)]
     if not matched:
         raise UnknownName(

@@ -115,3 +115,23 @@ def test_a_known_tag_that_matches_no_selected_task_says_so() -> None:
     assert "did you mean" not in str(info.value)
     with pytest.raises(UnknownName, match=r"unknown tag 'dpp' \(did you mean 'dp'\?\)"):
         select_tasks(["quicksort"], ["dpp"])
+
+
+def test_benchmark_ranges_out_of_bounds_or_reversed_are_explained() -> None:
+    from codeeval.errors import BadConfig
+
+    assert [t.id for t in select_tasks(["humaneval/161..163"])] == [
+        "humaneval/161",
+        "humaneval/162",
+        "humaneval/163",
+    ]
+    with pytest.raises(
+        BadConfig, match=r"humaneval/164 does not exist; humaneval ids run 0\.\.163"
+    ):
+        select_tasks(["humaneval/160..170"])
+    with pytest.raises(BadConfig, match=r"runs backwards; write humaneval/2\.\.5"):
+        select_tasks(["humaneval/5..2"])
+
+
+def test_the_benchmarks_own_id_spelling_is_accepted() -> None:
+    assert [t.id for t in select_tasks(["HumanEval/3"])] == ["humaneval/3"]
