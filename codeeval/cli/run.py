@@ -20,9 +20,22 @@ from codeeval.cli._app import (
 )
 from codeeval.errors import BadConfig, StoreError
 
+# What `--resume` takes from the command line; every other setting is the stored run's.
+_RESUME_FLAGS = {
+    "resume",
+    "db",
+    "out",
+    "report_format",
+    "baseline",
+    "fail_on_regression",
+    "json_output",
+    "config_file",
+}
+
 
 @app.command()
 def run(
+    ctx: typer.Context,
     tasks: Annotated[
         list[str] | None,
         typer.Option(
@@ -116,6 +129,8 @@ def run(
     """Generate, grade and score: tasks x models x samples, then print the comparison."""
     from codeeval.config import load_run_config
 
+    if resume is not None:
+        _refuse_flags_resume_ignores(ctx, resume)
     cli_values: dict[str, Any] = {
         "tasks": split_values(tasks),
         "tags": split_values(tag),
@@ -150,6 +165,28 @@ def run(
         config = config.model_copy(update={"providers": providers})
     _check_formats(config.formats)
     _run_and_report(config, resume, fail_on_regression, json_output)
+
+
+def _refuse_flags_resume_ignores(ctx: typer.Context, resume: int) -> None:
+    """A resumed run keeps its own tasks, models and parameters; a flag changing them is refused.
+
+    Environment variables are not refused: they set defaults for new runs.
+
+    Raises:
+        BadConfig: a flag given on the command line that --resume would ignore.
+    """
+    given = [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name not in _RESUME_FLAGS
+        # ParameterSource.COMMANDLINE, by name: typer vendors click in a private module.
+        and getattr(ctx.get_parameter_source(param.name or ""), "name", "") == "COMMANDLINE"
+    ]
+    if given:
+        raise BadConfig(
+            f"--resume {resume} finishes the run with its own settings, so {', '.join(given)} "
+            "would be ignored; drop them, or start a new run with them"
+        )
 
 
 def _check_formats(formats: tuple[str, ...]) -> None:

@@ -132,3 +132,12 @@ def test_a_config_file_named_explicitly_must_exist(codeeval, tmp_path: Path) -> 
     result = codeeval("runs", env={"CODEEVAL_CONFIG": "missing.toml"})
     assert_one_line_error(result, "missing.toml: no such file")
     assert codeeval("runs").returncode == 0  # ./codeeval.toml itself stays optional
+
+
+def test_resume_refuses_flags_it_would_ignore(codeeval) -> None:
+    assert codeeval("run").returncode == 0
+    result = codeeval("run", "--resume", "1", "--samples", "5", "--tasks", "dijkstra")
+    assert_one_line_error(result, "--resume 1", "--tasks, --samples would be ignored")
+    # The environment sets defaults for new runs: not a conflict.
+    again = codeeval("run", "--resume", "1", "--json", env={"CODEEVAL_SAMPLES": "3"})
+    assert again.returncode == 0, again.stderr
