@@ -232,6 +232,15 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
         regressions = _report(store, outcome.run_id, config, json_output)
     finally:
         store.close()
+    failed, obtained = outcome.counts.get("error", 0), sum(outcome.counts.values())
+    if failed and failed == obtained:  # nothing generated: a nightly job must notice
+        stderr.print(
+            f"error: run {outcome.run_id}: all {failed} generation(s) failed, so nothing was "
+            f"graded; fix the provider, then: python -m codeeval run --resume {outcome.run_id}",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)
     if fail and regressions:
         raise typer.Exit(1)
 

@@ -249,3 +249,13 @@ def test_a_prompt_language_no_task_has_is_refused_and_fallbacks_are_counted(code
     assert mixed.returncode == 0, mixed.stderr
     (warning,) = [line for line in mixed.stderr.splitlines() if "--lang" in line]
     assert "1 of 2 task(s) have no 'zh' prompt" in warning
+
+
+def test_a_run_where_every_generation_failed_exits_1(codeeval, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "other.jsonl"
+    elsewhere.write_text(json.dumps({"task_id": "dijkstra", "completion": GOOD}) + "\n")
+    result = codeeval("run", "--model", f"replay/{elsewhere}", "--samples", "2")
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "all 2 generation(s) failed" in line and "--resume 1" in line
+    assert "Traceback" not in result.stderr
