@@ -302,7 +302,7 @@ def _slice_benchmark(name: str, rest: str) -> list[Task]:
             first, last = int(start), int(stop)
             if first > last:
                 raise BadConfig(
-                    f"--tasks {name}/{rest}: the range runs backwards; write {name}/{last}..{first}"
+                    f"{name}/{rest}: the range runs backwards; write {name}/{last}..{first}"
                 )
             wanted = [str(i) for i in range(first, last + 1)]
             absent = [i for i in wanted if i not in by_suffix]
@@ -310,8 +310,7 @@ def _slice_benchmark(name: str, rest: str) -> list[Task]:
                 numbers = sorted(int(i) for i in by_suffix if i.isdigit())
                 span = f"{numbers[0]}..{numbers[-1]}" if numbers else "none numbered"
                 raise BadConfig(
-                    f"--tasks {name}/{rest}: {name}/{absent[0]} does not exist; "
-                    f"{name} ids run {span}"
+                    f"{name}/{rest}: {name}/{absent[0]} does not exist; {name} ids run {span}"
                 )
             return [by_suffix[i] for i in wanted]
     matched = [task for suffix, task in by_suffix.items() if fnmatch.fnmatch(suffix, rest)]
