@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from codeeval.errors import BadConfig
 
@@ -51,7 +58,7 @@ class RunConfig(BaseModel):
     executor: str = "local"
     workers: int | None = Field(None, ge=1)
     db: str = str(DEFAULT_HOME / "codeeval.db")
-    out: str = str(DEFAULT_HOME)
+    out: str | None = None
     formats: tuple[str, ...] = ("json", "markdown")
     use_cache: bool = True
     time_factor: float | None = Field(None, gt=0)
@@ -65,6 +72,14 @@ class RunConfig(BaseModel):
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict)
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_tasks(cls, data: Any) -> Any:
+        """No tasks named: every built-in task when `--tag` filters them, else quicksort."""
+        if isinstance(data, Mapping) and not data.get("tasks"):
+            return {**data, "tasks": ("all",) if data.get("tags") else ("quicksort",)}
+        return data
+
     @field_validator("providers")
     @classmethod
     def _no_secrets(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -77,9 +92,43 @@ class RunConfig(BaseModel):
                     )
         return value
 
+    def report_root(self) -> Path:
+        """The folder that receives `run-N/`: `--out`, else one that follows the database.
+
+        A database file `DIR/codeeval.db` puts reports in `DIR/`; any other file `DIR/NAME.db`
+        in `DIR/NAME-reports/`; a server URL in `codeeval-results/<backend>-<host>-<name>/`. So
+        two databases never write the same `run-N` folder.
+        """
+        if self.out:
+            return Path(self.out).expanduser()
+        return report_root_for_db(self.db)
+
     def safe_dump(self) -> dict[str, Any]:
         """The config as JSON-ready data, for the store and reports."""
         return self.model_dump(mode="json")
+
+
+def report_root_for_db(db: str) -> Path:
+    """Where reports of runs in database `db` go by default (see `RunConfig.report_root`)."""
+    import re
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    path: str | None = db
+    label = "database"
+    if "://" in db:
+        try:
+            url = make_url(db)
+        except ArgumentError:
+            return DEFAULT_HOME / re.sub(r"[^A-Za-z0-9._-]+", "_", db)
+        path = url.database if url.get_backend_name() == "sqlite" else None
+        parts = [url.get_backend_name(), url.host or "", url.database or ""]
+        label = "-".join(part for part in parts if part)
+    if path and path != ":memory:":
+        file = Path(path).expanduser()
+        return file.parent if file.name == "codeeval.db" else file.parent / f"{file.stem}-reports"
+    return DEFAULT_HOME / re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("._")
 
 
 def config_path(explicit: str | None = None) -> Path:
@@ -138,10 +187,19 @@ def build_run_config(
 def load_run_config(cli_values: Mapping[str, Any], config_file: str | None = None) -> RunConfig:
     """Build the RunConfig for a command from its CLI values and the config file.
 
+    ./codeeval.toml is optional; a file named by `--config` or CODEEVAL_CONFIG must exist.
+
     Raises:
-        BadConfig: the config file or a value is invalid.
+        BadConfig: the config file is missing (when named) or invalid, or a value is invalid.
     """
     path = config_path(config_file)
+    explicit = config_file or os.environ.get("CODEEVAL_CONFIG")
+    if explicit and not path.is_file():
+        problem = "is a folder" if path.is_dir() else "no such file"
+        raise BadConfig(
+            f"--config {explicit}: {problem}; name an existing codeeval.toml, or drop --config "
+            "(and CODEEVAL_CONFIG) to read ./codeeval.toml when there is one"
+        )
     return build_run_config(cli_values, read_config_file(path), str(path))
 
 

@@ -58,10 +58,12 @@ class MissingApiKey(UserError):
 class MissingDependency(UserError):
     """An optional dependency is not installed."""
 
-    def __init__(self, package: str, extra: str | None = None) -> None:
+    def __init__(
+        self, package: str, extra: str | None = None, install: str | None = None, why: str = ""
+    ) -> None:
         self.package = package
-        fix = f"pip install 'codeeval[{extra}]'" if extra else f"pip install {package}"
-        super().__init__(f"{package} is not installed; install it with: {fix}")
+        fix = f"pip install 'codeeval[{extra}]'" if extra else f"pip install {install or package}"
+        super().__init__(f"{package} is not installed{why}; install it with: {fix}")
 
 
 class BadTaskFile(UserError):

@@ -8,7 +8,7 @@ import importlib.util
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
@@ -267,10 +267,7 @@ def create_provider(
     name, model = split_model(spec)
     known = registry.names(registry.PROVIDERS)
     if name in endpoints:
-        if name in known:
-            raise BadConfig(
-                f"[endpoints.{name}]: shadows the provider {name!r}; rename the endpoint"
-            )
+        _check_endpoint_name(name, known)
         endpoint = endpoints[name]
         source = f"[endpoints.{name}]"
         options = _endpoint_options(name, endpoint, provider_options)
@@ -299,6 +296,11 @@ def _resolve(name: str, known: list[str], endpoints: Mapping[str, EndpointConfig
     return cls
 
 
+def _check_endpoint_name(name: str, known: Sequence[str]) -> None:
+    if name in known:
+        raise BadConfig(f"[endpoints.{name}]: shadows the provider {name!r}; rename the endpoint")
+
+
 def describe_providers(endpoints: Mapping[str, EndpointConfig] | None = None) -> list[ProviderInfo]:
     """Every provider and named endpoint, with its key variable and whether it is ready.
 
@@ -306,8 +308,11 @@ def describe_providers(endpoints: Mapping[str, EndpointConfig] | None = None) ->
     provider modules are imported (they import their SDKs lazily), never an SDK.
 
     Raises:
-        BadConfig: a third-party plug-in shadows a built-in provider.
+        BadConfig: a third-party plug-in shadows a built-in provider, or an endpoint a provider.
     """
+    known = registry.names(registry.PROVIDERS)
+    for name in endpoints or {}:
+        _check_endpoint_name(name, known)
     infos = [
         _describe(name, registry.resolve(registry.PROVIDERS, name), {})
         for name in registry.names(registry.PROVIDERS)

@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 from codeeval import __version__, registry
 from codeeval.calibration import PreparedTask, prepare_tasks
 from codeeval.config import RunConfig
-from codeeval.errors import ProviderError, UserError
+from codeeval.errors import BadConfig, ProviderError, UserError
 from codeeval.extract import extract_code
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
@@ -130,10 +130,11 @@ def resolve_models(config: RunConfig) -> tuple[list[str], str | None]:
     """The models to run, and a note when the defaults were used.
 
     With no `--model`, every hosted provider whose key is set runs its default model; with
-    none set, the `reference` provider runs alone.
+    none set, the `reference` provider runs alone. A model named twice runs once (the first
+    mention keeps its place), as a task selected twice does.
     """
     if config.models:
-        return list(config.models), None
+        return list(dict.fromkeys(config.models)), None
     found = default_models()
     if found:
         return found, f"no --model given; using every provider with a key set: {', '.join(found)}"
@@ -196,6 +197,7 @@ class Runner:
         tasks = select_tasks(self.config.tasks, self.config.tags)
         if not tasks:
             raise UserError("no task selected; list them with: codeeval tasks list")
+        self._check_lang(tasks)
         models, note = resolve_models(self.config)
         providers = self._make_providers(models)
         executor = make_executor(self.config)
@@ -227,6 +229,23 @@ class Runner:
             executor.close()
             for provider in providers.values():
                 provider.close()
+
+    def _check_lang(self, tasks: Sequence[Task]) -> None:
+        """Refuse a language no selected task is written in; warn about English fallbacks."""
+        lang = self.config.lang
+        missing = [task for task in tasks if lang not in task.prompts]
+        if not missing:
+            return
+        if len(missing) == len(tasks):
+            available = sorted({code for task in tasks for code in task.prompts})
+            raise BadConfig(
+                f"--lang {lang}: no selected task has a prompt in {lang!r}; "
+                f"languages available: {', '.join(available)}"
+            )
+        self.listener.warn(
+            f"--lang {lang}: {len(missing)} of {len(tasks)} task(s) have no {lang!r} prompt "
+            f"and get the English one (e.g. {missing[0].id})"
+        )
 
     def _make_providers(self, models: Sequence[str]) -> dict[str, Provider]:
         providers: dict[str, Provider] = {}

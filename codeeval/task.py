@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codeeval import registry
-from codeeval.errors import BadTaskFile, UnknownName
+from codeeval.errors import BadConfig, BadTaskFile, UnknownName
 from codeeval.types import DifferentialSpec, PromptStyle, Task, TaskLimits
 
 TASKS_PACKAGE = "codeeval.tasks"
@@ -72,8 +72,12 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BadTaskFile(f"{path}: missing; every task folder needs this file") from None
+    except IsADirectoryError:
+        raise BadTaskFile(f"{path}: is a folder; it must be a file") from None
     except UnicodeDecodeError as exc:
         raise BadTaskFile(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise BadTaskFile(f"{path}: cannot be read: {exc.strerror or exc}") from None
 
 
 def _parse_python(path: Path, source: str) -> ast.Module:
@@ -236,8 +240,14 @@ def select_tasks(selectors: Sequence[str], tags: Sequence[str] = ()) -> list[Tas
     if tags:
         tasks = [task for task in tasks if set(tags) & set(task.tags)]
         if not tasks:
-            raise UnknownName(
-                "tag", ",".join(tags), _all_tags(), "see: python -m codeeval tasks list"
+            known = _all_tags() | {tag for task in chosen.values() for tag in task.tags}
+            unknown = [tag for tag in tags if tag not in known]
+            if unknown:
+                raise UnknownName("tag", unknown[0], known, "see: python -m codeeval tasks list")
+            named = " or ".join(repr(tag) for tag in tags)
+            raise BadConfig(
+                f"--tag: no selected task has tag {named}; widen --tasks (e.g. --tasks all) "
+                "or see: python -m codeeval tasks list --tag " + tags[0]
             )
     return tasks
 
@@ -255,8 +265,9 @@ def _resolve_selector(selector: str) -> list[Task]:
     if selector in builtin_task_names():
         return [load_task_folder(builtin_task_root() / selector)]
     head, _, rest = selector.partition("/")
-    if head in registry.names(registry.BENCHMARKS):
-        return _slice_benchmark(head, rest)
+    benchmarks = {name.lower(): name for name in registry.names(registry.BENCHMARKS)}
+    if head.lower() in benchmarks:  # HumanEval/3, the benchmark's own spelling, is humaneval/3
+        return _slice_benchmark(benchmarks[head.lower()], rest)
     if any(ch in selector for ch in "*?["):
         pattern = selector[:-2] if selector.endswith("/*") else selector
         matched = [
@@ -288,8 +299,20 @@ def _slice_benchmark(name: str, rest: str) -> list[Task]:
     if ".." in rest:
         start, _, stop = rest.partition("..")
         if start.isdigit() and stop.isdigit():
-            wanted = [str(i) for i in range(int(start), int(stop) + 1)]
-            return [by_suffix[i] for i in wanted if i in by_suffix]
+            first, last = int(start), int(stop)
+            if first > last:
+                raise BadConfig(
+                    f"{name}/{rest}: the range runs backwards; write {name}/{last}..{first}"
+                )
+            wanted = [str(i) for i in range(first, last + 1)]
+            absent = [i for i in wanted if i not in by_suffix]
+            if absent:
+                numbers = sorted(int(i) for i in by_suffix if i.isdigit())
+                span = f"{numbers[0]}..{numbers[-1]}" if numbers else "none numbered"
+                raise BadConfig(
+                    f"{name}/{rest}: {name}/{absent[0]} does not exist; {name} ids run {span}"
+                )
+            return [by_suffix[i] for i in wanted]
     matched = [task for suffix, task in by_suffix.items() if fnmatch.fnmatch(suffix, rest)]
     if not matched:
         raise UnknownName(

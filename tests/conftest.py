@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -28,13 +27,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """Real API keys and user config never leak into a test; plug-ins stay off."""
     for name in list(os.environ):
         if name.endswith(_KEY_SUFFIXES) or name.startswith("CODEEVAL_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("CODEEVAL_NO_PLUGINS", "1")
-    monkeypatch.setenv("CODEEVAL_CONFIG", str(tmp_path / "no-such-codeeval.toml"))
+    empty = tmp_path_factory.mktemp("config") / "codeeval.toml"  # named, so it must exist
+    empty.write_text("")
+    monkeypatch.setenv("CODEEVAL_CONFIG", str(empty))
     monkeypatch.setattr(registry, "load_entry_points", False)
     yield
 

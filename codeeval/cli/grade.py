@@ -66,6 +66,7 @@ def grade(
         sandbox.close()
     if json_output:
         sys.stdout.write(json.dumps(asdict(report), indent=2, default=str) + "\n")
+        _fail_if_nothing_graded(report)
         return
     for problem in report.problems:
         stderr.print(f"warning: {problem}", style="yellow", markup=False)
@@ -77,3 +78,16 @@ def grade(
         f"{report.duration_s:.1f}s ({statuses}); results: {report.results_path}",
         markup=False,
     )
+    _fail_if_nothing_graded(report)
+
+
+def _fail_if_nothing_graded(report: object) -> None:
+    """Exit 1 when not one sample could be graded, so a script notices."""
+    if getattr(report, "graded", 0) == 0:
+        stderr.print(
+            f"error: none of the {getattr(report, 'samples', 0)} sample(s) could be graded; "
+            "see the warnings above",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)

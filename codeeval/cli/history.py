@@ -21,6 +21,7 @@ from codeeval.cli._app import (
     stdout,
 )
 from codeeval.cli.run import baseline_id_for, print_summary
+from codeeval.errors import BadConfig
 
 
 @app.command()
@@ -106,7 +107,13 @@ def report(
         store.close()
     text = render(data)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadConfig(
+                f"--out {output}: cannot write the report: {exc.strerror or exc}; "
+                "give a file path in an existing folder"
+            ) from None
         stderr.print(f"wrote {output}", markup=False)
     else:
         sys.stdout.write(text)

@@ -19,6 +19,7 @@ def providers(json_output: JsonOption = False, config_file: ConfigOption = None)
     """List providers, their key variables and whether each is ready to use."""
     from dataclasses import asdict
 
+    from rich.markup import escape
     from rich.table import Table
 
     from codeeval.provider import describe_providers
@@ -31,5 +32,10 @@ def providers(json_output: JsonOption = False, config_file: ConfigOption = None)
     for column in ("provider", "key variable", "ready", "note"):
         table.add_column(column)
     for info in infos:
-        table.add_row(info.name, info.api_key_env or "—", "yes" if info.ready else "no", info.note)
+        table.add_row(
+            escape(info.name),
+            escape(info.api_key_env or "—"),
+            "yes" if info.ready else "no",
+            escape(info.note),
+        )
     stdout.print(table)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,11 +18,24 @@ from codeeval.cli._app import (
     stderr,
     stdout,
 )
-from codeeval.errors import BadConfig
+from codeeval.errors import BadConfig, StoreError
+
+# What `--resume` takes from the command line; every other setting is the stored run's.
+_RESUME_FLAGS = {
+    "resume",
+    "db",
+    "out",
+    "report_format",
+    "baseline",
+    "fail_on_regression",
+    "json_output",
+    "config_file",
+}
 
 
 @app.command()
 def run(
+    ctx: typer.Context,
     tasks: Annotated[
         list[str] | None,
         typer.Option(
@@ -116,6 +129,8 @@ def run(
     """Generate, grade and score: tasks x models x samples, then print the comparison."""
     from codeeval.config import load_run_config
 
+    if resume is not None:
+        _refuse_flags_resume_ignores(ctx, resume)
     cli_values: dict[str, Any] = {
         "tasks": split_values(tasks),
         "tags": split_values(tag),
@@ -152,6 +167,28 @@ def run(
     _run_and_report(config, resume, fail_on_regression, json_output)
 
 
+def _refuse_flags_resume_ignores(ctx: typer.Context, resume: int) -> None:
+    """A resumed run keeps its own tasks, models and parameters; a flag changing them is refused.
+
+    Environment variables are not refused: they set defaults for new runs.
+
+    Raises:
+        BadConfig: a flag given on the command line that --resume would ignore.
+    """
+    given = [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name not in _RESUME_FLAGS
+        # ParameterSource.COMMANDLINE, by name: typer vendors click in a private module.
+        and getattr(ctx.get_parameter_source(param.name or ""), "name", "") == "COMMANDLINE"
+    ]
+    if given:
+        raise BadConfig(
+            f"--resume {resume} finishes the run with its own settings, so {', '.join(given)} "
+            "would be ignored; drop them, or start a new run with them"
+        )
+
+
 def _check_formats(formats: tuple[str, ...]) -> None:
     for name in formats:
         registry.resolve(registry.RENDERERS, name)
@@ -178,6 +215,7 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
                     "baseline": config.baseline,
                 }
             )
+        _check_before_paying(store, config)
         listener = ProgressListener(stderr)
         try:
             with listener:
@@ -194,8 +232,47 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
         regressions = _report(store, outcome.run_id, config, json_output)
     finally:
         store.close()
+    failed, obtained = outcome.counts.get("error", 0), sum(outcome.counts.values())
+    if failed and failed == obtained:  # nothing generated: a nightly job must notice
+        stderr.print(
+            f"error: run {outcome.run_id}: all {failed} generation(s) failed, so nothing was "
+            f"graded; fix the provider, then: python -m codeeval run --resume {outcome.run_id}",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)
     if fail and regressions:
         raise typer.Exit(1)
+
+
+def _check_before_paying(store: Any, config: Any) -> None:
+    """Mistakes that would otherwise surface after the generations are paid for.
+
+    Raises:
+        BadConfig: the report folder cannot be created or written, or --baseline names no run.
+    """
+    root = config.report_root()
+    where = "--out" if config.out else f"report folder for --db {config.db}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise BadConfig(f"{where}: {root} is a file, not a folder; pass --out FOLDER") from None
+    except OSError as exc:
+        raise BadConfig(
+            f"{where}: cannot create {root}: {exc.strerror or exc}; pass --out a writable folder"
+        ) from None
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise BadConfig(f"{where}: {root} is not writable; pass --out a writable folder")
+    if config.baseline is not None and config.baseline != "latest":
+        if not config.baseline.isdigit():
+            raise BadConfig(f"--baseline: {config.baseline!r}: give a run id or 'latest'")
+        try:
+            store.load_run(int(config.baseline))
+        except StoreError:
+            raise BadConfig(
+                f"--baseline {config.baseline}: no such run in {config.db}; "
+                "list runs with: codeeval runs"
+            ) from None
 
 
 def print_summary(data: Any) -> None:
@@ -266,7 +343,7 @@ def _report(store: Any, run_id: int, config: Any, json_output: bool) -> int:
     baseline_id = baseline_id_for(store, config.baseline, run_id)
     baseline = store.load_run(baseline_id) if baseline_id is not None else None
     data = build_report(store.load_run(run_id), baseline, config.regression_threshold)
-    folder = Path(config.out) / f"run-{run_id}"
+    folder = config.report_root() / f"run-{run_id}"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in config.formats:

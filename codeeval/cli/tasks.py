@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -112,9 +114,13 @@ def tasks_new(
     from codeeval.scaffold import scaffold_task
 
     folder = scaffold_task(name, directory)
+    # A bare name means a built-in task to `tasks check` and `run --tasks`; a path does not.
+    selector = str(folder) if folder.is_absolute() else os.path.join(".", folder)
     stdout.print(
-        f"created {folder}; edit its files, then: python -m codeeval tasks check {folder}",
+        f"created {folder}; edit its files, then: python -m codeeval tasks check "
+        f"{shlex.quote(selector)}",
         markup=False,
+        soft_wrap=True,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from codeeval.errors import StoreError
+from codeeval.errors import MissingDependency, StoreError
 from codeeval.store import (
     GenerationRecord,
     RunRecord,
@@ -129,8 +129,21 @@ class SqlStore:
         url = database_url(db)
         try:
             self._engine = sa.create_engine(url)
+        except ImportError as exc:  # the URL names a database whose driver is not installed
+            module = (exc.name or str(exc)).split(".")[0]
+            raise MissingDependency(
+                module,
+                install=_DRIVER_PACKAGES.get(module, module),
+                why=f" (the driver for --db {sa.engine.make_url(url).drivername}:// URLs)",
+            ) from None
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(
+                f"--db {db!r}: not a database URL ({exc}); pass a file path or an SQLAlchemy URL"
+            ) from None
+        try:
             if self._engine.dialect.name == "sqlite":
                 sa.event.listen(self._engine, "connect", _sqlite_pragmas)
+            _check_schema(self._engine, db)
             migrate(self._engine)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(
@@ -354,6 +367,35 @@ class SqlStore:
     def close(self) -> None:
         """Release the database connections."""
         self._engine.dispose()
+
+
+# Modules SQLAlchemy imports for a URL, and the package that provides each.
+_DRIVER_PACKAGES = {
+    "psycopg2": "psycopg2-binary",
+    "psycopg": "'psycopg[binary]'",
+    "asyncpg": "asyncpg",
+    "pymysql": "pymysql",
+    "MySQLdb": "mysqlclient",
+    "mysql": "mysql-connector-python",
+    "oracledb": "oracledb",
+    "pyodbc": "pyodbc",
+    "pymssql": "pymssql",
+}
+
+
+def _check_schema(engine: sa.Engine, db: str) -> None:
+    """Refuse, before writing anything, a database whose tables are not codeeval's."""
+    present = set(sa.inspect(engine).get_table_names())
+    for table in (runs, run_tasks, generations, results):
+        if table.name not in present:
+            continue
+        columns = {column["name"] for column in sa.inspect(engine).get_columns(table.name)}
+        missing = [column.name for column in table.columns if column.name not in columns]
+        if missing:
+            raise StoreError(
+                f"{db!r} is not a codeeval results database: its table {table.name!r} has no "
+                f"column {missing[0]!r}; pass --db a new file or an existing codeeval database"
+            )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

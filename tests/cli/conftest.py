@@ -21,8 +21,9 @@ def codeeval(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
         timeout: float = 300,
         input: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+        full_env = {**os.environ, "COLUMNS": "200"}
         full_env.pop("CODEEVAL_CONFIG", None)  # read ./codeeval.toml, as a user's run would
+        full_env.update(env or {})
         return subprocess.run(
             [sys.executable, "-m", "codeeval", *args],
             cwd=tmp_path,

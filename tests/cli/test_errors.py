@@ -68,3 +68,76 @@ def test_usage_errors_exit_2_without_traceback(codeeval) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "Invalid value for '--samples'" in result.stderr
+
+
+def test_a_tag_no_selected_task_has_is_named_plainly(codeeval) -> None:
+    result = codeeval("run", "--tasks", "quicksort", "--tag", "dp")
+    assert_one_line_error(result, "no selected task has tag 'dp'", "--tasks all")
+    assert "did you mean" not in result.stderr
+
+
+def test_a_database_without_its_driver_names_the_package(codeeval) -> None:
+    result = codeeval("runs", "--db", "postgresql://u@localhost/x")
+    assert_one_line_error(result, "is not installed", "postgresql://", "pip install")
+
+
+def test_a_foreign_database_is_refused_untouched(codeeval, tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("create table runs (a integer)")
+    connection.commit()
+    connection.close()
+    assert_one_line_error(codeeval("runs", "--db", "other.db"), "not a codeeval results database")
+    connection = sqlite3.connect(other)
+    tables = connection.execute("select name from sqlite_master").fetchall()
+    connection.close()
+    assert tables == [("runs",)]
+
+
+def test_report_folders_that_cannot_be_written_are_refused_before_the_run(
+    codeeval, tmp_path: Path
+) -> None:
+    (tmp_path / "afile").write_text("")
+    assert_one_line_error(codeeval("run", "--out", "afile"), "--out", "afile is a file")
+    assert_one_line_error(codeeval("run", "--out", "/proc/forbidden"), "cannot create")
+    assert_one_line_error(codeeval("run", "--baseline", "999"), "--baseline 999: no such run")
+    # Each was refused before a run was recorded.
+    assert "no runs yet" in codeeval("runs").stdout
+
+
+def test_report_to_a_folder_or_through_a_file_is_one_line(codeeval, tmp_path: Path) -> None:
+    assert codeeval("run").returncode == 0
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "afile").write_text("")
+    assert_one_line_error(codeeval("report", "1", "-o", "adir"), "--out adir", "directory")
+    result = codeeval("report", "1", "--format", "html", "-o", "afile/x.html")
+    assert_one_line_error(result, "--out afile/x.html", "Not a directory")
+
+
+def test_a_task_file_that_is_a_folder_is_named(codeeval, tmp_path: Path) -> None:
+    assert codeeval("tasks", "new", "my_task").returncode == 0
+    solution = tmp_path / "my_task" / "solution.py"
+    solution.unlink()
+    solution.mkdir()
+    result = codeeval("tasks", "check", "./my_task")
+    assert_one_line_error(result, "solution.py: is a folder; it must be a file")
+
+
+def test_a_config_file_named_explicitly_must_exist(codeeval, tmp_path: Path) -> None:
+    assert_one_line_error(
+        codeeval("run", "--config", "/nonexistent.toml"), "--config /nonexistent.toml: no such file"
+    )
+    result = codeeval("runs", env={"CODEEVAL_CONFIG": "missing.toml"})
+    assert_one_line_error(result, "missing.toml: no such file")
+    assert codeeval("runs").returncode == 0  # ./codeeval.toml itself stays optional
+
+
+def test_resume_refuses_flags_it_would_ignore(codeeval) -> None:
+    assert codeeval("run").returncode == 0
+    result = codeeval("run", "--resume", "1", "--samples", "5", "--tasks", "dijkstra")
+    assert_one_line_error(result, "--resume 1", "--tasks, --samples would be ignored")
+    # The environment sets defaults for new runs: not a conflict.
+    again = codeeval("run", "--resume", "1", "--json", env={"CODEEVAL_SAMPLES": "3"})
+    assert again.returncode == 0, again.stderr

@@ -65,3 +65,11 @@ def test_grade_problems_file_and_bad_input(codeeval, tmp_path: Path) -> None:
     assert_one_line_error(codeeval("grade", "missing.jsonl"), "missing.jsonl")
     assert_one_line_error(codeeval("grade", "s.jsonl", "--k", "one"), "--k")
     assert_one_line_error(codeeval("grade", "s.jsonl", "--benchmark", "nope"), "unknown benchmark")
+
+
+def test_grading_nothing_exits_1(codeeval, tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text(json.dumps({"task_id": "nope/1", "completion": "x"}) + "\n")
+    for extra in ((), ("--json",)):
+        result = codeeval("grade", "bad.jsonl", *extra)
+        assert result.returncode == 1, (result.stdout, result.stderr)
+        assert "none of the 1 sample(s) could be graded" in result.stderr

@@ -39,7 +39,8 @@ def test_providers_lists_key_variables_and_readiness(codeeval, tmp_path) -> None
 
 def test_no_model_uses_every_provider_whose_key_is_set(codeeval) -> None:
     # The key is fake and the API unreachable from here: the run must name the model it chose
-    # and end in generation errors, not a crash. A base URL on a closed port fails fast.
+    # and end in generation errors, not a crash (exit 1: nothing was generated). A base URL
+    # on a closed port fails fast.
     result = codeeval(
         "run",
         "--tasks",
@@ -51,9 +52,27 @@ def test_no_model_uses_every_provider_whose_key_is_set(codeeval) -> None:
             "CODEEVAL_MAX_ATTEMPTS": "1",
         },
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
     assert "using every provider with a key set: deepseek/" in result.stderr
     data = json.loads(result.stdout)
     (model,) = data["models"]
     assert model["model"].startswith("deepseek/") and model["generation_errors"] == 1
     assert "sk-fake" not in result.stdout + result.stderr
+
+
+def test_the_table_shows_extras_in_brackets(codeeval) -> None:
+    table = codeeval("providers")
+    assert table.returncode == 0, table.stderr
+    (hf,) = [line for line in table.stdout.splitlines() if line.strip("│ ").startswith("hf ")]
+    assert "codeeval[hf]" in hf, hf
+
+
+def test_an_endpoint_shadowing_a_provider_is_refused_as_run_refuses_it(codeeval, tmp_path) -> None:
+    from tests.cli.conftest import assert_one_line_error
+
+    (tmp_path / "codeeval.toml").write_text(
+        '[endpoints.openai]\nprovider = "openai-compatible"\nbase_url = "http://127.0.0.1:9/v1"\n'
+    )
+    for args in (("providers",), ("providers", "--json")):
+        assert_one_line_error(codeeval(*args), "[endpoints.openai]: shadows the provider 'openai'")

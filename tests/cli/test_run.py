@@ -221,3 +221,62 @@ def test_one_sample_prints_no_pass_at_k_table(codeeval) -> None:
     result = codeeval("run", "--tasks", "quicksort")
     assert result.returncode == 0, result.stderr
     assert "pass@k" not in result.stdout
+
+
+def test_a_model_named_twice_runs_once(codeeval, tmp_path: Path) -> None:
+    twice = codeeval("run", "--tasks", "quicksort", "--model", "reference", "-m", "reference")
+    assert twice.returncode == 0, twice.stderr
+    assert "Traceback" not in twice.stderr
+    replay = _replay_file(tmp_path / "a.jsonl", [GOOD])
+    result = codeeval(
+        "run", "--tasks", "quicksort", "-m", f"replay/{replay}", "-m", f"replay/{replay}", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [model["model"] for model in data["models"]] == [f"replay/{replay}"]
+    listed = json.loads(codeeval("runs", "--json").stdout)
+    assert [run["status"] for run in listed] == ["finished", "finished"]
+    assert listed[1]["models"] == ["reference"]
+
+
+def test_reports_follow_their_database(codeeval, tmp_path: Path) -> None:
+    assert codeeval("run").returncode == 0
+    default_report = tmp_path / "codeeval-results" / "run-1" / "report.json"
+    before = default_report.read_text()
+    other = codeeval("run", "--db", str(tmp_path / "elsewhere" / "other.db"), "--samples", "2")
+    assert other.returncode == 0, other.stderr
+    assert default_report.read_text() == before  # not overwritten by the other database's run 1
+    moved = json.loads(
+        (tmp_path / "elsewhere" / "other-reports" / "run-1" / "report.json").read_text()
+    )
+    assert moved["run"]["samples"] == 2
+    assert "elsewhere/other-reports/run-1/report.json" in other.stdout
+    beside = codeeval("run", "--db", "team/codeeval.db", "--out", "chosen")
+    assert beside.returncode == 0, beside.stderr
+    assert (tmp_path / "chosen" / "run-1" / "report.md").is_file()
+    assert not (tmp_path / "team" / "run-1").exists()
+
+
+def test_a_prompt_language_no_task_has_is_refused_and_fallbacks_are_counted(codeeval) -> None:
+    from tests.cli.conftest import assert_one_line_error
+
+    assert_one_line_error(
+        codeeval("run", "--lang", "fr"), "--lang fr: no selected task", "available: en, zh"
+    )
+    assert_one_line_error(
+        codeeval("run", "--tasks", "humaneval/0", "--lang", "zh"), "available: en"
+    )
+    mixed = codeeval("run", "--tasks", "humaneval/0,quicksort", "--lang", "zh")
+    assert mixed.returncode == 0, mixed.stderr
+    (warning,) = [line for line in mixed.stderr.splitlines() if "--lang" in line]
+    assert "1 of 2 task(s) have no 'zh' prompt" in warning
+
+
+def test_a_run_where_every_generation_failed_exits_1(codeeval, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "other.jsonl"
+    elsewhere.write_text(json.dumps({"task_id": "dijkstra", "completion": GOOD}) + "\n")
+    result = codeeval("run", "--model", f"replay/{elsewhere}", "--samples", "2")
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "all 2 generation(s) failed" in line and "--resume 1" in line
+    assert "Traceback" not in result.stderr
