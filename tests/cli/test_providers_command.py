@@ -61,8 +61,13 @@ def test_no_model_uses_every_provider_whose_key_is_set(codeeval) -> None:
     assert "sk-fake" not in result.stdout + result.stderr
 
 
-def test_the_table_shows_extras_in_brackets(codeeval) -> None:
-    table = codeeval("providers")
+def test_the_table_shows_extras_in_brackets(codeeval, tmp_path) -> None:
+    # Hide transformers whether or not this environment has the hf extra: a module set to
+    # None in sys.modules is one that find_spec reports missing.
+    hider = tmp_path / "hide"
+    hider.mkdir()
+    (hider / "sitecustomize.py").write_text("import sys\nsys.modules['transformers'] = None\n")
+    table = codeeval("providers", env={"PYTHONPATH": str(hider)})
     assert table.returncode == 0, table.stderr
     (hf,) = [line for line in table.stdout.splitlines() if line.strip("│ ").startswith("hf ")]
     assert "codeeval[hf]" in hf, hf
