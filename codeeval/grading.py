@@ -115,6 +115,8 @@ def _human_eval_result(result: ExecResult) -> str:
         return "passed"
     if result.status is Status.TIMEOUT:
         return "timed out"
+    if result.status is Status.FAILED:  # not "failed: failed: ..."
+        return f"failed: {result.message}"
     return f"failed: {result.status}: {result.message}"
 
 

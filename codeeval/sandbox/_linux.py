@@ -32,6 +32,7 @@ MS_NODEV = 4
 MS_NOEXEC = 8
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
 
 MOUNT_ATTR_RDONLY = 0x1
 MOUNT_ATTR_NOSUID = 0x2
@@ -56,6 +57,7 @@ _NR_OPEN_TREE = 428
 _NR_MOVE_MOUNT = 429
 _NR_MOUNT_SETATTR = 442
 _NR_CAPSET = {"x86_64": 126, "aarch64": 91}
+_NR_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -68,6 +70,7 @@ _libc.prctl.argtypes = [
     ctypes.c_ulong,
     ctypes.c_ulong,
 ]
+_libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 _libc.mount.argtypes = [
     ctypes.c_char_p,
     ctypes.c_char_p,
@@ -111,6 +114,20 @@ def mount(
     """Mount `source` on `target` (mount(2))."""
     result = _libc.mount(_path(source), _path(target), _path(fstype), flags, _path(data))
     _check(result, f"mount {target}")
+
+
+def umount(target: str, flags: int = 0) -> None:
+    """Unmount `target` (umount2(2)); `MNT_DETACH` for a lazy unmount."""
+    _check(_libc.umount2(_path(target), flags), f"umount {target}")
+
+
+def pivot_root(new_root: str, put_old: str) -> None:
+    """Make `new_root` the root mount and move the old one to `put_old` (pivot_root(2))."""
+    number = _NR_PIVOT_ROOT.get(machine())
+    if number is None:
+        raise OSError(38, f"pivot_root: unknown syscall number on {machine()}")
+    result = _libc.syscall(ctypes.c_long(number), _path(new_root), _path(put_old))
+    _check(result, "pivot_root")
 
 
 def open_tree(path: str, flags: int) -> int:

@@ -27,6 +27,9 @@ _BUILTIN_EXCEPTIONS = {
     if isinstance(value, type) and issubclass(value, Exception)
 }
 _MIN_WAIT_S = 0.002
+# Every reply the child's harness writes is a JSON array whose first item is a string tag;
+# a frame that starts otherwise was written by the program itself.
+_REPLY_START = b'["'
 
 
 class ChildHandle(Protocol):
@@ -180,9 +183,9 @@ class ChildSession:
         try:
             reply = _codec.loads(data)
         except _codec.CodecError as exc:
-            self._fail(Status.ERROR, f"the sandbox sent a malformed reply: {exc}")
+            self._fail(Status.ERROR, f"the program sent the grader a malformed reply: {exc}")
         if not (isinstance(reply, list) and len(reply) >= 2 and isinstance(reply[0], str)):
-            self._fail(Status.ERROR, "the sandbox sent a malformed reply")
+            self._fail(Status.ERROR, "the program sent the grader a malformed reply")
         if type(reply[1]) is not int or reply[1] != seq:
             self._fail(Status.ERROR, "the sandbox answered out of turn (a forged reply?)")
         return [reply[0], *reply[2:]]
@@ -222,15 +225,18 @@ class ChildSession:
         while True:
             if len(buffer) >= _codec.FRAME_HEADER_BYTES:
                 size = int.from_bytes(buffer[: _codec.FRAME_HEADER_BYTES], "big")
-                if size > self._max_reply:
-                    limit_mb = self._max_reply / 2**20
-                    self._fail(Status.OUTPUT_LIMIT, f"a reply was larger than {limit_mb:g} MB")
                 end = _codec.FRAME_HEADER_BYTES + size
-                if len(buffer) >= end:
+                if size > self._max_reply:  # a genuine reply too large, or the program's bytes
+                    start = bytes(buffer[_codec.FRAME_HEADER_BYTES : _codec.FRAME_HEADER_BYTES + 2])
+                    if len(start) == len(_REPLY_START):
+                        self._oversized(size, start)
+                    wanted = _codec.FRAME_HEADER_BYTES + len(_REPLY_START) - len(buffer)
+                elif len(buffer) >= end:
                     payload = bytes(buffer[_codec.FRAME_HEADER_BYTES : end])
                     del buffer[:end]
                     return payload
-                wanted = min(end - len(buffer), 1 << 20)  # read(2) allocates what it asks for
+                else:
+                    wanted = min(end - len(buffer), 1 << 20)  # read(2) allocates what it asks
             _wait(self._replies, check_at - time.monotonic())
             try:
                 chunk: bytes | None = os.read(fd, wanted)
@@ -245,6 +251,16 @@ class ChildSession:
             now = time.monotonic()
             if now >= check_at:  # also when data trickles in: the budget holds regardless
                 check_at = now + self._wait_s(started)
+
+    def _oversized(self, size: int, start: bytes) -> None:
+        limit_mb = self._max_reply / 2**20
+        if start == _REPLY_START:
+            self._fail(Status.OUTPUT_LIMIT, f"a reply was larger than {limit_mb:g} MB")
+        self._fail(
+            Status.ERROR,
+            "the program wrote bytes that are not a reply to the grader's channel "
+            f"(a frame header of {size} bytes, then {start!r})",
+        )
 
     def _died(self) -> None:
         total_cpu = self._cpu_now()
@@ -303,7 +319,7 @@ class ChildSession:
             return status, f"the program raised {reply[1]}: {reply[2]}{where}"
         if tag == "missing" and len(reply) == 2 and isinstance(reply[1], str):
             return Status.ERROR, reply[1]
-        self._fail(Status.ERROR, "the sandbox sent a malformed reply while loading")
+        self._fail(Status.ERROR, "the program sent the grader a malformed reply while loading")
         raise AssertionError("unreachable")
 
     def call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

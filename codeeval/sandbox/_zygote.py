@@ -127,7 +127,9 @@ class _Zygote:
         os.umask(0o077)
         for name, value in FIXED_RLIMITS:  # children inherit these; T sets the per-job ones
             resource.setrlimit(getattr(resource, name), (value, value))
-        sys.path.extend(p for p in config["site_paths"] if p not in sys.path)
+        if features.get("minimal_root", "").startswith("on"):  # the one path it has there
+            sys.executable = config["root"]["interpreter"]
+            sys._base_executable = sys.executable  # type: ignore[attr-defined]
         _isolate.install_filter(features)
 
     def _uid(self) -> int:

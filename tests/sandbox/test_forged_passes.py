@@ -176,10 +176,24 @@ def test_the_tests_and_expected_values_never_reach_the_sandbox(grade: Grade) -> 
 
 
 def test_a_reply_too_large_to_accept_is_an_output_limit(grade: Grade) -> None:
-    code = "import os\ndef f(x):\n    os.write(4, (2**31).to_bytes(4, 'big'))\n    return 4\n"
-    result = grade(code)
+    result = grade("def f(x):\n    return 'x' * (17 << 20)\n", memory_mb=512)
     assert result.status is Status.OUTPUT_LIMIT
-    assert "larger than" in result.message
+    assert "larger than 16 MB" in result.message
+
+
+def test_garbage_written_to_the_reply_channel_is_the_programs_error(grade: Grade) -> None:
+    for garbage in ("(2**31).to_bytes(4, 'big')", "b'\\xff\\xfe garbage' * 10"):
+        code = f"import os\ndef f(x):\n    os.write(4, {garbage})\n    return 4\n"
+        result = grade(code)
+        assert result.status is Status.ERROR, result.message
+        assert "not a reply" in result.message, result.message
+
+
+def test_a_big_integer_is_carried_exactly(grade: Grade) -> None:
+    tests = "def test_big(candidate):\n    assert candidate(1) == 10**1000000\n"
+    assert grade("def f(x):\n    return 10**1000000\n", tests).status is Status.PASSED
+    huge = grade("def f(x):\n    return 1 << (70 << 20)\n", tests, memory_mb=512)
+    assert huge.status is Status.OUTPUT_LIMIT, huge.message  # 17.5 MB of hex digits
 
 
 def test_closing_the_reply_pipe_is_a_verdict_not_a_hang(grade: Grade) -> None:

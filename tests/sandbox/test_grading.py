@@ -86,7 +86,8 @@ def test_a_file_with_every_kind_of_bad_sample(
         (True, "passed"),
     ]
     assert results[0]["result"] == "passed"
-    assert results[1]["result"].startswith("failed: failed: 1 of 1 tests did not pass; check:")
+    assert results[1]["result"].startswith("failed: 1 of 1 tests did not pass; check:")
+    assert results[3]["result"].startswith("failed: syntax_error: ")
     assert results[0]["completion"] == "    return a + b\n"
     assert report.samples == 8 and report.graded == 7 and report.tasks == 2
     assert report.statuses == {"passed": 3, "failed": 2, "syntax_error": 2}
