@@ -7,7 +7,6 @@ generation: each answer is handed to the executor as soon as it is stored.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import platform
@@ -32,6 +31,7 @@ from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.sandbox import Executor
 from codeeval.scoring import fit_time_complexity, score_sample
 from codeeval.store import GenerationRecord, Store, TaskRecord
+from codeeval.store.owner import host_id
 from codeeval.task import select_tasks
 from codeeval.types import (
     ExecJob,
@@ -122,7 +122,7 @@ def machine_fingerprint() -> dict[str, Any]:
         "cpu": cpu,
         "cores": os.cpu_count(),
         # Tells machines apart without storing the host's name.
-        "host": hashlib.sha256(platform.node().encode()).hexdigest()[:12],
+        "host": host_id(),
     }
 
 

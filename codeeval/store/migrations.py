@@ -21,7 +21,13 @@ runs = sa.Table(
     sa.Column("finished_at", sa.String(32)),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("spec_json", sa.Text, nullable=False),
+    # "<host id>:<pid>" of the process running it, so a run whose process died is told apart
+    # from one still running (migration 2).
+    sa.Column("owner", sa.String(200)),
 )
+
+# Columns that later migrations add: a database opened before they ran lacks them.
+ADDED_BY_MIGRATIONS = frozenset({("runs", "owner")})
 
 run_tasks = sa.Table(
     "run_tasks",
@@ -90,7 +96,13 @@ def _m001_initial(connection: sa.Connection) -> None:
     metadata.create_all(connection, tables=[runs, run_tasks, generations, results])
 
 
-MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_m001_initial,)
+def _m002_run_owner(connection: sa.Connection) -> None:
+    columns = {column["name"] for column in sa.inspect(connection).get_columns("runs")}
+    if "owner" not in columns:  # databases made by migration 1 before the column existed
+        connection.execute(sa.text("ALTER TABLE runs ADD COLUMN owner VARCHAR(200)"))
+
+
+MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_m001_initial, _m002_run_owner)
 
 _applied = sa.Table(
     "schema_migrations",

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from codeeval.errors import MissingDependency, StoreError
+from codeeval.errors import MissingDependency, StoreError, UserError
 from codeeval.store import (
     GenerationRecord,
     RunRecord,
@@ -20,7 +20,16 @@ from codeeval.store import (
     SampleRow,
     TaskRecord,
 )
-from codeeval.store.migrations import generations, migrate, now, results, run_tasks, runs
+from codeeval.store.migrations import (
+    ADDED_BY_MIGRATIONS,
+    generations,
+    migrate,
+    now,
+    results,
+    run_tasks,
+    runs,
+)
+from codeeval.store.owner import is_gone, other_live_process, this_process
 from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
 
 
@@ -159,7 +168,12 @@ class SqlStore:
     def start_run(self, spec: RunSpec) -> int:
         """Record a new run and return its id."""
         inserted = self._write(
-            runs.insert().values(created_at=now(), status="running", spec_json=_spec_to_json(spec))
+            runs.insert().values(
+                created_at=now(),
+                status="running",
+                spec_json=_spec_to_json(spec),
+                owner=this_process(),
+            )
         )
         key = inserted.inserted_primary_key
         if key is None:
@@ -167,8 +181,24 @@ class SqlStore:
         return int(key[0])
 
     def reopen_run(self, run_id: int) -> None:
-        """Mark an interrupted run as running again (resume)."""
-        self._write(runs.update().where(runs.c.id == run_id).values(status="running"))
+        """Mark an interrupted run as running again (resume), owned by this process.
+
+        Raises:
+            UserError: another process on this machine is still running it.
+        """
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                sa.select(runs.c.status, runs.c.owner).where(runs.c.id == run_id)
+            ).first()
+        pid = other_live_process(row.owner) if row and row.status == "running" else None
+        if pid is not None:
+            raise UserError(
+                f"run {run_id} is still running (process {pid} on this machine); "
+                f"wait for it, or stop it (kill {pid}) and resume again"
+            )
+        self._write(
+            runs.update().where(runs.c.id == run_id).values(status="running", owner=this_process())
+        )
 
     def save_task(self, run_id: int, task: TaskRecord) -> None:
         """Record a task's hash and calibration for a run (replacing an earlier record)."""
@@ -297,7 +327,10 @@ class SqlStore:
                     id=row.id,
                     created_at=row.created_at,
                     finished_at=row.finished_at,
-                    status=row.status,
+                    # A run whose process died without a word (kill -9, power loss).
+                    status="interrupted"
+                    if row.status == "running" and is_gone(row.owner)
+                    else row.status,
                     models=tuple(spec["models"]),
                     tasks=tuple(spec["tasks"]),
                     samples=spec["samples"],
@@ -390,7 +423,11 @@ def _check_schema(engine: sa.Engine, db: str) -> None:
         if table.name not in present:
             continue
         columns = {column["name"] for column in sa.inspect(engine).get_columns(table.name)}
-        missing = [column.name for column in table.columns if column.name not in columns]
+        missing = [
+            column.name
+            for column in table.columns
+            if column.name not in columns and (table.name, column.name) not in ADDED_BY_MIGRATIONS
+        ]
         if missing:
             raise StoreError(
                 f"{db!r} is not a codeeval results database: its table {table.name!r} has no "

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from codeeval.errors import StoreError
+from codeeval.errors import StoreError, UserError
 from codeeval.store import GenerationRecord, TaskRecord
+from codeeval.store.owner import host_id
 from codeeval.store.sql import SqlStore
 from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
 
@@ -115,7 +118,74 @@ def test_migrations_are_recorded_and_not_repeated(tmp_path: Path) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("select version from schema_migrations")).all()
     engine.dispose()
-    assert versions == [(1,)]
+    assert versions == [(1,), (2,)]
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _set_owner(path: Path, run_id: int, owner: str) -> None:
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("update runs set owner = :o where id = :i"), {"o": owner, "i": run_id}
+        )
+    engine.dispose()
+
+
+def test_a_run_whose_process_died_reads_as_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    store = SqlStore(str(path))
+    run_id = store.start_run(_spec())
+    assert store.runs()[0].status == "running"  # this very process owns it
+    _set_owner(path, run_id, f"{host_id()}:{_dead_pid()}")
+    assert store.runs()[0].status == "interrupted"
+    assert store.load_run(run_id).summary.status == "interrupted"
+    # On another machine nothing can be checked: the run is taken at its word.
+    _set_owner(path, run_id, f"otherhost000:{_dead_pid()}")
+    assert store.runs()[0].status == "running"
+    store.reopen_run(run_id)  # resuming takes it over
+    assert store.runs()[0].status == "running"
+
+
+def test_resuming_a_run_another_live_process_owns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    store = SqlStore(str(path))
+    run_id = store.start_run(_spec())
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as other:
+        try:
+            _set_owner(path, run_id, f"{host_id()}:{other.pid}")
+            with pytest.raises(
+                UserError, match=rf"run {run_id} is still running \(process {other.pid}"
+            ):
+                store.reopen_run(run_id)
+        finally:
+            other.kill()
+    other.wait()
+    store.reopen_run(run_id)  # now that it is gone, it can be resumed
+    assert store.load_run(run_id).summary.status == "running"
+
+
+def test_a_database_from_before_the_owner_column_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = SqlStore(str(path))
+    old_run = store.start_run(_spec())
+    store.finish_run(old_run, "finished")
+    store.close()
+    # Back to schema version 1, as a database made before migration 2 existed.
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("alter table runs drop column owner"))
+        connection.execute(sa.text("delete from schema_migrations where version = 2"))
+    engine.dispose()
+    store = SqlStore(str(path))
+    assert [run.status for run in store.runs()] == ["finished"]
+    new_run = store.start_run(_spec())
+    assert [run.status for run in store.runs()] == ["running", "finished"]
+    assert store.load_run(new_run).summary.status == "running"
 
 
 def test_no_column_can_hold_a_key(tmp_path: Path) -> None:
