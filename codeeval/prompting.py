@@ -11,12 +11,13 @@ from codeeval.types import GenerationRequest, Task
 _COMPLETION_AS_CHAT = {
     "en": (
         "Complete the following Python function. Answer with one Python code block holding the "
-        "whole function, its signature and any imports it needs included.\n\n"
+        "whole function, its signature and any imports it needs included; use only the Python "
+        "standard library.\n\n"
         "```python\n{prompt}\n```"
     ),
     "zh": (
         "请补全下面的 Python 函数。请只用一个 Python 代码块作答，给出完整的函数，"
-        "包括函数签名及其所需的 import。\n\n```python\n{prompt}\n```"
+        "包括函数签名及其所需的 import；只可使用 Python 标准库。\n\n```python\n{prompt}\n```"
     ),
 }
 

@@ -46,7 +46,8 @@ It returns the sum of the even numbers in `values`, or `0` when there is none. `
 empty and holds at most 1,000,000 integers between -10^9 and 10^9; the running time must be
 O(n).
 
-Answer with one Python code block holding the function and any helpers it needs.
+Answer with one Python code block holding the function and any helpers it needs; use only
+the Python standard library.
 """,
     "prompt.zh.md": """\
 请编写一个具有如下签名的 Python 函数：
@@ -58,7 +59,7 @@ def $name(values: list[int]) -> int:
 它返回 `values` 中所有偶数之和；如果没有偶数，则返回 `0`。`values` 可能为空，最多含有 1,000,000 个
 -10^9 到 10^9 之间的整数；运行时间必须是 O(n)。
 
-请只用一个 Python 代码块作答，其中包含该函数及其所需的辅助函数。
+请只用一个 Python 代码块作答，其中包含该函数及其所需的辅助函数；只可使用 Python 标准库。
 """,
     "solution.py": '''\
 """Reference solution: one pass over the values."""

@@ -15,8 +15,14 @@ from codeeval.taskinfo import TOPICS
 from codeeval.taskinputs import check_generator
 
 NAMES = builtin_task_names()
-ANSWER_EN = "Answer with one Python code block holding the function and any helpers it needs."
-ANSWER_ZH = "请只用一个 Python 代码块作答，其中包含该函数及其所需的辅助函数。"
+ANSWER_EN = (
+    "Answer with one Python code block holding the function and any helpers it needs; use only\n"
+    "the Python standard library."
+)
+ANSWER_ZH = (
+    "请只用一个 Python 代码块作答，其中包含该函数及其所需的辅助函数；"
+    "只可使用 Python 标准库。"
+)
 NAMED_IN_ISSUE = {
     "sorting": ["merge_sort", "heap_sort", "binary_search", "kth_smallest"],
     "data_structures": ["lru_cache", "min_heap", "trie", "union_find", "merge_intervals"],
