@@ -20,8 +20,7 @@ ANSWER_EN = (
     "the Python standard library."
 )
 ANSWER_ZH = (
-    "请只用一个 Python 代码块作答，其中包含该函数及其所需的辅助函数；"
-    "只可使用 Python 标准库。"
+    "请只用一个 Python 代码块作答，其中包含该函数及其所需的辅助函数；只可使用 Python 标准库。"
 )
 NAMED_IN_ISSUE = {
     "sorting": ["merge_sort", "heap_sort", "binary_search", "kth_smallest"],
