@@ -181,6 +181,8 @@ def build_run_config(
         given = cli_values.get(str(error["loc"][0])) is not None
         origin = "command line" if given else source
         message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden" and len(error["loc"]) == 1:
+            message = f"unknown setting; valid ones: {', '.join(sorted(RunConfig.model_fields))}"
         raise BadConfig(f"{origin}: {key}: {message}") from None
 
 

@@ -107,7 +107,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "codeeval.runner": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.cli": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.console": (*PLUGINS, *EXECUTOR_IMPLS),
-    "codeeval.grading": (*PLUGINS, *EXECUTOR_IMPLS),
+    "codeeval.grading": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.store", "codeeval.runner"),
 }
 
 
