@@ -57,6 +57,7 @@ class RunConfig(BaseModel):
     lang: str = "en"
     executor: str = "local"
     workers: int | None = Field(None, ge=1)
+    sandbox_packages: tuple[str, ...] = ()  # installed packages programs may import
     db: str = str(DEFAULT_HOME / "codeeval.db")
     out: str | None = None
     formats: tuple[str, ...] = ("json", "markdown")

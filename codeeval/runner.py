@@ -151,7 +151,14 @@ def make_executor(config: RunConfig) -> Executor:
         UnknownName: no executor of that name.
     """
     cls = registry.resolve(registry.EXECUTORS, config.executor)
-    options = {"workers": config.workers} if config.workers else {}
+    options: dict[str, Any] = {"workers": config.workers} if config.workers else {}
+    if config.sandbox_packages:  # asked for: an executor that cannot expose them refuses
+        if "packages" not in registry.options_of(cls):
+            raise BadConfig(
+                f"--sandbox-package {config.sandbox_packages[0]}: --executor "
+                f"{config.executor} cannot expose installed packages; use --executor local"
+            )
+        options["packages"] = config.sandbox_packages
     executor: Executor = registry.construct(cls, f"--executor {config.executor}", **options)
     return executor
 

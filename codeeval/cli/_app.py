@@ -34,6 +34,15 @@ ConfigOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+SandboxPackageOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--sandbox-package",
+        envvar="CODEEVAL_SANDBOX_PACKAGES",
+        help="An installed package programs may import (numpy), by import name; repeatable. "
+        "Its dependencies are not added: list them too.",
+    ),
+]
 
 
 def split_values(values: list[str] | None) -> tuple[str, ...] | None:

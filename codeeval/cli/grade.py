@@ -11,7 +11,9 @@ import typer
 
 from codeeval.cli._app import (
     JsonOption,
+    SandboxPackageOption,
     app,
+    split_values,
     stderr,
     stdout,
 )
@@ -31,6 +33,7 @@ def grade(
     k: Annotated[str, typer.Option("--k", help="Comma-separated k for pass@k.")] = "1,10,100",
     executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
     workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
+    sandbox_package: SandboxPackageOption = None,
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
@@ -49,7 +52,11 @@ def grade(
         raise BadConfig(
             f"--k: {k!r}: give whole numbers separated by commas, e.g. 1,10,100"
         ) from None
-    settings = RunConfig(executor=executor or "local", workers=workers)
+    settings = RunConfig(
+        executor=executor or "local",
+        workers=workers,
+        sandbox_packages=split_values(sandbox_package) or (),
+    )
     sandbox = make_executor(settings)
     try:
         report = grade_file(

@@ -13,6 +13,7 @@ from codeeval.cli._app import (
     ConfigOption,
     DbOption,
     JsonOption,
+    SandboxPackageOption,
     app,
     split_values,
     stderr,
@@ -85,6 +86,7 @@ def run(
         typer.Option("--executor", envvar="CODEEVAL_EXECUTOR", help="Sandbox: local, docker."),
     ] = None,
     workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
+    sandbox_package: SandboxPackageOption = None,
     db: DbOption = None,
     out: Annotated[
         str | None, typer.Option("--out", envvar="CODEEVAL_OUT", help="Folder for report files.")
@@ -145,6 +147,7 @@ def run(
         "lang": lang,
         "executor": executor,
         "workers": workers,
+        "sandbox_packages": split_values(sandbox_package),
         "db": db,
         "out": out,
         "formats": split_values(report_format),

@@ -14,6 +14,8 @@ import typer
 from codeeval import registry
 from codeeval.cli._app import (
     JsonOption,
+    SandboxPackageOption,
+    split_values,
     stdout,
     tasks_app,
 )
@@ -130,6 +132,7 @@ def tasks_check(
         list[str] | None, typer.Argument(help="Tasks to check (default: every built-in task).")
     ] = None,
     executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
+    sandbox_package: SandboxPackageOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Prove tasks sound: references pass, every mutant is caught, generators are valid."""
@@ -141,7 +144,9 @@ def tasks_check(
     from codeeval.taskcheck import check_tasks
 
     tasks = select_tasks(names or ["all"])
-    runner_config = RunConfig(executor=executor or "local")
+    runner_config = RunConfig(
+        executor=executor or "local", sandbox_packages=split_values(sandbox_package) or ()
+    )
     sandbox = make_executor(runner_config)
     checks = []
     try:

@@ -27,6 +27,7 @@ from codeeval.sandbox import _linux, _seccomp
 
 TMP = "/tmp"
 SHM = "/dev/shm"
+_MS_REMOUNT = 0x20
 
 
 def _inside(path: str, root: str) -> bool:
@@ -62,10 +63,13 @@ def build_root(plan: dict[str, Any], features: dict[str, str]) -> bool:
     """
     flags = _linux.OPEN_TREE_CLONE | _linux.OPEN_TREE_CLOEXEC | _linux.AT_RECURSIVE
     trees: list[tuple[str, bool, int]] = []
+    packages: list[tuple[str, int]] = []
     staged = False
     try:
         for path in [*plan["dirs"], *plan["files"], "/proc"]:  # /proc: hidden in step 3
             trees.append((path, os.path.isdir(path), _linux.open_tree(path, flags)))
+        for path in plan.get("packages", ()):
+            packages.append((path, _linux.open_tree(path, flags)))
         _linux.mount("tmpfs", TMP, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, "size=1m,mode=755")
         staged = True
         for link, target in plan["links"].items():
@@ -79,8 +83,15 @@ def build_root(plan: dict[str, Any], features: dict[str, str]) -> bool:
                 os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
             _linux.move_mount(tree, target)
         empty = _linux.MS_RDONLY | _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
-        for path in plan["hide"]:
-            _linux.mount("tmpfs", TMP + path, "tmpfs", empty, "size=4k,mode=755")
+        holders = [h for h in plan["hide"] if any(_inside(p, h) for p, _ in packages)]
+        for path in plan["hide"]:  # a cover that will hold a package's mount point: once
+            writable = empty & ~_linux.MS_RDONLY if path in holders else empty
+            _linux.mount("tmpfs", TMP + path, "tmpfs", writable, "size=4k,mode=755")
+        for path, tree in packages:  # in the new root or a cover, never in a host folder
+            os.makedirs(TMP + path, mode=0o755, exist_ok=True)
+            _linux.move_mount(tree, TMP + path)
+        for path in holders:
+            _linux.mount(None, TMP + path, None, empty | _MS_REMOUNT, None)
         for path in (TMP, SHM):
             os.makedirs(TMP + path, mode=0o755, exist_ok=True)
         os.chdir(TMP)
@@ -91,7 +102,7 @@ def build_root(plan: dict[str, Any], features: dict[str, str]) -> bool:
         features["minimal_root"] = f"off: {exc}"
         return False
     finally:
-        for _, _, tree in trees:
+        for tree in [t for _, _, t in trees] + [t for _, t in packages]:
             os.close(tree)
     _linux.umount(".", _linux.MNT_DETACH)  # the host's root, stacked on the new one
     os.chdir("/")
@@ -99,6 +110,23 @@ def build_root(plan: dict[str, Any], features: dict[str, str]) -> bool:
     features["minimal_root"] = f"on: a tmpfs with {', '.join(parts)} read-only; nothing else"
     features["hidden_paths"] = "on: everything else; empty below: " + ", ".join(plan["hide"])
     return True
+
+
+def describe_packages(packages: list[dict[str, Any]], features: dict[str, str]) -> None:
+    """Report the packages programs may import, and how their files are exposed."""
+    if not packages:
+        return
+    if features.get("minimal_root", "").startswith("on"):
+        how = "read-only"
+    elif features.get("readonly_root", "").startswith("on"):
+        how = "read-only, as is the rest of the host: see minimal_root"
+    else:
+        how = "the host's files are not hidden"
+    parts = []
+    for package in packages:
+        extra = "".join(f", with {d}" for d in package["dirs"][1:])
+        parts.append(f"{package['name']} at {package['dirs'][0]} ({how}{extra})")
+    features["packages"] = "; ".join(parts)
 
 
 def prepare_mounts(config: dict[str, Any], features: dict[str, str]) -> None:

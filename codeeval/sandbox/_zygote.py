@@ -391,6 +391,12 @@ def main(ctl_fd: int) -> None:
                 os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
             _linux.prctl(_linux.PR_SET_PDEATHSIG, signal.SIGKILL)
         _linux.set_name("codeeval-zygote")
+        # Started with -S: the standard library only, plus the folders holding the packages
+        # the grader lets programs import (in the minimal root, nothing else is in them).
+        for package in config.get("packages", ()):
+            if package["site"] not in sys.path:
+                sys.path.append(package["site"])
+        _isolate.describe_packages(config.get("packages", []), features)
         zygote = _Zygote(ctl, config, mode, features)
         try:
             zygote.serve()

@@ -59,6 +59,61 @@ def _package_dirs(names: Iterable[str]) -> list[str]:
     return found
 
 
+def _resolve_packages(names: Iterable[str]) -> list[dict[str, Any]]:
+    """Where each installed package of `names` lies: its folder and vendored libraries.
+
+    Each entry: `name`, `site` (the site-packages folder that holds it, for the child's
+    sys.path) and `dirs` (the package's folder, then any `<name>.libs` beside it).
+
+    Raises:
+        BadConfig: a name that is not an installed, regular, top-level package.
+    """
+    found: list[dict[str, Any]] = []
+    for name in dict.fromkeys(names):
+        flag = f"--sandbox-package {name}"
+        if not name.isidentifier():
+            raise BadConfig(f"{flag}: give a top-level import name, like numpy")
+        if name in sys.stdlib_module_names:
+            raise BadConfig(f"{flag}: in the standard library, which programs import anyway")
+        if name in {p.split(".")[0] for p in _OWN_PACKAGES + _ANSWER_PACKAGES}:
+            raise BadConfig(f"{flag}: refused; it holds the grader's code or a benchmark's answers")
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError) as exc:
+            raise BadConfig(f"{flag}: cannot be located: {exc}") from None
+        if spec is None:
+            raise BadConfig(f"{flag}: not installed for {sys.executable}")
+        locations = list(spec.submodule_search_locations or [])
+        if not locations:
+            raise BadConfig(f"{flag}: a single module ({spec.origin}), not a package folder")
+        if spec.origin in (None, "namespace") or len(locations) != 1:
+            raise BadConfig(f"{flag}: a namespace package ({', '.join(locations)}); not supported")
+        folder = os.path.realpath(locations[0])
+        site = os.path.dirname(folder)
+        if os.path.basename(site) not in ("site-packages", "dist-packages"):
+            raise BadConfig(
+                f"{flag}: {folder} is not in a site-packages or dist-packages folder "
+                "(only installed packages can be exposed, not source trees or editable installs)"
+            )
+        dirs = [folder]
+        for vendored in sorted({f"{n}.libs" for n in _distribution_names(name)}):
+            path = os.path.join(site, vendored)
+            if os.path.isdir(path) and path not in dirs:
+                dirs.append(os.path.realpath(path))
+        found.append({"name": name, "site": site, "dirs": dirs})
+    return found
+
+
+def _distribution_names(name: str) -> set[str]:
+    """`name` and the names of the distributions that install it (auditwheel's `.libs`)."""
+    import importlib.metadata
+
+    names = {name}
+    for dist in importlib.metadata.packages_distributions().get(name, []):
+        names.update({dist, dist.lower(), dist.replace("-", "_"), dist.lower().replace("-", "_")})
+    return names
+
+
 def _site_paths() -> list[str]:
     return [
         os.path.realpath(p)
@@ -67,7 +122,9 @@ def _site_paths() -> list[str]:
     ]
 
 
-def _mount_plan(extra_hidden: Iterable[str]) -> tuple[list[str], list[str]]:
+def _mount_plan(
+    extra_hidden: Iterable[str], packages: Iterable[dict[str, Any]] = ()
+) -> tuple[list[str], list[str]]:
     """(paths to hide, paths to keep visible inside hidden ones) for the zygote."""
     keep = {
         os.path.realpath(p)
@@ -75,6 +132,7 @@ def _mount_plan(extra_hidden: Iterable[str]) -> tuple[list[str], list[str]]:
     }
     keep.add(os.path.dirname(os.path.realpath(sys.executable)))
     keep.update(_site_paths())
+    keep.update(path for package in packages for path in package["dirs"])
     hide = {os.path.realpath(p) for p in (*_ALWAYS_HIDDEN, *extra_hidden)}
     working = os.path.realpath(os.getcwd())  # it may hold results, samples, keys in files
     if not any(_within(system, working) for system in _SYSTEM_PATHS):
@@ -95,12 +153,14 @@ def _stdlib_dirs() -> list[str]:
     return sorted(found)
 
 
-def _root_plan(hidden: Iterable[str]) -> dict[str, Any]:
+def _root_plan(hidden: Iterable[str], packages: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
     """What the zygote's minimal root holds (see `_isolate.build_root`).
 
     `dirs` and `files` are bound read-only from the host at the same paths, `links` are the
-    merged-usr symlinks, `hide` the folders inside bound ones covered by empty mounts, and
-    `interpreter` the Python binary (for programs that start Python again).
+    merged-usr symlinks, `hide` the folders inside bound ones covered by empty mounts,
+    `packages` the folders of the packages programs may import (see `_resolve_packages`),
+    bound last, inside those covers where they lie there, and `interpreter` the Python binary
+    (for programs that start Python again).
     """
     links: dict[str, str] = {}
     dirs: list[str] = []
@@ -130,11 +190,21 @@ def _root_plan(hidden: Iterable[str]) -> dict[str, Any]:
         if not any(_within(d, path) for d in stdlib):  # another interpreter's library
             hide.add(path)
     inside = [h for h in hide if os.path.isdir(h) and any(_within(h, d) for d in dirs)]
+    covers = sorted(h for h in inside if not any(h != o and _within(h, o) for o in inside))
+    # A package folder already visible (in a bound folder, under no cover) needs no mount of
+    # its own; any other gets a mount point made in the new root or inside its cover.
+    bound = [
+        path
+        for package in packages
+        for path in package["dirs"]
+        if any(_within(path, c) for c in covers) or not any(_within(path, d) for d in dirs)
+    ]
     return {
         "dirs": dirs,
         "files": files,
         "links": links,
-        "hide": sorted(h for h in inside if not any(h != o and _within(h, o) for o in inside)),
+        "hide": covers,
+        "packages": bound,
         "interpreter": interpreter,
     }
 
@@ -156,6 +226,11 @@ class LocalExecutor:
         network_per_job: a fresh network namespace per child, not one per worker (each
             costs the kernel ~1.5 ms; socket() is denied either way).
         hide_paths: more host paths to hide from the programs.
+        packages: installed packages programs may import, by top-level import name
+            ("numpy"): each one's folder (and `<name>.libs` beside it) is mounted read-only
+            into the sandbox and its site-packages folder put on the child's sys.path.
+            Their dependencies are not added: list them too. Everything in those folders
+            becomes readable by the programs.
         max_reply_mb: the largest value a program may return, encoded.
         isolation: "auto" (every protection the kernel allows) or "none" (processes and
             rlimits only, for machines without user namespaces).
@@ -172,6 +247,7 @@ class LocalExecutor:
         hide_paths: Iterable[str] = (),
         max_reply_mb: int = 16,
         isolation: str = "auto",
+        packages: Iterable[str] = (),
     ) -> None:
         if sys.platform != "linux":
             raise BadConfig(
@@ -192,7 +268,8 @@ class LocalExecutor:
             timing_repeats=timing_repeats,
             max_reply_bytes=max_reply_mb << 20,
         )
-        hide, keep = _mount_plan(hide_paths)
+        self.packages = _resolve_packages(packages)
+        hide, keep = _mount_plan(hide_paths, self.packages)
         mode = "none" if isolation == "none" else ("root" if os.geteuid() == 0 else "user")
         self._config: dict[str, Any] = {
             "mode": mode,
@@ -201,7 +278,8 @@ class LocalExecutor:
             "tmp_mb": tmp_mb,
             "net_per_job": network_per_job,
             "env": ZYGOTE_ENV,
-            "root": _root_plan(hide),
+            "root": _root_plan(hide, self.packages),
+            "packages": self.packages,
             "host_tmp": tempfile.gettempdir(),
         }
         self._cpus = sorted(os.sched_getaffinity(0))

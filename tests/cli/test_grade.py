@@ -73,3 +73,18 @@ def test_grading_nothing_exits_1(codeeval, tmp_path: Path) -> None:
         result = codeeval("grade", "bad.jsonl", *extra)
         assert result.returncode == 1, (result.stdout, result.stderr)
         assert "none of the 1 sample(s) could be graded" in result.stderr
+
+
+def test_grade_takes_sandbox_packages(codeeval, tmp_path: Path) -> None:
+    problem = _problems()[2]  # truncate_number: the decimal part of a float
+    (tmp_path / "problems.jsonl").write_text(json.dumps(problem) + "\n")
+    completion = "    import numpy\n    return float(numpy.modf(number)[0])\n"
+    (tmp_path / "s.jsonl").write_text(
+        json.dumps({"task_id": problem["task_id"], "completion": completion}) + "\n"
+    )
+    args = ("grade", "s.jsonl", "--problems", "problems.jsonl", "--k", "1")
+    assert "pass@1: 0.0000" in codeeval(*args).stdout
+    allowed = codeeval(*args, "--sandbox-package", "numpy")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "pass@1: 1.0000" in allowed.stdout
+    assert_one_line_error(codeeval(*args, "--sandbox-package", "nope_pkg"), "nope_pkg")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from codeeval.scoring import comment_coverage, cyclomatic_complexity, pep8_compliance
 from codeeval.task import select_tasks
+from tests.cli.conftest import assert_one_line_error
 
 COMPLEXITY_TIER = {"O(n)", "O(n log n)"}
 
@@ -280,3 +281,41 @@ def test_a_run_where_every_generation_failed_exits_1(codeeval, tmp_path: Path) -
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert "all 2 generation(s) failed" in line and "--resume 1" in line
     assert "Traceback" not in result.stderr
+
+
+NUMPY_ANSWER = (
+    "```python\nimport numpy\n\n\ndef quicksort(items):\n"
+    "    return list(numpy.sort(numpy.array(items)).tolist())\n```"
+)
+
+
+def test_sandbox_package_lets_programs_import_an_installed_package(codeeval, tmp_path) -> None:
+    replay = _replay_file(tmp_path / "numpy.jsonl", [NUMPY_ANSWER])
+    model = f"replay/{replay}"
+    without = codeeval("run", "--tasks", "quicksort", "--model", model, "--json")
+    assert without.returncode == 0, without.stderr
+    assert [s["status"] for s in json.loads(without.stdout)["samples"]] == ["error"]
+
+    flagged = codeeval(
+        "run", "--tasks", "quicksort", "--model", model, "--sandbox-package", "numpy", "--json"
+    )
+    assert flagged.returncode == 0, flagged.stderr
+    data = json.loads(flagged.stdout)
+    assert [s["status"] for s in data["samples"]] == ["passed"]
+    # The run records what its programs could import, and where it came from.
+    assert data["run"]["config"]["sandbox_packages"] == ["numpy"]
+    assert data["run"]["machine"]["sandbox"]["packages"].startswith("numpy at ")
+
+    (tmp_path / "codeeval.toml").write_text('[run]\nsandbox_packages = ["numpy"]\n')
+    configured = codeeval("run", "--tasks", "quicksort", "--model", model, "--json")
+    assert configured.returncode == 0, configured.stderr
+    assert [s["status"] for s in json.loads(configured.stdout)["samples"]] == ["passed"]
+
+
+def test_sandbox_package_errors_are_one_line(codeeval) -> None:
+    unknown = codeeval("run", "--tasks", "quicksort", "--sandbox-package", "no_such_pkg_codeeval")
+    assert_one_line_error(unknown, "--sandbox-package no_such_pkg_codeeval: not installed")
+    docker = codeeval(
+        "run", "--tasks", "quicksort", "--sandbox-package", "numpy", "--executor", "docker"
+    )
+    assert_one_line_error(docker, "--executor docker cannot expose installed packages")

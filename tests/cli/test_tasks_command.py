@@ -15,3 +15,20 @@ def test_tasks_new_prints_a_check_command_that_works(codeeval, tmp_path: Path) -
         checked = codeeval(*shlex.split(command)[3:])
         assert checked.returncode == 0, (command, checked.stdout, checked.stderr)
         assert "1/1 task(s) sound" in checked.stdout
+
+
+def test_tasks_check_takes_sandbox_packages(codeeval, tmp_path: Path) -> None:
+    assert codeeval("tasks", "new", "np_task").returncode == 0
+    (tmp_path / "np_task" / "solution.py").write_text(
+        '"""Reference solution: numpy sums the even values."""\n\n'
+        "import numpy\n\n\n"
+        "def np_task(values: list[int]) -> int:\n"
+        '    """Return the sum of the even numbers in values."""\n'
+        "    array = numpy.array(values, dtype=object)\n"
+        "    return int(sum(v for v in array if v % 2 == 0))\n"
+    )
+    refused = codeeval("tasks", "check", "./np_task")
+    assert refused.returncode == 1 and "No module named 'numpy'" in refused.stdout
+    checked = codeeval("tasks", "check", "./np_task", "--sandbox-package", "numpy")
+    assert checked.returncode == 0, (checked.stdout, checked.stderr)
+    assert "1/1 task(s) sound" in checked.stdout
