@@ -27,7 +27,9 @@ from codeeval.sandbox import _linux, _seccomp
 
 TMP = "/tmp"
 SHM = "/dev/shm"
-_MS_REMOUNT = 0x20
+# Where listed installed packages appear in the minimal root, whatever their host folder (it
+# may lie below /tmp, which each job's private /tmp would cover).
+SANDBOX_SITE = "/opt/codeeval-site"
 
 
 def _inside(path: str, root: str) -> bool:
@@ -68,8 +70,8 @@ def build_root(plan: dict[str, Any], features: dict[str, str]) -> bool:
     try:
         for path in [*plan["dirs"], *plan["files"], "/proc"]:  # /proc: hidden in step 3
             trees.append((path, os.path.isdir(path), _linux.open_tree(path, flags)))
-        for path in plan.get("packages", ()):
-            packages.append((path, _linux.open_tree(path, flags)))
+        for path, target in plan.get("packages", ()):
+            packages.append((target, _linux.open_tree(path, flags)))
         _linux.mount("tmpfs", TMP, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, "size=1m,mode=755")
         staged = True
         for link, target in plan["links"].items():
@@ -83,15 +85,11 @@ def build_root(plan: dict[str, Any], features: dict[str, str]) -> bool:
                 os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
             _linux.move_mount(tree, target)
         empty = _linux.MS_RDONLY | _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
-        holders = [h for h in plan["hide"] if any(_inside(p, h) for p, _ in packages)]
-        for path in plan["hide"]:  # a cover that will hold a package's mount point: once
-            writable = empty & ~_linux.MS_RDONLY if path in holders else empty
-            _linux.mount("tmpfs", TMP + path, "tmpfs", writable, "size=4k,mode=755")
-        for path, tree in packages:  # in the new root or a cover, never in a host folder
-            os.makedirs(TMP + path, mode=0o755, exist_ok=True)
-            _linux.move_mount(tree, TMP + path)
-        for path in holders:
-            _linux.mount(None, TMP + path, None, empty | _MS_REMOUNT, None)
+        for path in plan["hide"]:
+            _linux.mount("tmpfs", TMP + path, "tmpfs", empty, "size=4k,mode=755")
+        for target, tree in packages:  # in the new root, never in a host folder
+            os.makedirs(TMP + target, mode=0o755, exist_ok=True)
+            _linux.move_mount(tree, TMP + target)
         for path in (TMP, SHM):
             os.makedirs(TMP + path, mode=0o755, exist_ok=True)
         os.chdir(TMP)
@@ -116,16 +114,21 @@ def describe_packages(packages: list[dict[str, Any]], features: dict[str, str]) 
     """Report the packages programs may import, and how their files are exposed."""
     if not packages:
         return
-    if features.get("minimal_root", "").startswith("on"):
-        how = "read-only"
-    elif features.get("readonly_root", "").startswith("on"):
-        how = "read-only, as is the rest of the host: see minimal_root"
-    else:
-        how = "the host's files are not hidden"
     parts = []
-    for package in packages:
-        extra = "".join(f", with {d}" for d in package["dirs"][1:])
-        parts.append(f"{package['name']} at {package['dirs'][0]} ({how}{extra})")
+    if features.get("minimal_root", "").startswith("on"):
+        for package in packages:
+            shown = [f"{SANDBOX_SITE}/{os.path.basename(d)}" for d in package["dirs"]]
+            extra = "".join(f", with {d}" for d in shown[1:])
+            source = package["dirs"][0]
+            parts.append(f"{package['name']} at {shown[0]} (read-only, from {source}{extra})")
+    else:
+        if features.get("readonly_root", "").startswith("on"):
+            how = "read-only, as is the rest of the host: see minimal_root"
+        else:
+            how = "the host's files are not hidden"
+        for package in packages:
+            extra = "".join(f", with {d}" for d in package["dirs"][1:])
+            parts.append(f"{package['name']} at {package['dirs'][0]} ({how}{extra})")
     features["packages"] = "; ".join(parts)
 
 

@@ -393,9 +393,11 @@ def main(ctl_fd: int) -> None:
         _linux.set_name("codeeval-zygote")
         # Started with -S: the standard library only, plus the folders holding the packages
         # the grader lets programs import (in the minimal root, nothing else is in them).
+        in_root = features.get("minimal_root", "").startswith("on")
         for package in config.get("packages", ()):
-            if package["site"] not in sys.path:
-                sys.path.append(package["site"])
+            site = _isolate.SANDBOX_SITE if in_root else package["site"]
+            if site not in sys.path:
+                sys.path.append(site)
         _isolate.describe_packages(config.get("packages", []), features)
         zygote = _Zygote(ctl, config, mode, features)
         try:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from codeeval.errors import BadConfig
+from codeeval.sandbox._isolate import SANDBOX_SITE
 from codeeval.sandbox._pool import ZYGOTE_ENV, ZygoteClient, ZygoteLost
 from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecResult
@@ -158,9 +159,9 @@ def _root_plan(hidden: Iterable[str], packages: Iterable[dict[str, Any]] = ()) -
 
     `dirs` and `files` are bound read-only from the host at the same paths, `links` are the
     merged-usr symlinks, `hide` the folders inside bound ones covered by empty mounts,
-    `packages` the folders of the packages programs may import (see `_resolve_packages`),
-    bound last, inside those covers where they lie there, and `interpreter` the Python binary
-    (for programs that start Python again).
+    `packages` the folders of the packages programs may import (see `_resolve_packages`) as
+    [host folder, folder in the new root] pairs, all below `SANDBOX_SITE`, and `interpreter`
+    the Python binary (for programs that start Python again).
     """
     links: dict[str, str] = {}
     dirs: list[str] = []
@@ -191,13 +192,11 @@ def _root_plan(hidden: Iterable[str], packages: Iterable[dict[str, Any]] = ()) -
             hide.add(path)
     inside = [h for h in hide if os.path.isdir(h) and any(_within(h, d) for d in dirs)]
     covers = sorted(h for h in inside if not any(h != o and _within(h, o) for o in inside))
-    # A package folder already visible (in a bound folder, under no cover) needs no mount of
-    # its own; any other gets a mount point made in the new root or inside its cover.
+    # Every listed package's folders appear under one fixed folder of the new root.
     bound = [
-        path
+        [path, f"{SANDBOX_SITE}/{os.path.basename(path)}"]
         for package in packages
         for path in package["dirs"]
-        if any(_within(path, c) for c in covers) or not any(_within(path, d) for d in dirs)
     ]
     return {
         "dirs": dirs,

