@@ -122,10 +122,11 @@ def report_root_for_db(db: str) -> Path:
         try:
             url = make_url(db)
         except ArgumentError:
-            return DEFAULT_HOME / re.sub(r"[^A-Za-z0-9._-]+", "_", db)
-        path = url.database if url.get_backend_name() == "sqlite" else None
-        parts = [url.get_backend_name(), url.host or "", url.database or ""]
-        label = "-".join(part for part in parts if part)
+            path, label = None, db
+        else:
+            path = url.database if url.get_backend_name() == "sqlite" else None
+            parts = [url.get_backend_name(), url.host or "", url.database or ""]
+            label = "-".join(part for part in parts if part)
     if path and path != ":memory:":
         file = Path(path).expanduser()
         return file.parent if file.name == "codeeval.db" else file.parent / f"{file.stem}-reports"

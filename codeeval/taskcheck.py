@@ -170,9 +170,10 @@ class _Plan:
     def __init__(self, task: Task, key: str) -> None:
         self.task = task
         self.key = key  # unique among the tasks checked together, whatever their ids
-        self.mutant_problems = _mutant_problems(task, loaded := load_mutants(task))
-        broken = {problem.split(" ", 2)[1] for problem in self.mutant_problems}
-        self.mutants = [mutant for mutant in loaded if mutant.name not in broken]
+        loaded = load_mutants(task)
+        unusable = _unusable_mutants(task, loaded)
+        self.mutant_problems = (*_missing_mutants(task, loaded), *unusable.values())
+        self.mutants = [mutant for mutant in loaded if mutant.name not in unusable]
         self.generator_problems = check_generator(task)
         self.submitted: list[ExecJob] = []
         self.program_of: dict[str, str] = {}
@@ -260,33 +261,38 @@ class _Plan:
         return tuple(found)
 
 
-def _mutant_problems(task: Task, mutants: Sequence[Mutant]) -> tuple[str, ...]:
-    """Mutants that prove nothing: ones that do not compile or repeat the reference.
-
-    Each line starts with `mutant <name> ` (the plan leaves those mutants out). A task folder
-    with no mutant at all is a problem too: nothing shows that its tests catch a broken copy.
-    """
+def _missing_mutants(task: Task, mutants: Sequence[Mutant]) -> tuple[str, ...]:
+    """A task folder with no mutant: nothing shows that its tests catch a broken copy."""
     folder = Path(task.source) if task.source else None
-    if folder is not None and folder.is_dir() and not mutants:
-        return (
-            f"no mutants: add at least {MIN_MUTANTS} broken copies of solution.py under "
-            f"{folder / MUTANTS_DIR}, each of which some test must fail",
-        )
-    found = []
+    if folder is None or not folder.is_dir() or mutants:
+        return ()
+    return (
+        f"no mutants: add at least {MIN_MUTANTS} broken copies of solution.py under "
+        f"{folder / MUTANTS_DIR}, each of which some test must fail",
+    )
+
+
+def _unusable_mutants(task: Task, mutants: Sequence[Mutant]) -> dict[str, str]:
+    """Mutants that prove nothing, by name, with the problem; the plan leaves them out.
+
+    One that does not compile would be "caught" by any test; one equal to the reference
+    cannot be caught at all.
+    """
+    found: dict[str, str] = {}
     for mutant in mutants:
         try:
             compile(mutant.code, f"{MUTANTS_DIR}/{mutant.name}.py", "exec")
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None)
             where = f"line {line}: " if line else ""
-            found.append(
+            found[mutant.name] = (
                 f"mutant {mutant.name} does not compile ({where}{getattr(exc, 'msg', exc)}); "
                 "a mutant must be a runnable broken copy of solution.py"
             )
-            continue
-        if mutant.code.strip() == task.reference.strip():
-            found.append(f"mutant {mutant.name} is the reference unchanged")
-    return tuple(found)
+        else:
+            if mutant.code.strip() == task.reference.strip():
+                found[mutant.name] = f"mutant {mutant.name} is the reference unchanged"
+    return found
 
 
 def _mutant_verdict(mutant: Mutant, results: list[ExecResult]) -> MutantVerdict:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from codeeval.grading import GradeReport
 
 from codeeval.cli._app import (
     JsonOption,
@@ -88,11 +91,11 @@ def grade(
     _fail_if_nothing_graded(report)
 
 
-def _fail_if_nothing_graded(report: object) -> None:
+def _fail_if_nothing_graded(report: GradeReport) -> None:
     """Exit 1 when not one sample could be graded, so a script notices."""
-    if getattr(report, "graded", 0) == 0:
+    if report.graded == 0:
         stderr.print(
-            f"error: none of the {getattr(report, 'samples', 0)} sample(s) could be graded; "
+            f"error: none of the {report.samples} sample(s) could be graded; "
             "see the warnings above",
             markup=False,
             highlight=False,

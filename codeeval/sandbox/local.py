@@ -310,7 +310,14 @@ class LocalExecutor:
             if cpu is None:
                 cpu = self._cpus[(len(self._clients) + self._starting) % len(self._cpus)]
             self._starting += 1
-        try:  # outside the lock: zygotes start side by side
+        return self._start(cpu)
+
+    def _start(self, cpu: int | None) -> ZygoteClient:
+        """Start a zygote (the caller counted it in `_starting`) and register it.
+
+        Runs outside the lock, so that zygotes start side by side.
+        """
+        try:
             client = ZygoteClient(self._config, self.options.keep_output_bytes, cpu)
         finally:
             with self._changed:
@@ -335,17 +342,7 @@ class LocalExecutor:
                 self._clients.remove(client)
             self._starting += 1
         client.close()
-        try:
-            fresh = ZygoteClient(self._config, self.options.keep_output_bytes, client.cpu)
-        finally:
-            with self._changed:
-                self._starting -= 1
-        with self._changed:
-            if not self._closed:
-                self._clients.append(fresh)
-                return fresh
-        fresh.close()
-        raise RuntimeError("the executor is closed")
+        return self._start(client.cpu)
 
     @property
     def isolation(self) -> dict[str, str]:

@@ -7,11 +7,13 @@ word.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import platform
 
 
+@functools.cache
 def host_id() -> str:
     """A stable id of this machine that does not reveal its name."""
     return hashlib.sha256(platform.node().encode()).hexdigest()[:12]

@@ -418,11 +418,12 @@ _DRIVER_PACKAGES = {
 
 def _check_schema(engine: sa.Engine, db: str) -> None:
     """Refuse, before writing anything, a database whose tables are not codeeval's."""
-    present = set(sa.inspect(engine).get_table_names())
+    inspector = sa.inspect(engine)
+    present = set(inspector.get_table_names())
     for table in (runs, run_tasks, generations, results):
         if table.name not in present:
             continue
-        columns = {column["name"] for column in sa.inspect(engine).get_columns(table.name)}
+        columns = {column["name"] for column in inspector.get_columns(table.name)}
         missing = [
             column.name
             for column in table.columns
