@@ -1,4 +1,4 @@
-"""The benchmark loader interface, and a JSONL problem format that loaders can share.
+"""A JSONL problem format that benchmark loaders (`codeeval.task.TaskSource`) can share.
 
 A benchmark is a module `tasks/<name>.py` (or a third-party entry point in the group
 `codeeval.benchmarks`) whose `load()` returns its tasks, with ids `<name>/<id>`. It is imported
@@ -11,23 +11,14 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codeeval.errors import BadTaskFile
 from codeeval.task import content_hash
 from codeeval.types import PromptStyle, Task
-
-
-class BenchmarkLoader(Protocol):
-    """What a benchmark module exports as `load`."""
-
-    def __call__(self) -> Iterable[Task]:
-        """Return the benchmark's tasks; read shipped data only, never the network."""
-        ...
 
 
 class ProblemRecord(BaseModel):

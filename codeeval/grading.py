@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codeeval.calibration import PreparedTask, ReferenceRun, plan_reference
 from codeeval.errors import BadConfig, BadInputFile
 from codeeval.problems import read_problem_file, task_from_problem
 from codeeval.sandbox import Executor
 from codeeval.scoring import pass_at_k_table
 from codeeval.task import load_benchmark
+from codeeval.task.prepare import PreparedTask, ReferenceRun, plan_reference
 from codeeval.types import ExecJob, ExecResult, Status, Task
 
 RESULTS_SUFFIX = "_results.jsonl"

@@ -13,7 +13,7 @@ from codeeval import registry
 from codeeval.benchmark import read_jsonl_tasks
 from codeeval.errors import BadTaskFile
 from codeeval.task import load_benchmark, select_tasks
-from codeeval.taskcheck import check_tasks
+from codeeval.task.check import check_tasks
 
 RECORD = {
     "task_id": "Mine/3",

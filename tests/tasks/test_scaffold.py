@@ -8,9 +8,9 @@ import pytest
 from fork_executor import ForkExecutor
 
 from codeeval.errors import BadTaskFile
-from codeeval.scaffold import scaffold_task
 from codeeval.task import load_task_folder, select_tasks
-from codeeval.taskcheck import check_task
+from codeeval.task.check import check_task
+from codeeval.task.scaffold import scaffold_task
 
 
 def test_scaffold_is_a_sound_task(tmp_path: Path, executor: ForkExecutor) -> None:

@@ -10,9 +10,10 @@ import pytest
 from fork_executor import ForkExecutor
 
 from codeeval.task import builtin_task_names, builtin_task_root, load_task_folder, select_tasks
-from codeeval.taskcheck import MIN_MUTANTS, check_tasks, load_mutants
-from codeeval.taskinfo import TOPICS
-from codeeval.taskinputs import check_generator
+from codeeval.task.check import MIN_MUTANTS, check_tasks
+from codeeval.task.folder import load_mutants
+from codeeval.task.info import TOPICS
+from codeeval.task.inputs import check_generator
 
 NAMES = builtin_task_names()
 ANSWER_EN = (

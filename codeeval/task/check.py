@@ -4,7 +4,7 @@ Everything that runs a task's reference or mutants goes through the `Executor` p
 `ExecJob`s. Per program two jobs run: the task's hand-written `tests.py`, and generated tests
 (`test_differential_*`, `test_runs_at_size_*`) that rebuild inputs with the task's `inputs.py`
 on the trusted side and compare the program's output with the reference's own output there.
-The generator itself is trusted task code, so its checks (`codeeval.taskinputs`) run in this
+The generator itself is trusted task code, so its checks (`codeeval.task.inputs`) run in this
 process.
 
 A task's mutants are broken copies of its reference kept in `<task folder>/mutants/*.py`; they
@@ -20,21 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codeeval.sandbox import Executor
-from codeeval.taskinputs import check_generator, generated_tests
+from codeeval.task.folder import MUTANTS_DIR, Mutant, load_mutants
+from codeeval.task.inputs import check_generator, generated_tests
 from codeeval.types import CaseResult, ExecJob, ExecLimits, ExecResult, Status, Task
 
-MUTANTS_DIR = "mutants"
 MIN_MUTANTS = 3
 REFERENCE_TIME_LIMIT_S = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class Mutant:
-    """A deliberately broken copy of a task's reference; some test must fail on it."""
-
-    name: str
-    code: str
-    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,23 +95,6 @@ class TaskCheck:
     def generated_tests(self) -> int:
         """How many generated (differential and size) tests ran on the reference."""
         return sum(1 for case in self.reference_cases if _is_generated(case.name))
-
-
-def load_mutants(task: Task) -> list[Mutant]:
-    """The mutants kept beside a task folder, sorted by name; none for other task sources.
-
-    The description is the mutant's first line when it is a comment (`# Mutant: ...`).
-    """
-    folder = Path(task.source) / MUTANTS_DIR if task.source else None
-    if folder is None or not folder.is_dir():
-        return []
-    mutants = []
-    for path in sorted(folder.glob("*.py")):
-        code = path.read_text(encoding="utf-8")
-        first = code.split("\n", 1)[0]
-        description = first.lstrip("#").strip() if first.startswith("#") else ""
-        mutants.append(Mutant(path.stem, code, description.removeprefix("Mutant:").strip()))
-    return mutants
 
 
 def check_task(

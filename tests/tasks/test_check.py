@@ -9,8 +9,9 @@ import pytest
 from fork_executor import ForkExecutor
 from sample_task import SOUND_TASK
 
-from codeeval.taskcheck import check_task, check_tasks, load_mutants
-from codeeval.taskinputs import differential_arguments, differential_seeds, generated_tests
+from codeeval.task.check import check_task, check_tasks
+from codeeval.task.folder import load_mutants
+from codeeval.task.inputs import differential_arguments, differential_seeds, generated_tests
 from codeeval.types import ExecJob, ExecResult, Status, Task
 
 WriteTask = Callable[..., Task]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codeeval.sandbox import Executor
-from codeeval.taskinputs import differential_arguments
+from codeeval.task.inputs import differential_arguments
 from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status, Task
 
 REFERENCE_TIME_LIMIT_S = 60.0  # generous: the reference is trusted to finish
@@ -106,7 +106,7 @@ def build_inputs(task: Task) -> tuple[tuple[Case, ...], TimingArgs]:
     if task.inputs is None or (spec is None and not task.complexity_sizes):
         return (), ()
     generate = _generator(task)
-    # The same inputs `tasks check` verified (codeeval.taskinputs fixes each case's seed).
+    # The same inputs `tasks check` verified (codeeval.task.inputs fixes each case's seed).
     cases = [
         Case(f"differential_{index:03d}_n{size}", _checked_arguments(args), None)
         for index, (size, args) in enumerate(differential_arguments(task))

@@ -1,27 +1,26 @@
-"""Task sources: the task folder format, benchmark loaders, selection and content hashes.
+"""Task folders: the `task.toml` schema, reading and checking one folder, the built-in suite.
 
 A task is a folder holding `task.toml`, `prompt.<lang>.md` (English required), `solution.py`,
-`tests.py` and, optionally, `inputs.py`; `docs/tasks.md` documents the format. A benchmark is a
-module `tasks/<name>.py` whose `load()` yields `Task`s with ids `<name>/<id>`.
+`tests.py` and, optionally, `inputs.py`; `docs/tasks.md` documents the format.
 """
 
 from __future__ import annotations
 
 import ast
 import fnmatch
-import hashlib
 import importlib
 import tomllib
-from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from codeeval import registry
-from codeeval.errors import BadConfig, BadTaskFile, UnknownName
+from codeeval.errors import BadTaskFile
+from codeeval.task.source import content_hash
 from codeeval.types import DifferentialSpec, PromptStyle, Task, TaskLimits
 
 TASKS_PACKAGE = "codeeval.tasks"
+MUTANTS_DIR = "mutants"
 _TASK_FILES = ("task.toml", "solution.py", "tests.py", "inputs.py")
 
 
@@ -57,14 +56,6 @@ class TaskToml(BaseModel):
     limits: _Limits = Field(default_factory=_Limits)
     differential: _Differential | None = None
     complexity: _Complexity = Field(default_factory=_Complexity)
-
-
-def content_hash(files: Iterable[tuple[str, bytes]]) -> str:
-    """sha256 over (name, content) pairs in name order; equal hashes mean identical tasks."""
-    digest = hashlib.sha256()
-    for name, data in sorted(files):
-        digest.update(name.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
 
 
 def _read_text(path: Path) -> str:
@@ -205,117 +196,27 @@ def load_builtin_tasks() -> list[Task]:
     return [load_task_folder(root / name) for name in builtin_task_names()]
 
 
-def load_benchmark(name: str) -> list[Task]:
-    """All tasks of benchmark `name` (a module `tasks/<name>.py` or a third-party plug-in).
+@dataclass(frozen=True, slots=True)
+class Mutant:
+    """A deliberately broken copy of a task's reference; some test must fail on it."""
 
-    Raises:
-        UnknownName: no such benchmark.
+    name: str
+    code: str
+    description: str = ""
+
+
+def load_mutants(task: Task) -> list[Mutant]:
+    """The mutants kept beside a task folder, sorted by name; none for other task sources.
+
+    The description is the mutant's first line when it is a comment (`# Mutant: ...`).
     """
-    loader = registry.resolve(registry.BENCHMARKS, name)
-    return list(loader())
-
-
-def known_selectors() -> list[str]:
-    """Task and benchmark names, for error messages."""
-    return [*builtin_task_names(), *registry.names(registry.BENCHMARKS), "all"]
-
-
-def select_tasks(selectors: Sequence[str], tags: Sequence[str] = ()) -> list[Task]:
-    """Resolve `--tasks` selectors and `--tag` filters to tasks, in order, without duplicates.
-
-    A selector is a task name (`quicksort`), `all` (every built-in task), a benchmark
-    (`humaneval`), a benchmark slice (`humaneval/0..9`), a glob over ids or tags (`sorting/*`,
-    `humaneval/1*`), or a path to a task folder (or a folder of task folders).
-
-    Raises:
-        UnknownName: a selector matches nothing; the message lists the known names.
-        BadTaskFile: a selected task folder is malformed.
-    """
-    chosen: dict[str, Task] = {}
-    for selector in (s.strip() for s in selectors):
-        if selector:
-            for task in _resolve_selector(selector):
-                chosen.setdefault(task.id, task)
-    tasks = list(chosen.values())
-    if tags:
-        tasks = [task for task in tasks if set(tags) & set(task.tags)]
-        if not tasks:
-            known = _all_tags() | {tag for task in chosen.values() for tag in task.tags}
-            unknown = [tag for tag in tags if tag not in known]
-            if unknown:
-                raise UnknownName("tag", unknown[0], known, "see: python -m codeeval tasks list")
-            named = " or ".join(repr(tag) for tag in tags)
-            raise BadConfig(
-                f"--tag: no selected task has tag {named}; widen --tasks (e.g. --tasks all) "
-                "or see: python -m codeeval tasks list --tag " + tags[0]
-            )
-    return tasks
-
-
-def _all_tags() -> set[str]:
-    return {tag for task in load_builtin_tasks() for tag in task.tags}
-
-
-def _resolve_selector(selector: str) -> list[Task]:
-    path = Path(selector).expanduser()
-    if selector.startswith((".", "/", "~")) or (path.is_dir() and not selector.isidentifier()):
-        return _load_path(path)
-    if selector == "all":
-        return load_builtin_tasks()
-    if selector in builtin_task_names():
-        return [load_task_folder(builtin_task_root() / selector)]
-    head, _, rest = selector.partition("/")
-    benchmarks = {name.lower(): name for name in registry.names(registry.BENCHMARKS)}
-    if head.lower() in benchmarks:  # HumanEval/3, the benchmark's own spelling, is humaneval/3
-        return _slice_benchmark(benchmarks[head.lower()], rest)
-    if any(ch in selector for ch in "*?["):
-        pattern = selector[:-2] if selector.endswith("/*") else selector
-        matched = [
-            task
-            for task in load_builtin_tasks()
-            if fnmatch.fnmatch(task.id, pattern)
-            or any(fnmatch.fnmatch(t, pattern) for t in task.tags)
-        ]
-        if matched:
-            return matched
-    raise UnknownName("task", selector, known_selectors(), "see: python -m codeeval tasks list")
-
-
-def _load_path(path: Path) -> list[Task]:
-    if (path / "task.toml").is_file():
-        return [load_task_folder(path)]
-    if path.is_dir():
-        folders = sorted(p for p in path.iterdir() if (p / "task.toml").is_file())
-        if folders:
-            return [load_task_folder(folder) for folder in folders]
-    raise BadTaskFile(f"{path}: not a task folder (no task.toml) nor a folder of task folders")
-
-
-def _slice_benchmark(name: str, rest: str) -> list[Task]:
-    tasks = load_benchmark(name)
-    if not rest or rest == "*":
-        return tasks
-    by_suffix = {task.id.partition("/")[2]: task for task in tasks}
-    if ".." in rest:
-        start, _, stop = rest.partition("..")
-        if start.isdigit() and stop.isdigit():
-            first, last = int(start), int(stop)
-            if first > last:
-                raise BadConfig(
-                    f"{name}/{rest}: the range runs backwards; write {name}/{last}..{first}"
-                )
-            wanted = [str(i) for i in range(first, last + 1)]
-            absent = [i for i in wanted if i not in by_suffix]
-            if absent:
-                numbers = sorted(int(i) for i in by_suffix if i.isdigit())
-                span = f"{numbers[0]}..{numbers[-1]}" if numbers else "none numbered"
-                raise BadConfig(
-                    f"{name}/{rest}: {name}/{absent[0]} does not exist; {name} ids run {span}"
-                )
-            return [by_suffix[i] for i in wanted]
-    matched = [task for suffix, task in by_suffix.items() if fnmatch.fnmatch(suffix, rest)]
-    if not matched:
-        raise UnknownName(
-            f"{name} task", rest, list(by_suffix)[:10] + ["..."], f"ids look like {name}/0"
-        )
-    return matched
+    folder = Path(task.source) / MUTANTS_DIR if task.source else None
+    if folder is None or not folder.is_dir():
+        return []
+    mutants = []
+    for path in sorted(folder.glob("*.py")):
+        code = path.read_text(encoding="utf-8")
+        first = code.split("\n", 1)[0]
+        description = first.lstrip("#").strip() if first.startswith("#") else ""
+        mutants.append(Mutant(path.stem, code, description.removeprefix("Mutant:").strip()))
+    return mutants
