@@ -64,8 +64,6 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.scoring",
     ),
     "codeeval.prompting": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
-    "codeeval.benchmark": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
-    "codeeval.problems": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.pricing": (
         *PLUGINS,

