@@ -1,11 +1,17 @@
-"""Proves tasks sound: the reference passes, every mutant is caught, the generator is valid.
+"""Proves tasks sound on the path that grades samples: reference, mutants, generator.
 
-Everything that runs a task's reference or mutants goes through the `Executor` protocol as
-`ExecJob`s. Per program two jobs run: the task's hand-written `tests.py`, and generated tests
-(`test_differential_*`, `test_runs_at_size_*`) that rebuild inputs with the task's `inputs.py`
-on the trusted side and compare the program's output with the reference's own output there.
-The generator itself is trusted task code, so its checks (`codeeval.task.inputs`) run in this
-process.
+The reference must pass, every mutant must be caught and the generator must be valid:
+
+1. The generator (`inputs.py`, trusted task code) is checked in this process
+   (`codeeval.task.inputs.check_generator`).
+2. The tasks are prepared exactly as `run` and `grade` prepare them
+   (`codeeval.task.prepare.prepare_tasks`): the reference runs once in the sandbox on its
+   hand-written tests and its differential cases, which sets the time limit and the cases'
+   expected outputs.
+3. The reference, then every mutant, is graded as a candidate is, with `PreparedTask.job`:
+   the same tests, the same differential cases compared by the grader, the same limits and
+   the timing calls at the `[complexity]` sizes. The reference must pass again (so its
+   outputs are reproducible) and be timed at every size; each mutant must fail something.
 
 A task's mutants are broken copies of its reference kept in `<task folder>/mutants/*.py`; they
 are not task files, so they do not change the task's content hash.
@@ -14,18 +20,19 @@ are not task files, so they do not change the task's content hash.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from codeeval.errors import BadConfig
 from codeeval.sandbox import Executor
 from codeeval.task.folder import MUTANTS_DIR, Mutant, load_mutants
-from codeeval.task.inputs import check_generator, generated_tests
-from codeeval.types import CaseResult, ExecJob, ExecLimits, ExecResult, Status, Task
+from codeeval.task.inputs import check_generator
+from codeeval.task.prepare import PreparedTask, answered, prepare_tasks
+from codeeval.types import CaseResult, ExecJob, ExecResult, Status, Task
 
 MIN_MUTANTS = 3
-REFERENCE_TIME_LIMIT_S = 30.0
+REFERENCE = "reference"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +52,24 @@ class MutantVerdict:
 
 @dataclass(frozen=True, slots=True)
 class TaskCheck:
-    """The soundness verdict on one task, for `python -m codeeval tasks check`."""
+    """The soundness verdict on one task, for `python -m codeeval tasks check`.
+
+    `reference_cases` are the reference's verdicts when graded as a candidate (or, when it
+    failed while being prepared, from that run); `time_limit_s` is the per-test limit a
+    candidate gets on this machine (0 when the reference failed).
+    """
 
     task_id: str
     reference_status: Status
     reference_cases: tuple[CaseResult, ...]
     reference_message: str = ""
+    reference_problems: tuple[str, ...] = ()
     generator_problems: tuple[str, ...] = ()
     mutant_problems: tuple[str, ...] = ()
     mutants: tuple[MutantVerdict, ...] = ()
     warnings: tuple[str, ...] = ()
     duration_s: float = 0.0
+    time_limit_s: float = 0.0
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -71,6 +85,7 @@ class TaskCheck:
                 f"reference ends with status {self.reference_status}"
                 + (f": {self.reference_message}" if self.reference_message else "")
             )
+        found += self.reference_problems
         found += self.generator_problems
         found += self.mutant_problems
         found += [
@@ -93,53 +108,53 @@ class TaskCheck:
 
     @property
     def generated_tests(self) -> int:
-        """How many generated (differential and size) tests ran on the reference."""
+        """How many generated (differential) cases ran on the reference."""
         return sum(1 for case in self.reference_cases if _is_generated(case.name))
 
 
-def check_task(
-    task: Task, executor: Executor, *, reference_time_limit_s: float = REFERENCE_TIME_LIMIT_S
-) -> TaskCheck:
+def check_task(task: Task, executor: Executor) -> TaskCheck:
     """Prove one task sound; see `check_tasks`."""
-    return next(check_tasks([task], executor, reference_time_limit_s=reference_time_limit_s))
+    return next(check_tasks([task], executor))
 
 
-def check_tasks(
-    tasks: Sequence[Task],
-    executor: Executor,
-    *,
-    reference_time_limit_s: float = REFERENCE_TIME_LIMIT_S,
-) -> Iterator[TaskCheck]:
+def check_tasks(tasks: Sequence[Task], executor: Executor) -> Iterator[TaskCheck]:
     """Prove tasks sound, yielding one `TaskCheck` per task as soon as it is decided.
 
-    References run first, all tasks in one batch; then the mutants of every task whose
-    reference passed, in a second batch, each test limited to
-    max(task.limits.min_time_limit_s, task.limits.time_factor x the reference's slowest test),
-    as the runner limits a candidate. A mutant is caught when any test fails on it or the
-    program as a whole does not pass (syntax error, timeout, crash on import).
+    The references are prepared first, all tasks in one batch, as `run` prepares them; then
+    the reference and the mutants of every task whose reference passed are graded in a second
+    batch with the prepared jobs, so each test is limited to
+    max(min_time_limit_s, time_factor x the reference's slowest test), as a candidate is. A
+    mutant is caught when any test fails on it or the program as a whole does not pass
+    (syntax error, timeout, crash on import).
+
+    Raises:
+        BadConfig: two of `tasks` share an id.
     """
     started = time.monotonic()
-    plans = [_Plan(task, f"{index}") for index, task in enumerate(tasks)]
-    reference_jobs = [job for plan in plans for job in plan.reference_jobs(reference_time_limit_s)]
-    owner = {job.id: plan for plan in plans for job in plan.submitted}
-    for result in _stream(executor, reference_jobs):
-        owner[result.job_id].record(result)
-    mutant_jobs: list[ExecJob] = []
+    plans = [_Plan(task, str(index)) for index, task in enumerate(tasks)]
+    ids = [plan.task.id for plan in plans]
+    repeated = next((task_id for task_id in ids if ids.count(task_id) > 1), None)
+    if repeated is not None:
+        raise BadConfig(f"two tasks share the id {repeated!r}; check them one at a time")
+    prepared = prepare_tasks([plan.graded_task for plan in plans], executor)
+    owner: dict[str, tuple[_Plan, str]] = {}
+    jobs: list[ExecJob] = []
     for plan in plans:
-        jobs = plan.mutant_jobs()
-        if not jobs:
+        plan.prepared = prepared[plan.task.id]
+        planned = plan.jobs()
+        if not planned:
             yield plan.verdict(time.monotonic() - started)
-        mutant_jobs += jobs
-        owner.update((job.id, plan) for job in jobs)
-    for result in _stream(executor, mutant_jobs):
-        plan = owner[result.job_id]
-        plan.record(result)
-        if plan.finished:
+        owner.update((job.id, (plan, program)) for program, job in planned.items())
+        jobs += planned.values()
+    for result in answered(executor, jobs):
+        plan, program = owner[result.job_id]
+        plan.results[program] = result
+        if len(plan.results) == plan.expected:
             yield plan.verdict(time.monotonic() - started)
 
 
 class _Plan:
-    """One task's check: the jobs submitted for it and the results collected so far."""
+    """One task's check: its mutants, its prepared form and the results collected so far."""
 
     def __init__(self, task: Task, key: str) -> None:
         self.task = task
@@ -149,76 +164,85 @@ class _Plan:
         self.mutant_problems = (*_missing_mutants(task, loaded), *unusable.values())
         self.mutants = [mutant for mutant in loaded if mutant.name not in unusable]
         self.generator_problems = check_generator(task)
-        self.submitted: list[ExecJob] = []
-        self.program_of: dict[str, str] = {}
-        self.results: dict[str, list[ExecResult]] = defaultdict(list)
+        self.prepared: PreparedTask | None = None
+        self.results: dict[str, ExecResult] = {}
+        self.expected = 0
 
-    def _jobs(self, program: str, code: str, time_limit_s: float, sizes: bool) -> list[ExecJob]:
-        limits = ExecLimits(time_limit_s=time_limit_s, memory_mb=self.task.limits.memory_mb)
-        prefix = f"{self.key}:{self.task.id}:{program}:"
-        entry, tests = self.task.entry_point, self.task.tests
-        jobs = [ExecJob(prefix + "tests", code, entry, tests, limits)]
-        generated = None if self.generator_problems else generated_tests(self.task, sizes=sizes)
-        if generated:
-            jobs.append(ExecJob(prefix + "generated", code, entry, generated, limits))
-        self.submitted += jobs
-        self.program_of.update((job.id, program) for job in jobs)
+    @property
+    def graded_task(self) -> Task:
+        """The task to prepare; without its generated inputs when the generator is broken.
+
+        Its reference then still runs on the hand-written tests.
+        """
+        if self.generator_problems:
+            return replace(self.task, differential=None, complexity_sizes=())
+        return self.task
+
+    def jobs(self) -> dict[str, ExecJob]:
+        """The reference's and the mutants' jobs by program, built as a candidate's job is.
+
+        None when the reference or the generator is not sound.
+        """
+        prepared = self.prepared
+        if prepared is None or not prepared.ok or self.generator_problems:
+            return {}
+        programs = {REFERENCE: self.task.reference}
+        programs.update((f"mutant:{m.name}", m.code) for m in self.mutants)
+        jobs = {
+            program: prepared.job(code, f"{self.key}:{self.task.id}:{program}")
+            for program, code in programs.items()
+        }
+        self.expected = len(jobs)
         return jobs
 
-    def reference_jobs(self, time_limit_s: float) -> list[ExecJob]:
-        return self._jobs("reference", self.task.reference, time_limit_s, sizes=True)
-
-    def mutant_jobs(self) -> list[ExecJob]:
-        """The mutants' jobs, or none when the reference or the generator is not sound."""
-        if not self.reference_passed or self.generator_problems:
-            return []
-        limits = self.task.limits
-        limit = max(limits.min_time_limit_s, limits.time_factor * self._slowest_reference_s())
-        return [
-            job
-            for mutant in self.mutants
-            for job in self._jobs(f"mutant:{mutant.name}", mutant.code, limit, sizes=False)
-        ]
-
-    def record(self, result: ExecResult) -> None:
-        self.results[self.program_of[result.job_id]].append(result)
-
-    @property
-    def finished(self) -> bool:
-        return sum(len(results) for results in self.results.values()) == len(self.submitted)
-
-    @property
-    def reference_passed(self) -> bool:
-        results = self.results["reference"]
-        return bool(results) and all(r.status is Status.PASSED for r in results)
-
-    def _slowest_reference_s(self) -> float:
-        durations = [
-            case.duration_s
-            for result in self.results["reference"]
-            for case in result.cases
-            if not case.name.startswith("test_runs_at_size_")
-        ]
-        return max(durations, default=0.0)
-
     def verdict(self, duration_s: float) -> TaskCheck:
-        reference = self.results["reference"]
-        failed = next((r for r in reference if r.status is not Status.PASSED), None)
+        prepared = self.prepared
+        assert prepared is not None  # set before any verdict
+        graded = self.results.get(REFERENCE)
+        reference = graded or prepared.reference_result
+        cases: tuple[CaseResult, ...] = ()
+        if reference is None:  # not run: its inputs could not be built
+            status, message = Status.ERROR, prepared.problem
+        else:
+            status, cases, message = reference.status, reference.cases, reference.message
         return TaskCheck(
             task_id=self.task.id,
-            reference_status=failed.status if failed else Status.PASSED,
-            reference_cases=tuple(case for result in reference for case in result.cases),
-            reference_message=failed.message if failed else "",
+            reference_status=status,
+            reference_cases=cases,
+            reference_message=message,
+            reference_problems=self._reference_problems(prepared, graded),
             generator_problems=self.generator_problems,
             mutant_problems=self.mutant_problems,
             mutants=tuple(
                 _mutant_verdict(mutant, self.results[f"mutant:{mutant.name}"])
                 for mutant in self.mutants
-                if self.results[f"mutant:{mutant.name}"]
+                if f"mutant:{mutant.name}" in self.results
             ),
             warnings=self._warnings(),
             duration_s=duration_s,
+            time_limit_s=prepared.time_limit_s if prepared.ok else 0.0,
         )
+
+    def _reference_problems(
+        self, prepared: PreparedTask, graded: ExecResult | None
+    ) -> tuple[str, ...]:
+        """What the second run, the reference graded as a candidate, showed beyond its cases."""
+        if graded is None:
+            return ()
+        limit = f"{prepared.time_limit_s:g} s"
+        if graded.status is not Status.PASSED:
+            return (
+                "the reference passes when prepared but not when graded as a candidate: its "
+                f"outputs must be reproducible and each test must finish within {limit}",
+            )
+        sizes = [size for size, _ in prepared.timing_args]
+        if len(graded.timings) < len(sizes):
+            missing = sizes[len(graded.timings)]
+            return (
+                f"the reference cannot be timed at [complexity] size {missing} within {limit} "
+                f"per call ({graded.message or 'no timing'}); lower the sizes",
+            )
+        return ()
 
     def _warnings(self) -> tuple[str, ...]:
         found = []
@@ -269,26 +293,12 @@ def _unusable_mutants(task: Task, mutants: Sequence[Mutant]) -> dict[str, str]:
     return found
 
 
-def _mutant_verdict(mutant: Mutant, results: list[ExecResult]) -> MutantVerdict:
-    caught = [case.name for r in results for case in r.cases if case.status is not Status.PASSED]
-    failed = [r.status for r in results if r.status is not Status.PASSED]
-    if failed and not caught:
-        caught = [f"<program: {failed[0]}>"]
-    status = failed[0] if failed else Status.PASSED
-    return MutantVerdict(mutant.name, mutant.description, status, tuple(caught))
-
-
-def _stream(executor: Executor, jobs: list[ExecJob]) -> Iterator[ExecResult]:
-    """Results of `jobs` as they complete; a job the executor never answered counts as killed."""
-    answered = set()
-    if jobs:
-        for result in executor.run(jobs):
-            answered.add(result.job_id)
-            yield result
-    for job in jobs:
-        if job.id not in answered:
-            yield ExecResult(job.id, Status.KILLED, message="the executor returned no result")
+def _mutant_verdict(mutant: Mutant, result: ExecResult) -> MutantVerdict:
+    caught = [case.name for case in result.cases if case.status is not Status.PASSED]
+    if result.status is not Status.PASSED and not caught:
+        caught = [f"<program: {result.status}>"]
+    return MutantVerdict(mutant.name, mutant.description, result.status, tuple(caught))
 
 
 def _is_generated(name: str) -> bool:
-    return name.startswith(("test_differential_", "test_runs_at_size_"))
+    return name.startswith("differential_")

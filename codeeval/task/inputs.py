@@ -1,19 +1,57 @@
-"""A task's generated inputs: the fixed seed of each case, validity checks, generated tests.
+"""A task's generated inputs: the generator, the fixed seed of every input, validity checks.
 
 Inputs come from the task's `inputs.py` (`generate(size, rng)`, trusted task code run on the
-grader's side). Case `i` of `[differential]` uses size `sizes[i % len(sizes)]` and
-`random.Random("<seed>:<size>:<i>")`, so the cases are fixed by `task.toml` alone.
+grader's side, never in the sandbox). Every input is fixed by `task.toml` alone:
+
+- differential case `i` of `[differential]` uses size `sizes[i % len(sizes)]` and
+  `random.Random("<seed>:<size>:<i>")`;
+- the timing input at each `[complexity]` size uses `random.Random(seed * 1_000_003 + size)`.
+
+`tasks check` validates the generator with `check_generator`; `codeeval.task.prepare` builds
+the cases and timing inputs that `run`, `grade` and `tasks check` all grade with.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from codeeval.types import Task
 
+Generate = Callable[[int, random.Random], Any]
+Arguments = tuple[Any, ...]
+
+DEFAULT_SEED = 20240601
 _PLAIN_SCALARS = (type(None), bool, int, float, complex, str, bytes)
+
+
+def load_generator(task: Task) -> Generate | None:
+    """The task's `generate(size, rng)`, or None for a task without `inputs.py`.
+
+    Raises:
+        Exception: whatever `inputs.py` raises on import; TypeError when `generate` is not
+            a function.
+    """
+    if task.inputs is None:
+        return None
+    namespace: dict[str, Any] = {"__name__": f"codeeval_inputs_{task.id}"}
+    exec(compile(task.inputs, f"{task.source or task.id}/inputs.py", "exec"), namespace)
+    generate = namespace.get("generate")
+    if not callable(generate):
+        raise TypeError("inputs.py: generate is not a function")
+    return generate  # type: ignore[no-any-return]
+
+
+def as_arguments(value: Any) -> Arguments:
+    """What `generate` returned, as the argument tuple of one call.
+
+    Raises:
+        TypeError: the value is not a tuple (or list) of arguments.
+    """
+    if not isinstance(value, tuple | list):
+        raise TypeError(f"generate() must return a tuple of arguments, not {type(value).__name__}")
+    return tuple(value)
 
 
 def differential_seeds(task: Task) -> list[tuple[int, str]]:
@@ -28,92 +66,35 @@ def differential_seeds(task: Task) -> list[tuple[int, str]]:
     ]
 
 
-def differential_arguments(task: Task) -> list[tuple[int, tuple[Any, ...]]]:
+def differential_arguments(task: Task) -> list[tuple[int, Arguments]]:
     """(size, argument tuple) of each differential case, in order; [] without a generator.
 
-    These are the inputs `tasks check` verifies; a grader building differential cases from
-    them tests exactly what was checked. Run `check_generator` first: a broken `inputs.py`
-    raises here.
+    Raises:
+        Exception: whatever the task's generator raises (run `check_generator` first).
     """
-    if task.inputs is None:
+    generate = load_generator(task)
+    if generate is None:
         return []
-    namespace: dict[str, Any] = {"__name__": "codeeval_inputs"}
-    exec(compile(task.inputs, f"{task.source or task.id}/inputs.py", "exec"), namespace)
-    generate = namespace["generate"]
-    return [(size, generate(size, random.Random(seed))) for size, seed in differential_seeds(task)]
+    return [
+        (size, as_arguments(generate(size, random.Random(seed))))
+        for size, seed in differential_seeds(task)
+    ]
 
 
-def _size_runs(task: Task, sizes: bool) -> list[tuple[int, str]]:
-    """Sizes the reference must run at that no differential case covers, with their seeds."""
-    covered = {size for size, _ in differential_seeds(task)}
-    wanted = set(task.differential.sizes if task.differential else ())
-    if sizes:
-        wanted |= set(task.complexity_sizes)
-    seed = task.differential.seed if task.differential else 0
-    return [(size, f"{seed}:run:{size}") for size in sorted(wanted - covered)]
+def timing_arguments(task: Task) -> list[tuple[int, Arguments]]:
+    """(size, argument tuple) at each `[complexity]` size; [] without a generator.
 
-
-def generated_tests(task: Task, *, sizes: bool = True) -> str | None:
-    """Test source for `task`'s differential cases (and, with `sizes`, one run per size).
-
-    None when the task has no generator or nothing to generate.
+    Raises:
+        Exception: whatever the task's generator raises.
     """
-    if task.inputs is None:
-        return None
-    cases = differential_seeds(task)
-    runs = _size_runs(task, sizes)
-    if not cases and not runs:
-        return None
-    parts = [
-        _GENERATED_HEADER.format(
-            task_id=task.id, reference=task.reference, inputs=task.inputs, entry=task.entry_point
-        )
+    generate = load_generator(task)
+    if generate is None:
+        return []
+    seed = task.differential.seed if task.differential is not None else DEFAULT_SEED
+    return [
+        (size, as_arguments(generate(size, random.Random(seed * 1_000_003 + size))))
+        for size in task.complexity_sizes
     ]
-    width = len(str(len(cases)))
-    parts += [
-        f"\n\ndef test_differential_{i:0{width}d}_size_{size}(candidate):\n"
-        f"    _differential(candidate, {size}, {seed!r})\n"
-        for i, (size, seed) in enumerate(cases)
-    ]
-    parts += [
-        f"\n\ndef test_runs_at_size_{size}(candidate):\n"
-        f"    candidate(*_arguments({size}, {seed!r}))\n"
-        for size, seed in runs
-    ]
-    return "".join(parts)
-
-
-_GENERATED_HEADER = '''\
-"""Tests generated by codeeval.task.check for {task_id}: inputs from inputs.py, outputs from
-the reference solution, both run here on the trusted side."""
-
-import copy
-import random
-
-_reference = {{"__name__": "codeeval_reference"}}
-exec(compile({reference!r}, "<reference>", "exec"), _reference)
-_inputs = {{"__name__": "codeeval_inputs"}}
-exec(compile({inputs!r}, "<inputs.py>", "exec"), _inputs)
-
-
-def _arguments(size, seed):
-    return _inputs["generate"](size, random.Random(seed))
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 200 else text[:200] + "..."
-
-
-def _differential(candidate, size, seed):
-    args = _arguments(size, seed)
-    expected = _reference[{entry!r}](*copy.deepcopy(args))
-    actual = candidate(*args)
-    if actual != expected and repr(actual) != repr(expected):
-        raise AssertionError(
-            f"size {{size}}, seed {{seed!r}}: expected {{_short(expected)}}, got {{_short(actual)}}"
-        )
-'''
 
 
 def check_generator(task: Task) -> tuple[str, ...]:
@@ -122,23 +103,21 @@ def check_generator(task: Task) -> tuple[str, ...]:
     At every differential and complexity size, `generate(size, rng)` must return a tuple of
     plain data, and the same tuple for the same seed.
     """
-    if task.inputs is None:
-        return ()
-    namespace: dict[str, Any] = {"__name__": "codeeval_inputs"}
     try:
-        exec(compile(task.inputs, f"{task.source or task.id}/inputs.py", "exec"), namespace)
+        generate = load_generator(task)
+    except TypeError as exc:
+        return (str(exc),)
     except Exception as exc:  # the task's own file: any failure is its author's to fix
         return (f"inputs.py raises on import: {type(exc).__name__}: {exc}",)
-    generate = namespace.get("generate")
-    if not callable(generate):
-        return ("inputs.py: generate is not a function",)
+    if generate is None:
+        return ()
     sizes = sorted(
         {*(task.differential.sizes if task.differential else ()), *task.complexity_sizes}
     )
     return tuple(problem for size in sizes for problem in _check_size(generate, size))
 
 
-def _check_size(generate: Any, size: int) -> Iterable[str]:
+def _check_size(generate: Generate, size: int) -> Iterable[str]:
     try:
         first = generate(size, random.Random(f"check:{size}"))
         second = generate(size, random.Random(f"check:{size}"))

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fork_executor import ForkExecutor
+from counting_executor import CountingExecutor
 
 from codeeval import registry
 from codeeval.errors import BadTaskFile
@@ -124,7 +124,7 @@ def test_without_a_benchmark_name_ids_are_the_records_own(tmp_path: Path) -> Non
     assert named.content_hash == first.content_hash  # the hash is the record's, not the name's
 
 
-def test_tinybench_is_a_built_in_benchmark(executor: ForkExecutor) -> None:
+def test_tinybench_is_a_built_in_benchmark(executor: CountingExecutor) -> None:
     assert "tinybench" in registry.names(registry.BENCHMARKS)
     tasks = load_benchmark("tinybench")
     assert [t.id for t in tasks] == [f"tinybench/{i}" for i in range(8)]
@@ -134,7 +134,7 @@ def test_tinybench_is_a_built_in_benchmark(executor: ForkExecutor) -> None:
     assert all(c.hand_written_tests == 1 for c in checks)
 
 
-def test_a_wrong_canonical_solution_is_refused(tmp_path: Path, executor: ForkExecutor) -> None:
+def test_a_wrong_canonical_solution_is_refused(tmp_path: Path, executor: CountingExecutor) -> None:
     wrong = {**RECORD, "canonical_solution": "    return x + 2\n"}
     (task,) = read_jsonl_tasks(_write(tmp_path / "w.jsonl", wrong), "w")
     (check,) = check_tasks([task], executor)
