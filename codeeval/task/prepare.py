@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from codeeval.sandbox import Executor
+from codeeval.task.folder import MAX_TIME_LIMIT_S
 from codeeval.task.inputs import differential_arguments, timing_arguments
 from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status, Task
 
@@ -96,10 +97,12 @@ def build_inputs(task: Task) -> tuple[tuple[Case, ...], TimingArgs]:
 def time_limit_s(reference_s: float, time_factor: float, min_time_limit_s: float) -> float:
     """The per-test time limit of a candidate; `run`, `grade` and `tasks check` all use it.
 
-    `max(min_time_limit_s, time_factor x reference_s)`, rounded to the millisecond, where
-    `reference_s` is the CPU time of the reference's slowest test on this machine.
+    `max(min_time_limit_s, time_factor x reference_s)`, rounded to the millisecond and at most
+    `MAX_TIME_LIMIT_S`, where `reference_s` is the CPU time of the reference's slowest test on
+    this machine. The cap holds whatever the floor and factor came from (a flag, a benchmark's
+    own tasks), so no candidate's loop runs longer than it per test.
     """
-    return round(max(min_time_limit_s, time_factor * reference_s), 3)
+    return min(MAX_TIME_LIMIT_S, round(max(min_time_limit_s, time_factor * reference_s), 3))
 
 
 def _reference_time(result: ExecResult) -> float:
@@ -155,7 +158,7 @@ def plan_reference(
 ) -> ReferenceRun | PreparedTask:
     """The reference run of `task`, or (when its inputs cannot be generated) a failed task."""
     factor = time_factor or task.limits.time_factor
-    floor = min_time_limit_s or task.limits.min_time_limit_s
+    floor = min(MAX_TIME_LIMIT_S, min_time_limit_s or task.limits.min_time_limit_s)
     limits = ExecLimits(
         time_limit_s=REFERENCE_TIME_LIMIT_S, memory_mb=memory_mb or task.limits.memory_mb
     )

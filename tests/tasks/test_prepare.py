@@ -7,6 +7,7 @@ from collections.abc import Callable
 from counting_executor import CountingExecutor
 
 from codeeval.task import select_tasks
+from codeeval.task.folder import MAX_TIME_LIMIT_S
 from codeeval.task.prepare import prepare_tasks, program, time_limit_s, trusted_tests
 from codeeval.types import DifferentialSpec, Status, Task, TaskLimits
 
@@ -112,3 +113,16 @@ def test_a_task_whose_reference_fails_keeps_its_floor_as_limit(
     assert not prepared.ok
     assert prepared.time_limit_s == prepared.limits.time_limit_s == 1.5
     assert prepared.limits.memory_mb == 300
+
+
+def test_no_time_limit_exceeds_the_maximum(executor: CountingExecutor, make_task: MakeTask) -> None:
+    """A floor from a flag or a benchmark's own Task is capped as a task file's is refused."""
+    assert time_limit_s(30.0, time_factor=100, min_time_limit_s=1.0) == MAX_TIME_LIMIT_S
+    absurd = make_task(limits=TaskLimits(min_time_limit_s=1e12))
+    (prepared,) = prepare_tasks([absurd], executor).values()
+    assert prepared.ok and prepared.time_limit_s == prepared.limits.time_limit_s == 60.0
+    (flagged,) = prepare_tasks([make_task()], executor, min_time_limit_s=1e12).values()
+    assert flagged.limits.time_limit_s == 60.0
+    broken = make_task(reference="def double(x):\n    return x\n", limits=absurd.limits)
+    (failed,) = prepare_tasks([broken], executor).values()
+    assert not failed.ok and failed.limits.time_limit_s == 60.0  # grade still grades with it
