@@ -181,7 +181,7 @@ class _Plan:
     def jobs(self) -> dict[str, ExecJob]:
         """The reference's and the mutants' jobs by program, built as a candidate's job is.
 
-        None when the reference or the generator is not sound.
+        Empty when the reference or the generator is not sound.
         """
         prepared = self.prepared
         if prepared is None or not prepared.ok or self.generator_problems:
