@@ -32,10 +32,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from codeeval.calibration import prepare_tasks
 from codeeval.grading import grade_file
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.task import load_benchmark
+from codeeval.task.prepare import prepare_tasks
 from codeeval.types import Task
 
 CPUS = len(os.sched_getaffinity(0))

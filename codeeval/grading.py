@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codeeval.calibration import PreparedTask, ReferenceRun, plan_reference
 from codeeval.errors import BadConfig, BadInputFile
-from codeeval.problems import read_problem_file, task_from_problem
 from codeeval.sandbox import Executor
 from codeeval.scoring import pass_at_k_table
 from codeeval.task import load_benchmark
+from codeeval.task.jsonl import read_jsonl_tasks
+from codeeval.task.prepare import PreparedTask, ReferenceRun, plan_reference
 from codeeval.types import ExecJob, ExecResult, Status, Task
 
 RESULTS_SUFFIX = "_results.jsonl"
@@ -71,7 +71,7 @@ def load_grading_tasks(benchmark: str | None, problems: Path | None) -> list[Tas
     if (benchmark is None) == (problems is None):
         raise BadConfig("grade: give exactly one of --benchmark NAME or --problems FILE")
     if problems is not None:
-        return [task_from_problem(record) for record in read_problem_file(problems)]
+        return read_jsonl_tasks(problems)
     return load_benchmark(str(benchmark))
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 from codeeval import __version__, registry
-from codeeval.calibration import PreparedTask, prepare_tasks
 from codeeval.config import RunConfig
 from codeeval.errors import BadConfig, ProviderError, UserError
 from codeeval.extract import extract_code
@@ -33,6 +32,7 @@ from codeeval.scoring import fit_time_complexity, score_sample
 from codeeval.store import GenerationRecord, Store, TaskRecord
 from codeeval.store.owner import host_id
 from codeeval.task import select_tasks
+from codeeval.task.prepare import PreparedTask, prepare_tasks
 from codeeval.types import (
     ExecJob,
     ExecResult,

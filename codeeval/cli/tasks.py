@@ -33,7 +33,7 @@ def tasks_list(
     from rich.table import Table
 
     from codeeval.task import load_builtin_tasks
-    from codeeval.taskinfo import rows_by_topic, task_rows
+    from codeeval.task.info import rows_by_topic, task_rows
 
     rows = task_rows(load_builtin_tasks(), tag)
     benchmarks = registry.names(registry.BENCHMARKS)
@@ -72,7 +72,7 @@ def tasks_show(
 ) -> None:
     """Print a task's metadata, prompt, tests and reference solution."""
     from codeeval.task import select_tasks
-    from codeeval.taskinfo import task_details
+    from codeeval.task.info import task_details
 
     tasks = select_tasks([name])
     if len(tasks) != 1:
@@ -113,7 +113,7 @@ def tasks_new(
     ),
 ) -> None:
     """Create a complete, passing task folder to edit."""
-    from codeeval.scaffold import scaffold_task
+    from codeeval.task.scaffold import scaffold_task
 
     folder = scaffold_task(name, directory)
     # A bare name means a built-in task to `tasks check` and `run --tasks`; a path does not.
@@ -141,7 +141,7 @@ def tasks_check(
     from codeeval.config import RunConfig
     from codeeval.runner import make_executor
     from codeeval.task import select_tasks
-    from codeeval.taskcheck import check_tasks
+    from codeeval.task.check import check_tasks
 
     tasks = select_tasks(names or ["all"])
     runner_config = RunConfig(

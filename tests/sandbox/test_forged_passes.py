@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from codeeval.calibration import prepare_tasks
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.task import select_tasks
+from codeeval.task.prepare import prepare_tasks
 from codeeval.types import ExecResult, Status
 
 Grade = Callable[..., ExecResult]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codeeval.errors import BadConfig, BadInputFile, UnknownName
+from codeeval.errors import BadConfig, BadInputFile, BadTaskFile, UnknownName
 from codeeval.grading import grade_file
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.scoring import pass_at_k
@@ -124,7 +124,7 @@ def test_humaneval_samples_use_the_original_task_ids(
     [
         (None, None, BadConfig, "give exactly one of --benchmark NAME or --problems FILE"),
         ("nope", None, UnknownName, "unknown benchmark 'nope'"),
-        (None, Path("/no/such/problems.jsonl"), BadInputFile, "no such file"),
+        (None, Path("/no/such/problems.jsonl"), BadTaskFile, "no such file"),
     ],
 )
 def test_bad_arguments_are_one_line_errors(
@@ -145,5 +145,5 @@ def test_bad_files_name_the_file(tmp_path: Path, executor: LocalExecutor, proble
         grade_file(tmp_path / "missing.jsonl", executor, problems_path=problems)
     bad_problems = _write_lines(tmp_path / "p.jsonl", [b'{"task_id": "x", "prompt": ""}'])
     samples = _write_lines(tmp_path / "s.jsonl", [_sample("x", "")])
-    with pytest.raises(BadInputFile, match=r"p.jsonl:1: field 'test' missing or not a string"):
+    with pytest.raises(BadTaskFile, match=r"p.jsonl:1: prompt: String should have at least 1"):
         grade_file(samples, executor, problems_path=bad_problems)

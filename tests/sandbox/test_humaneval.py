@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from codeeval.calibration import prepare_tasks
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.task import content_hash, load_benchmark, select_tasks
+from codeeval.task.prepare import prepare_tasks
 from codeeval.types import Status
 
 

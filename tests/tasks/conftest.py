@@ -1,25 +1,34 @@
-"""Fixtures for the task-suite tests: the fork executor double and a task-folder writer."""
+"""Fixtures for the task tests: the real sandbox (counting its jobs) and a task-folder writer."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fork_executor import ForkExecutor
 from sample_task import SOUND_TASK
 
 from codeeval.task import load_task_folder
 from codeeval.types import Task
 
+if sys.platform != "linux":  # pragma: no cover - the local sandbox is Linux-only
+    pytest.skip("the local sandbox needs Linux", allow_module_level=True)
+
+from counting_executor import CountingExecutor  # noqa: E402
+
+from codeeval.sandbox.local import LocalExecutor  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[LocalExecutor]:
+    with LocalExecutor(workers=2) as running:
+        yield running
+
 
 @pytest.fixture
-def executor() -> Iterator[ForkExecutor]:
-    fork = ForkExecutor(workers=2)
-    try:
-        yield fork
-    finally:
-        fork.close()
+def executor(sandbox: LocalExecutor) -> CountingExecutor:
+    return CountingExecutor(sandbox)
 
 
 @pytest.fixture

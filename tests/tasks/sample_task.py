@@ -1,4 +1,4 @@
-"""A small sound task, as files, that the taskcheck tests copy and break."""
+"""A small sound task, as files, that the `tasks check` tests copy and break."""
 
 SOUND_TASK = {
     "task.toml": (

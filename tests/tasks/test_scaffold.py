@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fork_executor import ForkExecutor
+from counting_executor import CountingExecutor
 
 from codeeval.errors import BadTaskFile
-from codeeval.scaffold import scaffold_task
 from codeeval.task import load_task_folder, select_tasks
-from codeeval.taskcheck import check_task
+from codeeval.task.check import check_task
+from codeeval.task.scaffold import scaffold_task
 
 
-def test_scaffold_is_a_sound_task(tmp_path: Path, executor: ForkExecutor) -> None:
+def test_scaffold_is_a_sound_task(tmp_path: Path, executor: CountingExecutor) -> None:
     folder = scaffold_task("sum_of_evens", tmp_path)
     assert folder == tmp_path / "sum_of_evens"
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.*")) == [

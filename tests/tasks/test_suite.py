@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from fork_executor import ForkExecutor
+from counting_executor import CountingExecutor
 
 from codeeval.task import builtin_task_names, builtin_task_root, load_task_folder, select_tasks
-from codeeval.taskcheck import MIN_MUTANTS, check_tasks, load_mutants
-from codeeval.taskinfo import TOPICS
-from codeeval.taskinputs import check_generator
+from codeeval.task.check import MIN_MUTANTS, check_tasks
+from codeeval.task.folder import load_mutants
+from codeeval.task.info import TOPICS
+from codeeval.task.inputs import check_generator
 
 NAMES = builtin_task_names()
 ANSWER_EN = (
@@ -99,7 +100,7 @@ def test_generator_is_valid(name: str) -> None:
     assert check_generator(task) == ()
 
 
-def test_a_sample_of_the_suite_is_sound(executor: ForkExecutor) -> None:
+def test_a_sample_of_the_suite_is_sound(executor: CountingExecutor) -> None:
     tasks = select_tasks(["quicksort", "lru_cache", "topological_sort", "parse_csv_line"])
     checks = {check.task_id: check for check in check_tasks(tasks, executor)}
     assert sorted(checks) == ["lru_cache", "parse_csv_line", "quicksort", "topological_sort"]
@@ -109,7 +110,7 @@ def test_a_sample_of_the_suite_is_sound(executor: ForkExecutor) -> None:
 
 
 @pytest.mark.slow
-def test_the_whole_suite_is_sound(executor: ForkExecutor) -> None:
+def test_the_whole_suite_is_sound(executor: CountingExecutor) -> None:
     problems = {
         check.task_id: check.problems
         for check in check_tasks(select_tasks(["all"]), executor)

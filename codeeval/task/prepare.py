@@ -1,27 +1,28 @@
 """Task preparation: run each reference once in the sandbox, then derive limits and cases.
 
 For each task the reference solution runs against its own tests on this machine, in this
-run; its slowest test (CPU time) sets the per-test limit,
-`max(min_time_limit_s, time_factor x reference time)`. The differential cases get their
-inputs from the task's `generate(size, rng)` (trusted code, run here with a seeded
-`random.Random`) and their expected outputs from the reference's sandboxed run. A task whose
-reference fails is reported (`ok=False`, `problem`), never raised, so the runner can skip it.
+run; its slowest test (CPU time) sets the per-test limit (`time_limit_s`, the one formula,
+`max(min_time_limit_s, time_factor x reference time)`). The differential cases get their
+inputs from the task's `generate(size, rng)` (`codeeval.task.inputs`: trusted code, run here
+with fixed seeds) and their expected outputs from the reference's sandboxed run.
+`run`, `grade` and `tasks check` all prepare tasks here and grade with `PreparedTask.job`.
+A task whose reference fails is reported (`ok=False`, `problem`), never raised, so the
+runner can skip it.
 """
 
 from __future__ import annotations
 
 import math
-import random
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from codeeval.sandbox import Executor
-from codeeval.taskinputs import differential_arguments
+from codeeval.task.folder import MAX_TIME_LIMIT_S
+from codeeval.task.inputs import differential_arguments, timing_arguments
 from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status, Task
 
 REFERENCE_TIME_LIMIT_S = 60.0  # generous: the reference is trusted to finish
-DEFAULT_SEED = 20240601
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,24 +76,6 @@ def trusted_tests(task: Task) -> str:
     return task.tests
 
 
-def _generator(task: Task) -> Callable[[int, random.Random], Any]:
-    namespace: dict[str, Any] = {"__name__": f"codeeval_inputs_{task.id}"}
-    exec(compile(task.inputs or "", f"{task.source or task.id}/inputs.py", "exec"), namespace)
-    return namespace["generate"]  # type: ignore[no-any-return]
-
-
-def _arguments(
-    generate: Callable[[int, random.Random], Any], size: int, rng: random.Random
-) -> tuple[Any, ...]:
-    return _checked_arguments(generate(size, rng))
-
-
-def _checked_arguments(args: Any) -> tuple[Any, ...]:
-    if not isinstance(args, tuple | list):
-        raise TypeError(f"generate() must return a tuple of arguments, not {type(args).__name__}")
-    return tuple(args)
-
-
 TimingArgs = tuple[tuple[int, tuple[Any, ...]], ...]
 
 
@@ -102,21 +85,24 @@ def build_inputs(task: Task) -> tuple[tuple[Case, ...], TimingArgs]:
     Raises:
         Exception: whatever the task's `generate` raises (the caller reports it).
     """
-    spec = task.differential
-    if task.inputs is None or (spec is None and not task.complexity_sizes):
+    if task.inputs is None or (task.differential is None and not task.complexity_sizes):
         return (), ()
-    generate = _generator(task)
-    # The same inputs `tasks check` verified (codeeval.taskinputs fixes each case's seed).
-    cases = [
-        Case(f"differential_{index:03d}_n{size}", _checked_arguments(args), None)
+    cases = tuple(
+        Case(f"differential_{index:03d}_n{size}", args, None)
         for index, (size, args) in enumerate(differential_arguments(task))
-    ]
-    seed = spec.seed if spec is not None else DEFAULT_SEED
-    timing = tuple(
-        (size, _arguments(generate, size, random.Random(seed * 1_000_003 + size)))
-        for size in task.complexity_sizes
     )
-    return tuple(cases), timing
+    return cases, tuple(timing_arguments(task))
+
+
+def time_limit_s(reference_s: float, time_factor: float, min_time_limit_s: float) -> float:
+    """The per-test time limit of a candidate; `run`, `grade` and `tasks check` all use it.
+
+    `max(min_time_limit_s, time_factor x reference_s)`, rounded to the millisecond and at most
+    `MAX_TIME_LIMIT_S`, where `reference_s` is the CPU time of the reference's slowest test on
+    this machine. The cap holds whatever the floor and factor came from (a flag, a benchmark's
+    own tasks), so no candidate's loop runs longer than it per test.
+    """
+    return min(MAX_TIME_LIMIT_S, round(max(min_time_limit_s, time_factor * reference_s), 3))
 
 
 def _reference_time(result: ExecResult) -> float:
@@ -144,19 +130,20 @@ class ReferenceRun:
         if result.status is not Status.PASSED:
             problem = f"its reference solution does not pass its own tests ({result.status}): "
             return PreparedTask(
-                task, False, problem + result.message, floor, limits, tests, reference_result=result
+                task,
+                False,
+                problem + result.message,
+                floor,
+                replace(limits, time_limit_s=floor),
+                tests,
+                reference_result=result,
             )
-        time_limit = round(max(floor, self.time_factor * _reference_time(result)), 3)
+        time_limit = time_limit_s(_reference_time(result), self.time_factor, floor)
         cases = tuple(
             Case(case.name, case.args, output)
             for case, output in zip(self.job.cases, result.outputs, strict=True)
         )
-        limits = ExecLimits(
-            time_limit_s=time_limit,
-            memory_mb=limits.memory_mb,
-            output_bytes=limits.output_bytes,
-            processes=limits.processes,
-        )
+        limits = replace(limits, time_limit_s=time_limit)
         return PreparedTask(
             task, True, "", time_limit, limits, tests, cases, self.timing_args, result
         )
@@ -171,7 +158,7 @@ def plan_reference(
 ) -> ReferenceRun | PreparedTask:
     """The reference run of `task`, or (when its inputs cannot be generated) a failed task."""
     factor = time_factor or task.limits.time_factor
-    floor = min_time_limit_s or task.limits.min_time_limit_s
+    floor = min(MAX_TIME_LIMIT_S, min_time_limit_s or task.limits.min_time_limit_s)
     limits = ExecLimits(
         time_limit_s=REFERENCE_TIME_LIMIT_S, memory_mb=memory_mb or task.limits.memory_mb
     )
@@ -179,7 +166,8 @@ def plan_reference(
         cases, timing = build_inputs(task)
     except Exception as exc:
         problem = f"its input generator failed: {type(exc).__name__}: {exc}"
-        return PreparedTask(task, False, problem, floor, limits, trusted_tests(task))
+        floor_limits = replace(limits, time_limit_s=floor)
+        return PreparedTask(task, False, problem, floor, floor_limits, trusted_tests(task))
     job = ExecJob(
         id=f"reference:{task.id}",
         code=task.reference,
@@ -216,10 +204,22 @@ def prepare_tasks(
             prepared[task.id] = plan
         else:
             runs[plan.job.id] = plan
-    for result in executor.run(run.job for run in runs.values()):
+    for result in answered(executor, [run.job for run in runs.values()]):
         run = runs[result.job_id]
         prepared[run.task.id] = run.finish(result)
     return {task.id: prepared[task.id] for task in tasks}
+
+
+def answered(executor: Executor, jobs: list[ExecJob]) -> Iterator[ExecResult]:
+    """Results of `jobs` as they complete; a job the executor never answered counts as killed."""
+    seen = set()
+    if jobs:
+        for result in executor.run(jobs):
+            seen.add(result.job_id)
+            yield result
+    for job in jobs:
+        if job.id not in seen:
+            yield ExecResult(job.id, Status.KILLED, message="the executor returned no result")
 
 
 def limits_summary(prepared: Mapping[str, PreparedTask]) -> str:

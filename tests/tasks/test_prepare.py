@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from codeeval.calibration import prepare_tasks, program, trusted_tests
-from codeeval.sandbox.local import LocalExecutor
+from counting_executor import CountingExecutor
+
 from codeeval.task import select_tasks
+from codeeval.task.folder import MAX_TIME_LIMIT_S
+from codeeval.task.prepare import prepare_tasks, program, time_limit_s, trusted_tests
 from codeeval.types import DifferentialSpec, Status, Task, TaskLimits
 
 MakeTask = Callable[..., Task]
 
 
-def test_quicksort_is_prepared_with_cases_and_timing_inputs(executor: LocalExecutor) -> None:
+def test_quicksort_is_prepared_with_cases_and_timing_inputs(executor: CountingExecutor) -> None:
     (task,) = select_tasks(["quicksort"])
     ready = prepare_tasks([task], executor, min_time_limit_s=0.5)["quicksort"]
     assert ready.ok and ready.problem == ""
@@ -29,7 +31,7 @@ def test_quicksort_is_prepared_with_cases_and_timing_inputs(executor: LocalExecu
     assert again.cases == ready.cases  # the seed makes every run test the same inputs
 
 
-def test_a_prepared_job_grades_a_sample(executor: LocalExecutor) -> None:
+def test_a_prepared_job_grades_a_sample(executor: CountingExecutor) -> None:
     (task,) = select_tasks(["quicksort"])
     ready = prepare_tasks([task], executor)["quicksort"]
     wrong = (
@@ -50,7 +52,7 @@ def test_a_prepared_job_grades_a_sample(executor: LocalExecutor) -> None:
 
 
 def test_limits_follow_the_arguments_then_the_task(
-    executor: LocalExecutor, make_task: MakeTask
+    executor: CountingExecutor, make_task: MakeTask
 ) -> None:
     task = make_task(limits=TaskLimits(time_factor=10, min_time_limit_s=3.0, memory_mb=300))
     by_task = prepare_tasks([task], executor)["double"]
@@ -60,7 +62,7 @@ def test_limits_follow_the_arguments_then_the_task(
 
 
 def test_a_failing_reference_is_reported_not_raised(
-    executor: LocalExecutor, make_task: MakeTask
+    executor: CountingExecutor, make_task: MakeTask
 ) -> None:
     broken = make_task(task_id="broken", reference="def double(x):\n    return x\n")
     crashing_inputs = make_task(
@@ -92,3 +94,35 @@ def test_completion_programs_are_the_prompt_then_the_completion(make_task: MakeT
     assert trusted_tests(task).startswith(prompt)
     broken_prefix = make_task(code_prefix="def half(:\n")
     assert trusted_tests(broken_prefix) == broken_prefix.tests
+
+
+def test_one_time_limit_formula() -> None:
+    assert time_limit_s(0.01, time_factor=10, min_time_limit_s=0.5) == 0.5
+    assert time_limit_s(0.2, time_factor=10, min_time_limit_s=0.5) == 2.0
+    assert time_limit_s(0.0123456, time_factor=100, min_time_limit_s=0.5) == 1.235
+
+
+def test_a_task_whose_reference_fails_keeps_its_floor_as_limit(
+    executor: CountingExecutor, make_task: MakeTask
+) -> None:
+    broken = make_task(
+        reference="def double(x):\n    return x\n",
+        limits=TaskLimits(time_factor=10, min_time_limit_s=1.5, memory_mb=300),
+    )
+    (prepared,) = prepare_tasks([broken], executor).values()
+    assert not prepared.ok
+    assert prepared.time_limit_s == prepared.limits.time_limit_s == 1.5
+    assert prepared.limits.memory_mb == 300
+
+
+def test_no_time_limit_exceeds_the_maximum(executor: CountingExecutor, make_task: MakeTask) -> None:
+    """A floor from a flag or a benchmark's own Task is capped as a task file's is refused."""
+    assert time_limit_s(30.0, time_factor=100, min_time_limit_s=1.0) == MAX_TIME_LIMIT_S
+    absurd = make_task(limits=TaskLimits(min_time_limit_s=1e12))
+    (prepared,) = prepare_tasks([absurd], executor).values()
+    assert prepared.ok and prepared.time_limit_s == prepared.limits.time_limit_s == 60.0
+    (flagged,) = prepare_tasks([make_task()], executor, min_time_limit_s=1e12).values()
+    assert flagged.limits.time_limit_s == 60.0
+    broken = make_task(reference="def double(x):\n    return x\n", limits=absurd.limits)
+    (failed,) = prepare_tasks([broken], executor).values()
+    assert not failed.ok and failed.limits.time_limit_s == 60.0  # grade still grades with it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from codeeval.task import select_tasks
-from codeeval.taskinfo import TOPICS, rows_by_topic, task_details, task_rows
+from codeeval.task.info import TOPICS, rows_by_topic, task_details, task_rows
 
 
 def test_rows_are_grouped_by_topic_in_order() -> None:

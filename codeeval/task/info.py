@@ -9,7 +9,7 @@ import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from codeeval.taskcheck import load_mutants
+from codeeval.task.folder import load_mutants
 from codeeval.types import DifferentialSpec, PromptStyle, Task, TaskLimits
 
 # The built-in suite's topics, in display order; a task's first tag is its topic.

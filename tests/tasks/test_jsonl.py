@@ -1,4 +1,4 @@
-"""The benchmark loader interface: the JSONL format and the shipped tinybench example."""
+"""JSONL problem files: one reader for benchmarks and `grade --problems`, and tinybench."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from fork_executor import ForkExecutor
+from counting_executor import CountingExecutor
 
 from codeeval import registry
-from codeeval.benchmark import read_jsonl_tasks
 from codeeval.errors import BadTaskFile
 from codeeval.task import load_benchmark, select_tasks
-from codeeval.taskcheck import check_tasks
+from codeeval.task.check import check_tasks
+from codeeval.task.jsonl import read_jsonl_tasks
 
 RECORD = {
     "task_id": "Mine/3",
@@ -76,6 +76,9 @@ def test_gzip_file_and_hash_follows_content(tmp_path: Path) -> None:
         (({**RECORD, "entry_point": ""},), r"bad\.jsonl:1: entry_point: String should have"),
         (({k: v for k, v in RECORD.items() if k != "test"},), r"bad\.jsonl:1: test: Field req"),
         ((RECORD, RECORD), r"bad\.jsonl:2: task_id 'Mine/3' appears twice"),
+        (('"just a string"',), r"bad\.jsonl:1: \(record\): Input should be a valid dictionary"),
+        ((RECORD, "[" * 100_000), r"bad\.jsonl:2: invalid JSON: nested too deeply"),
+        (({**RECORD, "test": 3},), r"bad\.jsonl:1: test: Input should be a valid string"),
     ],
 )
 def test_malformed_lines_are_named(tmp_path: Path, lines: tuple[object, ...], message: str) -> None:
@@ -83,12 +86,45 @@ def test_malformed_lines_are_named(tmp_path: Path, lines: tuple[object, ...], me
         read_jsonl_tasks(_write(tmp_path / "bad.jsonl", *lines), "bad")
 
 
-def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(BadTaskFile, match=r"none\.jsonl: missing"):
-        read_jsonl_tasks(tmp_path / "none.jsonl", "none")
+def test_a_line_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(json.dumps(RECORD).encode() + b'\n{"task_id": "caf\xe9"}\n')
+    with pytest.raises(BadTaskFile, match=r"latin\.jsonl:2: not UTF-8 \(invalid continuation"):
+        read_jsonl_tasks(path, "latin")
 
 
-def test_tinybench_is_a_built_in_benchmark(executor: ForkExecutor) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("none.jsonl", None, r"none\.jsonl: no such file"),
+        ("empty.jsonl", b"\n  \n", r"empty\.jsonl: holds no problems"),
+        ("fake.jsonl.gz", b"not gzip", r"fake\.jsonl\.gz: cannot be read: Not a gzipped file"),
+    ],
+)
+def test_unreadable_files_are_named(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    if content is not None:
+        (tmp_path / name).write_bytes(content)
+    with pytest.raises(BadTaskFile, match=message):
+        read_jsonl_tasks(tmp_path / name, "x")
+
+
+def test_without_a_benchmark_name_ids_are_the_records_own(tmp_path: Path) -> None:
+    """What `grade --problems` reads: samples name the problems by their task_id."""
+    bare = {k: v for k, v in RECORD.items() if k != "canonical_solution"}
+    path = _write(tmp_path / "p.jsonl", RECORD, {**bare, "task_id": "Mine/4"})
+    first, second = read_jsonl_tasks(path)
+    assert (first.id, first.title, first.tags) == ("Mine/3", "Mine/3", ())
+    assert first.reference == RECORD["prompt"] + RECORD["canonical_solution"]
+    # A record without canonical solution is read (grade needs none); its reference is the
+    # bare prompt, which `tasks check` and `run` report as failing its tests.
+    assert second.id == "Mine/4" and second.reference == RECORD["prompt"]
+    (named,) = read_jsonl_tasks(_write(tmp_path / "n.jsonl", RECORD), "mine")
+    assert named.content_hash == first.content_hash  # the hash is the record's, not the name's
+
+
+def test_tinybench_is_a_built_in_benchmark(executor: CountingExecutor) -> None:
     assert "tinybench" in registry.names(registry.BENCHMARKS)
     tasks = load_benchmark("tinybench")
     assert [t.id for t in tasks] == [f"tinybench/{i}" for i in range(8)]
@@ -98,7 +134,7 @@ def test_tinybench_is_a_built_in_benchmark(executor: ForkExecutor) -> None:
     assert all(c.hand_written_tests == 1 for c in checks)
 
 
-def test_a_wrong_canonical_solution_is_refused(tmp_path: Path, executor: ForkExecutor) -> None:
+def test_a_wrong_canonical_solution_is_refused(tmp_path: Path, executor: CountingExecutor) -> None:
     wrong = {**RECORD, "canonical_solution": "    return x + 2\n"}
     (task,) = read_jsonl_tasks(_write(tmp_path / "w.jsonl", wrong), "w")
     (check,) = check_tasks([task], executor)

@@ -1,4 +1,4 @@
-"""taskcheck against the fork executor double: sound tasks pass, unsound ones are named."""
+"""`tasks check` through the real sandbox: sound tasks pass, unsound ones are named."""
 
 from __future__ import annotations
 
@@ -6,24 +6,27 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 
 import pytest
-from fork_executor import ForkExecutor
+from counting_executor import CountingExecutor
 from sample_task import SOUND_TASK
 
-from codeeval.taskcheck import check_task, check_tasks, load_mutants
-from codeeval.taskinputs import differential_arguments, differential_seeds, generated_tests
+from codeeval.task.check import check_task, check_tasks
+from codeeval.task.folder import load_mutants
+from codeeval.task.inputs import differential_arguments, differential_seeds, timing_arguments
+from codeeval.task.prepare import prepare_tasks
 from codeeval.types import ExecJob, ExecResult, Status, Task
 
 WriteTask = Callable[..., Task]
 
 
 def test_sound_task_passes_and_names_what_caught_each_mutant(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     check = check_task(write_task(), executor)
     assert check.ok, check.problems
     assert check.reference_status is Status.PASSED
     assert check.hand_written_tests == 2
-    assert check.generated_tests == 12 + 2  # 12 differential cases, runs at sizes 100 and 200
+    assert check.generated_tests == 12  # the differential cases
+    assert check.time_limit_s == 0.5  # the task's floor: the reference is far faster
     verdicts = {m.name: m for m in check.mutants}
     assert sorted(verdicts) == ["first_value", "skips_last", "smallest"]
     assert verdicts["smallest"].caught_by[0] == "test_negative"
@@ -32,12 +35,12 @@ def test_sound_task_passes_and_names_what_caught_each_mutant(
     assert verdicts["first_value"].caught_by[0] == "test_negative"
     # The hand-written tests miss this one; the differential tests catch it.
     caught = verdicts["skips_last"].caught_by
-    assert caught and all(name.startswith("test_differential_") for name in caught)
+    assert caught and all(name.startswith("differential_") for name in caught)
     assert check.warnings == ()
 
 
 def test_broken_reference_is_refused_and_mutants_are_not_run(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     task = write_task({"solution.py": "def largest(values):\n    return min(values)\n"})
     check = check_task(task, executor)
@@ -45,11 +48,11 @@ def test_broken_reference_is_refused_and_mutants_are_not_run(
     assert check.reference_status is Status.FAILED
     assert "reference fails test_negative: failed" in check.problems[0]
     assert check.mutants == ()
-    assert executor.jobs_run == 2  # the reference's own tests and its generated tests
+    assert executor.jobs_run == 1  # the reference's preparation: tests and differential cases
 
 
 def test_mutant_that_no_test_catches_is_a_problem(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     survivor = "# Mutant: uses max()\ndef largest(values):\n    return max(values)\n"
     check = check_task(write_task({"mutants/uses_max.py": survivor}), executor)
@@ -61,7 +64,7 @@ def test_mutant_that_no_test_catches_is_a_problem(
 
 
 def test_looping_mutant_is_caught_by_the_time_limit(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     looping = (
         "# Mutant: loops forever on one value\n"
@@ -103,17 +106,17 @@ def test_looping_mutant_is_caught_by_the_time_limit(
     ],
 )
 def test_invalid_generator_is_named(
-    write_task: WriteTask, executor: ForkExecutor, inputs: str, problem: str
+    write_task: WriteTask, executor: CountingExecutor, inputs: str, problem: str
 ) -> None:
     check = check_task(write_task({"inputs.py": inputs}), executor)
     assert not check.ok
     assert any(problem in line for line in check.problems), check.problems
     assert check.mutants == ()
-    assert executor.jobs_run == 1  # only the hand-written tests: no inputs to generate
+    assert executor.jobs_run == 1  # the reference on its hand-written tests: no inputs
 
 
 def test_reference_must_reproduce_its_own_outputs(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     noisy = (
         "import os\n\n"
@@ -124,11 +127,15 @@ def test_reference_must_reproduce_its_own_outputs(
     check = check_task(write_task({"solution.py": noisy}), executor)
     assert not check.ok
     failing = [c.name for c in check.reference_cases if c.status is not Status.PASSED]
-    assert failing and all(name.endswith("_size_10") for name in failing)
+    assert failing and all(name.endswith("_n10") for name in failing)
+    assert check.problems[-1].startswith(
+        "the reference passes when prepared but not when graded as a candidate: its outputs "
+        "must be reproducible"
+    )
 
 
 def test_mutants_that_prove_nothing_are_problems(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     task = write_task(
         {
@@ -148,7 +155,7 @@ def test_mutants_that_prove_nothing_are_problems(
 
 
 def test_a_task_folder_without_mutants_is_not_sound(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     names = ("smallest", "skips_last", "first_value")
     check = check_task(write_task({f"mutants/{n}.py": None for n in names}), executor)
@@ -158,7 +165,7 @@ def test_a_task_folder_without_mutants_is_not_sound(
 
 
 def test_warnings_for_few_mutants_and_no_generator(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     task = write_task(
         {
@@ -176,7 +183,7 @@ def test_warnings_for_few_mutants_and_no_generator(
 
 
 def test_tasks_are_reported_as_soon_as_they_are_decided(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     sound = write_task(name="sound")
     broken = write_task({"solution.py": "def largest(values):\n    return 0\n"}, name="broken")
@@ -187,14 +194,14 @@ def test_tasks_are_reported_as_soon_as_they_are_decided(
 
 
 class _DroppingExecutor:
-    """Forwards to the fork executor but loses the results of generated-test jobs."""
+    """Forwards to the sandbox but loses the results of the references' preparation."""
 
-    def __init__(self, inner: ForkExecutor) -> None:
+    def __init__(self, inner: CountingExecutor) -> None:
         self.inner = inner
 
     def run(self, jobs: Iterable[ExecJob]) -> Iterator[ExecResult]:
         for result in self.inner.run(jobs):
-            if not result.job_id.endswith(":generated"):
+            if not result.job_id.startswith("reference:"):
                 yield result
 
     def close(self) -> None:
@@ -202,14 +209,14 @@ class _DroppingExecutor:
 
 
 def test_a_job_without_result_counts_as_killed(
-    write_task: WriteTask, executor: ForkExecutor
+    write_task: WriteTask, executor: CountingExecutor
 ) -> None:
     check = check_task(write_task(), _DroppingExecutor(executor))
     assert check.reference_status is Status.KILLED
     assert check.problems == ("reference ends with status killed: the executor returned no result",)
 
 
-def test_generated_tests_follow_the_task_spec(write_task: WriteTask) -> None:
+def test_generated_inputs_follow_the_task_spec(write_task: WriteTask) -> None:
     task = write_task()
     assert differential_seeds(task)[:5] == [
         (1, "7:1:0"),
@@ -223,16 +230,55 @@ def test_generated_tests_follow_the_task_spec(write_task: WriteTask) -> None:
     assert arguments[3][0] == 10 and len(arguments[3][1][0]) == 10
     rng = random.Random("7:10:3")
     assert arguments[3][1] == ([rng.randint(-10, 10) for _ in range(10)],)
-    with_sizes = generated_tests(task)
-    without = generated_tests(task, sizes=False)
-    assert with_sizes is not None and without is not None
-    assert with_sizes.count("\ndef test_differential_") == 12
-    assert "def test_differential_11_size_10(candidate):" in with_sizes
-    assert "def test_runs_at_size_200(candidate):" in with_sizes
-    assert "test_runs_at_size_" not in without
+    timing = timing_arguments(task)
+    assert [size for size, _ in timing] == [100, 200]
+    rng = random.Random(7 * 1_000_003 + 200)
+    assert timing[1][1] == ([rng.randint(-200, 200) for _ in range(200)],)
     plain = write_task({"inputs.py": None, "task.toml": 'entry_point = "largest"\n'}, name="plain")
-    assert generated_tests(plain) is None
-    assert differential_arguments(plain) == []
+    assert differential_arguments(plain) == [] and timing_arguments(plain) == []
+
+
+def test_check_grades_with_the_jobs_a_run_grades_with(
+    write_task: WriteTask, executor: CountingExecutor
+) -> None:
+    """Every job `tasks check` sends after preparing is a prepared job, as `run` builds it."""
+    task = write_task()
+    sent: list[ExecJob] = []
+
+    class Recording:
+        def run(self, jobs: Iterable[ExecJob]) -> Iterator[ExecResult]:
+            return executor.run(sent.append(job) or job for job in jobs)
+
+        def close(self) -> None:
+            pass
+
+    check = check_task(task, Recording())
+    assert check.ok, check.problems
+    (prepared,) = prepare_tasks([task], executor).values()
+    graded = {job.id.rsplit(":", 1)[-1]: job for job in sent if not job.id.startswith("reference:")}
+    assert sorted(graded) == ["first_value", "reference", "skips_last", "smallest"]
+    codes = {"reference": task.reference, **{m.name: m.code for m in load_mutants(task)}}
+    for name, job in graded.items():
+        assert job == prepared.job(codes[name], job.id)  # tests, cases, timing, limits
+        assert job.cases and job.timing_args and job.limits.time_limit_s == check.time_limit_s
+
+
+def test_a_reference_too_slow_at_a_complexity_size_is_named(
+    write_task: WriteTask, executor: CountingExecutor
+) -> None:
+    slow_at_200 = (
+        "def largest(values):\n"
+        "    if len(values) == 200:\n"
+        "        while True:\n"
+        "            pass\n"
+        "    return max(values)\n"
+    )
+    toml = SOUND_TASK["task.toml"].replace("min_time_limit_s = 0.5", "min_time_limit_s = 0.2")
+    check = check_task(write_task({"task.toml": toml, "solution.py": slow_at_200}), executor)
+    assert not check.ok
+    assert check.problems[0].startswith(
+        "the reference cannot be timed at [complexity] size 200 within 0.2 s per call"
+    )
 
 
 def test_mutants_are_read_with_descriptions_and_do_not_change_the_hash(

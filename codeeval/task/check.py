@@ -1,0 +1,304 @@
+"""Proves tasks sound on the path that grades samples: reference, mutants, generator.
+
+The reference must pass, every mutant must be caught and the generator must be valid:
+
+1. The generator (`inputs.py`, trusted task code) is checked in this process
+   (`codeeval.task.inputs.check_generator`).
+2. The tasks are prepared exactly as `run` and `grade` prepare them
+   (`codeeval.task.prepare.prepare_tasks`): the reference runs once in the sandbox on its
+   hand-written tests and its differential cases, which sets the time limit and the cases'
+   expected outputs.
+3. The reference, then every mutant, is graded as a candidate is, with `PreparedTask.job`:
+   the same tests, the same differential cases compared by the grader, the same limits and
+   the timing calls at the `[complexity]` sizes. The reference must pass again (so its
+   outputs are reproducible) and be timed at every size; each mutant must fail something.
+
+A task's mutants are broken copies of its reference kept in `<task folder>/mutants/*.py`; they
+are not task files, so they do not change the task's content hash.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from codeeval.errors import BadConfig
+from codeeval.sandbox import Executor
+from codeeval.task.folder import MUTANTS_DIR, Mutant, load_mutants
+from codeeval.task.inputs import check_generator
+from codeeval.task.prepare import PreparedTask, answered, prepare_tasks
+from codeeval.types import CaseResult, ExecJob, ExecResult, Status, Task
+
+MIN_MUTANTS = 3
+REFERENCE = "reference"
+
+
+@dataclass(frozen=True, slots=True)
+class MutantVerdict:
+    """What the task's tests did to one mutant: `caught_by` names the tests that failed it."""
+
+    name: str
+    description: str
+    status: Status
+    caught_by: tuple[str, ...]
+
+    @property
+    def caught(self) -> bool:
+        """True when at least one test (or the program as a whole) failed."""
+        return bool(self.caught_by)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCheck:
+    """The soundness verdict on one task, for `python -m codeeval tasks check`.
+
+    `reference_cases` are the reference's verdicts when graded as a candidate (or, when it
+    failed while being prepared, from that run); `time_limit_s` is the per-test limit a
+    candidate gets on this machine (0 when the reference failed).
+    """
+
+    task_id: str
+    reference_status: Status
+    reference_cases: tuple[CaseResult, ...]
+    reference_message: str = ""
+    reference_problems: tuple[str, ...] = ()
+    generator_problems: tuple[str, ...] = ()
+    mutant_problems: tuple[str, ...] = ()
+    mutants: tuple[MutantVerdict, ...] = ()
+    warnings: tuple[str, ...] = ()
+    duration_s: float = 0.0
+    time_limit_s: float = 0.0
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """One line per reason the task is unsound; empty when it is sound."""
+        found = [
+            f"reference fails {case.name}: {case.status}"
+            + (f": {case.message}" if case.message else "")
+            for case in self.reference_cases
+            if case.status is not Status.PASSED
+        ]
+        if self.reference_status is not Status.PASSED and not found:
+            found.append(
+                f"reference ends with status {self.reference_status}"
+                + (f": {self.reference_message}" if self.reference_message else "")
+            )
+        found += self.reference_problems
+        found += self.generator_problems
+        found += self.mutant_problems
+        found += [
+            f"mutant {m.name} survives every test"
+            + (f" ({m.description})" if m.description else "")
+            for m in self.mutants
+            if not m.caught
+        ]
+        return tuple(found)
+
+    @property
+    def ok(self) -> bool:
+        """True when the reference passes, every mutant is caught and the generator is valid."""
+        return not self.problems
+
+    @property
+    def hand_written_tests(self) -> int:
+        """How many of the task's own tests ran on the reference."""
+        return sum(1 for case in self.reference_cases if not _is_generated(case.name))
+
+    @property
+    def generated_tests(self) -> int:
+        """How many generated (differential) cases ran on the reference."""
+        return sum(1 for case in self.reference_cases if _is_generated(case.name))
+
+
+def check_task(task: Task, executor: Executor) -> TaskCheck:
+    """Prove one task sound; see `check_tasks`."""
+    return next(check_tasks([task], executor))
+
+
+def check_tasks(tasks: Sequence[Task], executor: Executor) -> Iterator[TaskCheck]:
+    """Prove tasks sound, yielding one `TaskCheck` per task as soon as it is decided.
+
+    The references are prepared first, all tasks in one batch, as `run` prepares them; then
+    the reference and the mutants of every task whose reference passed are graded in a second
+    batch with the prepared jobs, so each test is limited to
+    max(min_time_limit_s, time_factor x the reference's slowest test), as a candidate is. A
+    mutant is caught when any test fails on it or the program as a whole does not pass
+    (syntax error, timeout, crash on import).
+
+    Raises:
+        BadConfig: two of `tasks` share an id.
+    """
+    started = time.monotonic()
+    plans = [_Plan(task, str(index)) for index, task in enumerate(tasks)]
+    ids = [plan.task.id for plan in plans]
+    repeated = next((task_id for task_id in ids if ids.count(task_id) > 1), None)
+    if repeated is not None:
+        raise BadConfig(f"two tasks share the id {repeated!r}; check them one at a time")
+    prepared = prepare_tasks([plan.graded_task for plan in plans], executor)
+    owner: dict[str, tuple[_Plan, str]] = {}
+    jobs: list[ExecJob] = []
+    for plan in plans:
+        plan.prepared = prepared[plan.task.id]
+        planned = plan.jobs()
+        if not planned:
+            yield plan.verdict(time.monotonic() - started)
+        owner.update((job.id, (plan, program)) for program, job in planned.items())
+        jobs += planned.values()
+    for result in answered(executor, jobs):
+        plan, program = owner[result.job_id]
+        plan.results[program] = result
+        if len(plan.results) == plan.expected:
+            yield plan.verdict(time.monotonic() - started)
+
+
+class _Plan:
+    """One task's check: its mutants, its prepared form and the results collected so far."""
+
+    def __init__(self, task: Task, key: str) -> None:
+        self.task = task
+        self.key = key  # unique among the tasks checked together, whatever their ids
+        loaded = load_mutants(task)
+        unusable = _unusable_mutants(task, loaded)
+        self.mutant_problems = (*_missing_mutants(task, loaded), *unusable.values())
+        self.mutants = [mutant for mutant in loaded if mutant.name not in unusable]
+        self.generator_problems = check_generator(task)
+        self.prepared: PreparedTask | None = None
+        self.results: dict[str, ExecResult] = {}
+        self.expected = 0
+
+    @property
+    def graded_task(self) -> Task:
+        """The task to prepare; without its generated inputs when the generator is broken.
+
+        Its reference then still runs on the hand-written tests.
+        """
+        if self.generator_problems:
+            return replace(self.task, differential=None, complexity_sizes=())
+        return self.task
+
+    def jobs(self) -> dict[str, ExecJob]:
+        """The reference's and the mutants' jobs by program, built as a candidate's job is.
+
+        Empty when the reference or the generator is not sound.
+        """
+        prepared = self.prepared
+        if prepared is None or not prepared.ok or self.generator_problems:
+            return {}
+        programs = {REFERENCE: self.task.reference}
+        programs.update((f"mutant:{m.name}", m.code) for m in self.mutants)
+        jobs = {
+            program: prepared.job(code, f"{self.key}:{self.task.id}:{program}")
+            for program, code in programs.items()
+        }
+        self.expected = len(jobs)
+        return jobs
+
+    def verdict(self, duration_s: float) -> TaskCheck:
+        prepared = self.prepared
+        assert prepared is not None  # set before any verdict
+        graded = self.results.get(REFERENCE)
+        reference = graded or prepared.reference_result
+        cases: tuple[CaseResult, ...] = ()
+        if reference is None:  # not run: its inputs could not be built
+            status, message = Status.ERROR, prepared.problem
+        else:
+            status, cases, message = reference.status, reference.cases, reference.message
+        return TaskCheck(
+            task_id=self.task.id,
+            reference_status=status,
+            reference_cases=cases,
+            reference_message=message,
+            reference_problems=self._reference_problems(prepared, graded),
+            generator_problems=self.generator_problems,
+            mutant_problems=self.mutant_problems,
+            mutants=tuple(
+                _mutant_verdict(mutant, self.results[f"mutant:{mutant.name}"])
+                for mutant in self.mutants
+                if f"mutant:{mutant.name}" in self.results
+            ),
+            warnings=self._warnings(),
+            duration_s=duration_s,
+            time_limit_s=prepared.time_limit_s if prepared.ok else 0.0,
+        )
+
+    def _reference_problems(
+        self, prepared: PreparedTask, graded: ExecResult | None
+    ) -> tuple[str, ...]:
+        """What the second run, the reference graded as a candidate, showed beyond its cases."""
+        if graded is None:
+            return ()
+        limit = f"{prepared.time_limit_s:g} s"
+        if graded.status is not Status.PASSED:
+            return (
+                "the reference passes when prepared but not when graded as a candidate: its "
+                f"outputs must be reproducible and each test must finish within {limit}",
+            )
+        sizes = [size for size, _ in prepared.timing_args]
+        if len(graded.timings) < len(sizes):
+            missing = sizes[len(graded.timings)]
+            return (
+                f"the reference cannot be timed at [complexity] size {missing} within {limit} "
+                f"per call ({graded.message or 'no timing'}); lower the sizes",
+            )
+        return ()
+
+    def _warnings(self) -> tuple[str, ...]:
+        found = []
+        folder = Path(self.task.source) if self.task.source else None
+        if folder is not None and folder.is_dir() and 0 < len(self.mutants) < MIN_MUTANTS:
+            found.append(
+                f"{len(self.mutants)} mutant(s); add at least {MIN_MUTANTS} broken copies of "
+                f"solution.py under {folder / MUTANTS_DIR}"
+            )
+        if self.task.inputs is None:
+            found.append("no input generator (inputs.py): no differential tests, no timing curve")
+        elif not self.task.differential:
+            found.append("no [differential] section: inputs.py feeds no differential test")
+        return tuple(found)
+
+
+def _missing_mutants(task: Task, mutants: Sequence[Mutant]) -> tuple[str, ...]:
+    """A task folder with no mutant: nothing shows that its tests catch a broken copy."""
+    folder = Path(task.source) if task.source else None
+    if folder is None or not folder.is_dir() or mutants:
+        return ()
+    return (
+        f"no mutants: add at least {MIN_MUTANTS} broken copies of solution.py under "
+        f"{folder / MUTANTS_DIR}, each of which some test must fail",
+    )
+
+
+def _unusable_mutants(task: Task, mutants: Sequence[Mutant]) -> dict[str, str]:
+    """Mutants that prove nothing, by name, with the problem; the plan leaves them out.
+
+    One that does not compile would be "caught" by any test; one equal to the reference
+    cannot be caught at all.
+    """
+    found: dict[str, str] = {}
+    for mutant in mutants:
+        try:
+            compile(mutant.code, f"{MUTANTS_DIR}/{mutant.name}.py", "exec")
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None)
+            where = f"line {line}: " if line else ""
+            found[mutant.name] = (
+                f"mutant {mutant.name} does not compile ({where}{getattr(exc, 'msg', exc)}); "
+                "a mutant must be a runnable broken copy of solution.py"
+            )
+        else:
+            if mutant.code.strip() == task.reference.strip():
+                found[mutant.name] = f"mutant {mutant.name} is the reference unchanged"
+    return found
+
+
+def _mutant_verdict(mutant: Mutant, result: ExecResult) -> MutantVerdict:
+    caught = [case.name for case in result.cases if case.status is not Status.PASSED]
+    if result.status is not Status.PASSED and not caught:
+        caught = [f"<program: {result.status}>"]
+    return MutantVerdict(mutant.name, mutant.description, result.status, tuple(caught))
+
+
+def _is_generated(name: str) -> bool:
+    return name.startswith("differential_")
