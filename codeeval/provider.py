@@ -22,8 +22,11 @@ from codeeval.types import Generation, GenerationRequest
 if TYPE_CHECKING:
     from codeeval.config import EndpointConfig
 
-# Finish reasons that mean "cut by the token limit", as each vendor spells it.
-TRUNCATED_FINISH_REASONS = frozenset({"length", "max_tokens", "MAX_TOKENS", "max_output_tokens"})
+# Finish reasons that mean "cut by the token limit", as each vendor spells it (Mistral's
+# model_length: the context window ran out).
+TRUNCATED_FINISH_REASONS = frozenset(
+    {"length", "max_tokens", "MAX_TOKENS", "max_output_tokens", "model_length"}
+)
 
 PromptMode = Literal["chat", "completion"]
 

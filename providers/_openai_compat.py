@@ -36,7 +36,7 @@ def truncate_at_stop(text: str, stop: Iterable[str]) -> tuple[str, bool]:
 class OpenAICompatProvider(BaseProvider):
     """A model behind an OpenAI-compatible API (Chat Completions, Completions, Responses).
 
-    Besides `BaseProvider`'s attributes, a subclass may set the two below, where servers
+    Besides `BaseProvider`'s attributes, a subclass may set the four below, where servers
     differ from OpenAI. A base URL is always needed: without one the SDK would send the key
     to OpenAI.
     """
@@ -50,6 +50,13 @@ class OpenAICompatProvider(BaseProvider):
     token_limit_param: ClassVar[str] = "max_tokens"
     """The parameter that limits output for sampling models (reasoning models always get
     `max_completion_tokens`). OpenAI deprecated `max_tokens`; most other servers know only it."""
+
+    seed_param: ClassVar[str] = "seed"
+    """The name the server gives the sampling seed (Mistral's is `random_seed`)."""
+
+    stream_usage: ClassVar[bool] = True
+    """Whether to ask for token usage in the stream (`stream_options.include_usage`); servers
+    that refuse unknown fields and send usage anyway (Mistral) need False."""
 
     def __init__(
         self,
@@ -138,13 +145,17 @@ class OpenAICompatProvider(BaseProvider):
         params: dict[str, Any] = {"model": self.model}
         if request.stop:
             params["stop"] = list(request.stop)
-        if request.seed is not None:
+        extra = dict(self._extra_body)
+        if request.seed is not None and self.seed_param == "seed":
             params["seed"] = request.seed
-        if self._extra_body:
-            params["extra_body"] = self._extra_body
+        elif request.seed is not None:
+            extra[self.seed_param] = request.seed  # the SDK takes only its own names
+        if extra:
+            params["extra_body"] = extra
         if self._stream:
             params["stream"] = True
-            params["stream_options"] = {"include_usage": True}
+            if self.stream_usage:
+                params["stream_options"] = {"include_usage": True}
         return params
 
     def _messages(self, request: GenerationRequest) -> list[dict[str, str]]:

@@ -64,7 +64,7 @@ def test_the_core_reads_provider_attributes_directly() -> None:
 
 def test_every_built_in_provider_subclasses_the_base_class() -> None:
     names = registry.names(registry.PROVIDERS)
-    assert {"openai", "anthropic", "google", "hf", "reference", "replay"} <= set(names)
+    assert {"openai", "anthropic", "google", "hf", "reference", "replay", "mistral"} <= set(names)
     for name in names:
         found = registry.resolve(registry.PROVIDERS, name)
         assert isinstance(found, type) and issubclass(found, BaseProvider), name
@@ -114,6 +114,7 @@ def _subclass_of(name: str) -> type[BaseProvider]:
 _SERVERS: dict[str, tuple[Callable[[], WireServer], str]] = {
     "openai": (openai_wire.server, "/v1"),
     "deepseek": (openai_wire.server, "/v1"),
+    "mistral": (openai_wire.server, "/v1"),
     "vllm": (openai_wire.server, "/v1"),
     "ollama": (openai_wire.server, "/v1"),
     "openai-compatible": (openai_wire.server, "/v1"),

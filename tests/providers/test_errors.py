@@ -94,6 +94,7 @@ def _grpc_status(status: int) -> str:
 VENDORS = [
     _openai("openai", "gpt-4o", "OPENAI_API_KEY", "OPENAI_BASE_URL"),
     _openai("deepseek", "deepseek-chat", "DEEPSEEK_API_KEY", "DEEPSEEK_BASE_URL"),
+    _openai("mistral", "codestral-latest", "MISTRAL_API_KEY", "MISTRAL_BASE_URL"),
     _openai("vllm", "Qwen/Qwen2.5-Coder-7B-Instruct", "VLLM_API_KEY", "VLLM_BASE_URL"),
     _openai("ollama", "qwen2.5-coder:7b", "OLLAMA_API_KEY", "OLLAMA_BASE_URL"),
     _openai(

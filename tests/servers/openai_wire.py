@@ -31,11 +31,13 @@ def chat(
     bad_chunk: bool = False,
     reset: bool = False,
     stream_error: str | None = None,
+    usage_with_finish: bool = False,
 ) -> Action:
     """Answer a Chat Completions request, streamed when the request asks for it.
 
     `stream_error=TYPE` sends an error object of that type in the middle of the stream, as
-    OpenAI-compatible servers report a failure after the 200.
+    OpenAI-compatible servers report a failure after the 200. `usage_with_finish=True` puts the
+    usage in the chunk that finishes, unasked, as Mistral does.
     """
 
     def act(ex: Exchange) -> None:
@@ -85,7 +87,11 @@ def chat(
         if stream_error:
             failure = {"message": "The stream failed", "type": stream_error, "code": None}
             events.append((None, json.dumps({"error": failure})))
-        events.append((None, chunk({}, finish_reason)))
+        if usage_with_finish:
+            last = json.loads(chunk({}, finish_reason))
+            events.append((None, json.dumps({**last, "usage": _usage(usage)})))
+        else:
+            events.append((None, chunk({}, finish_reason)))
         if (ex.body.get("stream_options") or {}).get("include_usage"):
             events.append((None, json.dumps({**base, "choices": [], "usage": _usage(usage)})))
         events.append((None, "[DONE]"))

@@ -21,6 +21,7 @@ BUILT_INS = {
     "deepseek",
     "google",
     "hf",
+    "mistral",
     "ollama",
     "openai",
     "openai-compatible",
@@ -97,6 +98,7 @@ def test_describe_providers_reports_keys_and_readiness(monkeypatch: pytest.Monke
         "anthropic": "claude-sonnet-4-6",
         "deepseek": "deepseek-chat",
         "google": "gemini-2.5-flash",
+        "mistral": "codestral-latest",
         "openai": "gpt-4o",
     }
 
@@ -141,6 +143,7 @@ def test_every_hosted_provider_satisfies_the_protocol(
         "ANTHROPIC_API_KEY",
         "GEMINI_API_KEY",
         "DEEPSEEK_API_KEY",
+        "MISTRAL_API_KEY",
     ):
         monkeypatch.setenv(variable, "sk-x")
     monkeypatch.setenv("OPENAI_COMPATIBLE_BASE_URL", "http://127.0.0.1:9/v1")
