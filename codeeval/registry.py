@@ -87,6 +87,8 @@ def resolve(point: PlugPoint, name: str) -> Any:
 
     Raises:
         UnknownName: no plug-in of that name; the message lists the known ones.
+        BadConfig: a third-party plug-in that cannot be imported (a built-in that cannot is
+            a bug, and stays loud).
     """
     if name in builtin_names(point):
         module = importlib.import_module(f"{point.package}.{name.replace('-', '_')}")
@@ -94,7 +96,22 @@ def resolve(point: PlugPoint, name: str) -> Any:
     entry = third_party(point).get(name)
     if entry is None:
         raise UnknownName(point.kind, name, names(point))
-    return entry.load()
+    try:
+        return entry.load()
+    except Exception as exc:  # whatever the plug-in's import raises is the plug-in's problem
+        why = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        raise BadConfig(
+            f"{point.kind} {name!r} ({origin(point, name)}) cannot be loaded ({why}); "
+            "reinstall or uninstall the package that provides it"
+        ) from None
+
+
+def origin(point: PlugPoint, name: str) -> str:
+    """Where plug-in `name` comes from, for messages: its module, or its entry point."""
+    if name in builtin_names(point):
+        return f"module {point.package}.{name.replace('-', '_')}"
+    entry = third_party(point).get(name)
+    return f"entry point {entry.value!r} in group {entry.group}" if entry else "not installed"
 
 
 def construct(cls: type, source: str, *args: Any, **options: Any) -> Any:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from codeeval import __version__, registry
 from codeeval.config import RunConfig
@@ -24,7 +24,7 @@ from codeeval.errors import BadConfig, ProviderError, UserError
 from codeeval.extract import extract_code
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
-from codeeval.provider import Provider, create_provider, default_models
+from codeeval.provider import BaseProvider, create_provider, default_models
 from codeeval.report import COMPLEXITY_CLASS
 from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.sandbox import Executor
@@ -254,8 +254,8 @@ class Runner:
             f"and get the English one (e.g. {missing[0].id})"
         )
 
-    def _make_providers(self, models: Sequence[str]) -> dict[str, Provider]:
-        providers: dict[str, Provider] = {}
+    def _make_providers(self, models: Sequence[str]) -> dict[str, BaseProvider]:
+        providers: dict[str, BaseProvider] = {}
         try:
             for model in models:
                 providers[model] = create_provider(
@@ -272,7 +272,7 @@ class Runner:
         run_id: int,
         tasks: Sequence[Task],
         models: Sequence[str],
-        providers: Mapping[str, Provider],
+        providers: Mapping[str, BaseProvider],
         executor: Executor,
         outcome: RunOutcome,
     ) -> None:
@@ -373,10 +373,8 @@ class Runner:
         with self._counts_lock:
             self._counts[source] += 1
 
-    def _request(self, task: Task, key: SampleKey, provider: Provider) -> GenerationRequest:
-        mode: Literal["chat", "completion"] = (
-            "completion" if getattr(provider, "prompt_mode", "chat") == "completion" else "chat"
-        )
+    def _request(self, task: Task, key: SampleKey, provider: BaseProvider) -> GenerationRequest:
+        mode = provider.prompt_mode
         return GenerationRequest(
             task=task,
             prompt=build_prompt(task, self.config.lang, mode),
@@ -395,7 +393,7 @@ class Runner:
         run_id: int,
         key: SampleKey,
         task: Task,
-        provider: Provider,
+        provider: BaseProvider,
         ready: queue.Queue[tuple[SampleKey, GenerationRecord | None] | BaseException],
     ) -> None:
         try:
@@ -408,12 +406,10 @@ class Runner:
             ready.put(exc)
 
     def _obtain(
-        self, run_id: int, key: SampleKey, task: Task, provider: Provider
+        self, run_id: int, key: SampleKey, task: Task, provider: BaseProvider
     ) -> tuple[GenerationRecord, str]:
         request = self._request(task, key, provider)
-        endpoint = str(getattr(provider, "endpoint", ""))
-        cacheable = getattr(provider, "cacheable", True)
-        cache = cache_key(key.model, request, endpoint) if cacheable else None
+        cache = cache_key(key.model, request, provider.endpoint) if provider.cacheable else None
         if cache and self.config.use_cache:
             hit = self.store.cached_generation(cache)
             if hit is not None:

@@ -1,33 +1,21 @@
 """Shared base for every provider that speaks OpenAI's HTTP API through the `openai` SDK.
 
-Subclasses set only class attributes (key variable, base URL and its variable, concurrency):
-see `providers/deepseek.py`. Chat Completions, plain Completions (`mode="completion"`) and the
-Responses API are streamed, so that the time to the first token is measured.
+Subclasses set only class attributes (key variable, base URL and its variable, concurrency, and
+the few places where servers differ): see `providers/deepseek.py`. Chat Completions, plain
+Completions (`mode="completion"`) and the Responses API are streamed, so that the time to the
+first token is measured.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import Any, ClassVar, Literal
 
-from codeeval.errors import (
-    BadConfig,
-    MissingApiKey,
-    ProviderError,
-    RateLimited,
-    TransientProviderError,
-)
-from codeeval.provider import (
-    Stopwatch,
-    check_prompt_mode,
-    display_url,
-    import_sdk,
-    redact,
-    retry_after_from_headers,
-)
+from codeeval.errors import BadConfig, ProviderError
+from codeeval.provider import BaseProvider, Stopwatch, check_prompt_mode, import_sdk
+from codeeval.providers._errors import MALFORMED_ANSWER_ERRORS, HttpErrors, transport_errors
 from codeeval.types import Generation, GenerationRequest
 
 ApiChoice = Literal["chat", "responses", "auto"]
@@ -45,25 +33,30 @@ def truncate_at_stop(text: str, stop: Iterable[str]) -> tuple[str, bool]:
     return (text[: min(cuts)], True) if cuts else (text, False)
 
 
-class OpenAICompatProvider:
-    """A model behind an OpenAI-compatible API (Chat Completions, Completions, Responses)."""
+class OpenAICompatProvider(BaseProvider):
+    """A model behind an OpenAI-compatible API (Chat Completions, Completions, Responses).
 
-    api_key_env: ClassVar[str | None] = "OPENAI_API_KEY"
-    api_key_optional: ClassVar[bool] = False
-    base_url_env: ClassVar[str | None] = "OPENAI_BASE_URL"
-    default_base_url: ClassVar[str | None] = None
-    requires_base_url: ClassVar[bool] = False
-    max_concurrency: ClassVar[int] = 8
+    Besides `BaseProvider`'s attributes, a subclass may set the four below, where servers
+    differ from OpenAI. A base URL is always needed: without one the SDK would send the key
+    to OpenAI.
+    """
+
     sdk_module: ClassVar[str | None] = "openai"
-    extra: ClassVar[str | None] = None
     vendor: ClassVar[str] = "OpenAI-compatible server"
-    # The model used when a run names no --model and this provider's key is set.
-    default_model: ClassVar[str | None] = None
-    # Whether api="auto" may pick the Responses API for models that need it.
+
     auto_responses: ClassVar[bool] = False
-    # The parameter that limits output for sampling models (reasoning models always use
-    # max_completion_tokens). OpenAI deprecated max_tokens; most other servers know only it.
+    """Whether `api="auto"` may pick the Responses API for the models served only by it."""
+
     token_limit_param: ClassVar[str] = "max_tokens"
+    """The parameter that limits output for sampling models (reasoning models always get
+    `max_completion_tokens`). OpenAI deprecated `max_tokens`; most other servers know only it."""
+
+    seed_param: ClassVar[str] = "seed"
+    """The name the server gives the sampling seed (Mistral's is `random_seed`)."""
+
+    stream_usage: ClassVar[bool] = True
+    """Whether to ask for token usage in the stream (`stream_options.include_usage`); servers
+    that refuse unknown fields and send usage anyway (Mistral) need False."""
 
     def __init__(
         self,
@@ -80,54 +73,35 @@ class OpenAICompatProvider:
         extra_body: Mapping[str, Any] | None = None,
         prompt_mode: str = "chat",
     ) -> None:
-        self.prompt_mode = check_prompt_mode(self.vendor, prompt_mode)
+        self.prompt_mode = check_prompt_mode(self.display_name, prompt_mode)
         if api not in _APIS:
-            raise BadConfig(f"{self.vendor}: api: {api!r}; use one of {', '.join(_APIS)}")
+            raise BadConfig(f"{self.display_name}: api: {api!r}; use one of {', '.join(_APIS)}")
         if timeout_s <= 0:
-            raise BadConfig(f"{self.vendor}: timeout_s: {timeout_s}; use a positive number")
-        self.model = model
+            raise BadConfig(f"{self.display_name}: timeout_s: {timeout_s}; use a positive number")
+        super().__init__(model, base_url=base_url, api_key_env=api_key_env)
+        if self.base_url is None:
+            raise self._no_base_url()
         self._sdk: ModuleType = import_sdk("openai")
-        self._key_env = api_key_env or self.api_key_env
-        self._key = self._read_key(model)
-        self.base_url = self._pick_base_url(base_url)
         self._stream = stream
         self._reasoning = bool(_REASONING.match(model)) if reasoning is None else reasoning
         self._reasoning_effort = reasoning_effort
-        self._timeout_s = timeout_s
         self._extra_body = dict(extra_body or {})
         self._use_responses = api == "responses" or (
             api == "auto" and self.auto_responses and bool(_RESPONSES_ONLY.search(model))
         )
         if max_concurrency is not None:
             if max_concurrency < 1:
-                raise BadConfig(f"{self.vendor}: max_concurrency: {max_concurrency}; use >= 1")
-            self.max_concurrency = max_concurrency  # type: ignore[misc]
-        self._where = f"{self.vendor} at {display_url(self.base_url)}"
+                raise BadConfig(
+                    f"{self.display_name}: max_concurrency: {max_concurrency}; use >= 1"
+                )
+            self.max_concurrency = max_concurrency
+        self._errors = HttpErrors(self, timeout_s)
         self._client = self._sdk.OpenAI(
-            api_key=self._key or _PLACEHOLDER_KEY,
+            api_key=self.api_key or _PLACEHOLDER_KEY,
             base_url=self.base_url,
             max_retries=0,
             timeout=timeout_s,
         )
-
-    def _read_key(self, model: str) -> str | None:
-        key = os.environ.get(self._key_env, "").strip() if self._key_env else ""
-        # A variable named in the config must be set, even where a key is optional.
-        required = not self.api_key_optional or self._key_env != self.api_key_env
-        if not key and required and self._key_env:
-            raise MissingApiKey(self._key_env, model)
-        return key or None
-
-    def _pick_base_url(self, explicit: str | None) -> str:
-        from_env = os.environ.get(self.base_url_env, "").strip() if self.base_url_env else ""
-        url = explicit or from_env or self.default_base_url
-        if not url:
-            where = f" or {self.base_url_env}" if self.base_url_env else ""
-            raise BadConfig(
-                f"{self.vendor}: base_url: not set; give base_url in [providers.NAME] or "
-                f"[endpoints.NAME] of codeeval.toml{where}"
-            )
-        return url
 
     def close(self) -> None:
         """Close the HTTP connection pool."""
@@ -148,7 +122,7 @@ class OpenAICompatProvider:
             if self._use_responses:
                 return self._respond(request, watch)
             return self._chat(request, watch)
-        except (self._sdk.OpenAIError, ValueError) as exc:
+        except (self._sdk.OpenAIError, *MALFORMED_ANSWER_ERRORS, *transport_errors()) as exc:
             error = self._translate(exc)
         # Raised outside the except block, so that the SDK error (whose request carries the
         # key in its headers) is neither the cause nor the context of what we raise.
@@ -171,13 +145,17 @@ class OpenAICompatProvider:
         params: dict[str, Any] = {"model": self.model}
         if request.stop:
             params["stop"] = list(request.stop)
-        if request.seed is not None:
+        extra = dict(self._extra_body)
+        if request.seed is not None and self.seed_param == "seed":
             params["seed"] = request.seed
-        if self._extra_body:
-            params["extra_body"] = self._extra_body
+        elif request.seed is not None:
+            extra[self.seed_param] = request.seed  # the SDK takes only its own names
+        if extra:
+            params["extra_body"] = extra
         if self._stream:
             params["stream"] = True
-            params["stream_options"] = {"include_usage": True}
+            if self.stream_usage:
+                params["stream_options"] = {"include_usage": True}
         return params
 
     def _messages(self, request: GenerationRequest) -> list[dict[str, str]]:
@@ -242,10 +220,7 @@ class OpenAICompatProvider:
                 if choice.finish_reason:
                     finish = choice.finish_reason
         if last is None or finish is None:
-            raise TransientProviderError(
-                f"{self._where}: the stream ended before the answer was complete "
-                f"({chunks} chunks, no finish_reason)"
-            )
+            raise self._errors.incomplete(f"answer ({chunks} chunks, no finish_reason)")
         raw = {**last.model_dump(mode="json", exclude={"choices"}), "finish_reason": finish}
         raw["chunks"] = chunks
         if reasoning:
@@ -307,17 +282,13 @@ class OpenAICompatProvider:
             elif event.type in ("response.failed", "error"):
                 raise self._response_failure(event)
         if final is None:
-            raise TransientProviderError(
-                f"{self._where}: the stream ended before the response was complete"
-            )
+            raise self._errors.incomplete("response")
         return self._responses_result("".join(parts), final, request, watch)
 
     def _response_failure(self, event: Any) -> ProviderError:
         error = getattr(getattr(event, "response", None), "error", None) or event
         code = str(getattr(error, "code", "") or "")
-        message = redact(f"{self._where}: {code}: {getattr(error, 'message', '')}", self._key)
-        transient = code in ("server_error", "rate_limit_exceeded", "") or "overloaded" in code
-        return TransientProviderError(message) if transient else ProviderError(message)
+        return self._errors.in_stream(code, str(getattr(error, "message", "") or ""))
 
     def _responses_result(
         self, text: str, response: Any, request: GenerationRequest, watch: Stopwatch
@@ -344,57 +315,20 @@ class OpenAICompatProvider:
 
     # --- errors -------------------------------------------------------------------------
 
-    def _translate(self, exc: Exception) -> ProviderError:
+    def _translate(self, exc: BaseException) -> ProviderError:
         sdk = self._sdk
-        if isinstance(exc, sdk.APITimeoutError):
-            return TransientProviderError(
-                f"{self._where}: no answer within {self._timeout_s:g}s (timeout_s)"
-            )
-        if isinstance(exc, sdk.APIConnectionError):
-            cause = exc.__cause__ or exc.__context__
-            why = f"{type(cause).__name__}: {cause}" if cause else str(exc)
-            return TransientProviderError(
-                redact(
-                    f"{self._where}: connection failed ({why}); check that the server is "
-                    f"up and base_url{self._env_hint()} is right",
-                    self._key,
-                )
-            )
         if isinstance(exc, sdk.APIStatusError):
-            return self._translate_status(exc)
-        if isinstance(exc, sdk.APIError):
-            return self._translate_body(exc)
-        return TransientProviderError(
-            redact(f"{self._where}: malformed answer ({type(exc).__name__}: {exc})", self._key)
-        )
-
-    def _env_hint(self) -> str:
-        return f" (or {self.base_url_env})" if self.base_url_env else ""
-
-    def _translate_status(self, exc: Any) -> ProviderError:
-        status = exc.status_code
-        detail = redact(str(getattr(exc, "message", exc)), self._key)
-        if status in (401, 403):
-            return ProviderError(
-                f"{self._where}: authentication failed (HTTP {status}); check that "
-                f"{self._key_env} holds a valid key with access to {self.model}"
+            body = exc.body if isinstance(exc.body, dict) else {}
+            return self._errors.status(
+                exc.status_code,
+                str(body.get("message") or exc.message),
+                exc.response.headers,
+                code=str(exc.code or ""),
             )
-        if status == 429 and getattr(exc, "code", None) == "insufficient_quota":
-            return ProviderError(f"{self._where}: quota exhausted (HTTP 429): {detail}")
-        if status == 429:
-            return RateLimited(
-                f"{self._where}: rate limited (HTTP 429): {detail}",
-                retry_after=retry_after_from_headers(exc.response.headers),
-            )
-        if status >= 500 or status in (408, 409):
-            return TransientProviderError(f"{self._where}: server error (HTTP {status}): {detail}")
-        return ProviderError(f"{self._where}: HTTP {status}: {detail}")
-
-    def _translate_body(self, exc: Any) -> ProviderError:
-        # An error sent inside a 200 stream.
-        detail = redact(str(getattr(exc, "message", exc)), self._key)
-        kind = str(getattr(exc, "type", "") or getattr(exc, "code", "") or "")
-        message = f"{self._where}: error in the stream ({kind or 'unknown'}): {detail}"
-        if kind in ("server_error", "overloaded_error", "api_error", "internal_error", ""):
-            return TransientProviderError(message)
-        return ProviderError(message)
+        if isinstance(exc, (sdk.APIConnectionError, *transport_errors())):
+            return self._errors.transport(exc)
+        if isinstance(exc, sdk.APIError) and not isinstance(exc, sdk.APIResponseValidationError):
+            # An error object sent inside a 200 stream.
+            kind = str(getattr(exc, "type", "") or getattr(exc, "code", "") or "")
+            return self._errors.in_stream(kind, str(exc.message))
+        return self._errors.malformed(exc)

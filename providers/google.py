@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-from typing import Any, ClassVar
+from typing import Any
 
-from codeeval.errors import (
-    BadConfig,
-    MissingApiKey,
-    ProviderError,
-    RateLimited,
-    TransientProviderError,
-)
-from codeeval.provider import (
-    Stopwatch,
-    display_url,
-    import_sdk,
-    redact,
-    retry_after_from_headers,
-)
-from codeeval.providers._transport import describe, transport_errors
+from codeeval.errors import BadConfig, ProviderError
+from codeeval.provider import BaseProvider, Stopwatch, import_sdk
+from codeeval.providers._errors import MALFORMED_ANSWER_ERRORS, HttpErrors, transport_errors
 from codeeval.types import Generation, GenerationRequest
 
 _DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
@@ -38,16 +25,15 @@ def retry_delay_s(details: Any) -> float | None:
     return None
 
 
-class GoogleProvider:
+class GoogleProvider(BaseProvider):
     """Gemini models; `thinking_budget` caps (or with 0 turns off) thinking where supported."""
 
-    api_key_env: ClassVar[str | None] = "GEMINI_API_KEY"
-    base_url_env: ClassVar[str | None] = "GOOGLE_GEMINI_BASE_URL"
-    default_base_url: ClassVar[str | None] = "https://generativelanguage.googleapis.com"
-    max_concurrency: ClassVar[int] = 8
-    sdk_module: ClassVar[str | None] = "google.genai"
-    default_model: ClassVar[str | None] = "gemini-2.5-flash"
-    extra: ClassVar[str | None] = None
+    api_key_env = "GEMINI_API_KEY"
+    base_url_env = "GOOGLE_GEMINI_BASE_URL"
+    default_base_url = "https://generativelanguage.googleapis.com"
+    default_model = "gemini-2.5-flash"
+    sdk_module = "google.genai"
+    vendor = "Gemini API"
 
     def __init__(
         self,
@@ -61,30 +47,20 @@ class GoogleProvider:
     ) -> None:
         if timeout_s <= 0:
             raise BadConfig(f"google: timeout_s: {timeout_s}; use a positive number")
-        self.model = model
+        super().__init__(model, base_url=base_url, api_key_env=api_key_env)
         self._genai = import_sdk("google.genai", package="google-genai")
         self._types = import_sdk("google.genai.types", package="google-genai")
-        self._errors = import_sdk("google.genai.errors", package="google-genai")
-        self._key_env = api_key_env or "GEMINI_API_KEY"
-        self._key = os.environ.get(self._key_env, "").strip()
-        if not self._key:
-            raise MissingApiKey(self._key_env, model)
-        self.base_url = (
-            base_url
-            or os.environ.get("GOOGLE_GEMINI_BASE_URL", "").strip()
-            or self.default_base_url
-        )
+        self._sdk_errors = import_sdk("google.genai.errors", package="google-genai")
         self._thinking_budget = thinking_budget
-        self._timeout_s = timeout_s
         if max_concurrency is not None:
-            self.max_concurrency = max_concurrency  # type: ignore[misc]
-        self._where = f"Gemini API at {display_url(str(self.base_url))}"
+            self.max_concurrency = max_concurrency
+        self._errors = HttpErrors(self, timeout_s)
         options = self._types.HttpOptions(
             base_url=self.base_url,
             timeout=int(timeout_s * 1000),  # milliseconds
             retry_options=self._types.HttpRetryOptions(attempts=1),  # the runner retries
         )
-        self._client = self._genai.Client(api_key=self._key, http_options=options)
+        self._client = self._genai.Client(api_key=self.api_key, http_options=options)
 
     def close(self) -> None:
         """Close the HTTP connection pool."""
@@ -124,7 +100,7 @@ class GoogleProvider:
                 model=self.model, contents=request.prompt, config=self._config(request)
             )
             return self._read(stream, watch)
-        except (self._errors.APIError, ValueError, *transport_errors()) as exc:
+        except (self._sdk_errors.APIError, *MALFORMED_ANSWER_ERRORS, *transport_errors()) as exc:
             error = self._translate(exc)
         raise error  # outside the except block: the SDK error (and its key) is not chained
 
@@ -144,10 +120,8 @@ class GoogleProvider:
         if last is None or finish is None:
             blocked = getattr(getattr(last, "prompt_feedback", None), "block_reason", None)
             if blocked:
-                raise ProviderError(f"{self._where}: prompt blocked ({blocked})")
-            raise TransientProviderError(
-                f"{self._where}: the stream ended before the answer was complete"
-            )
+                raise ProviderError(f"{self.where}: prompt blocked ({blocked})")
+            raise self._errors.incomplete()
         usage = last.usage_metadata
         output = None
         if usage is not None and usage.candidates_token_count is not None:
@@ -167,45 +141,23 @@ class GoogleProvider:
             served_model=last.model_version,
         )
 
-    def _translate(self, exc: Exception) -> ProviderError:
-        if isinstance(exc, self._errors.APIError):
-            return self._translate_status(exc)
+    def _translate(self, exc: BaseException) -> ProviderError:
+        if isinstance(exc, self._sdk_errors.APIError):
+            kind, detail = str(exc.status or ""), str(exc.message or "")
+            code = exc.code
+            if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+                return self._errors.in_stream(kind, detail)  # an error object with no status
+            # Errors sent inside a 200 stream carry their own code, so one mapping serves both.
+            return self._errors.status(
+                code,
+                detail,
+                getattr(exc.response, "headers", None),
+                kind=kind,
+                retry_after=retry_delay_s(exc.details),
+            )
         if isinstance(exc, transport_errors()):
-            name = type(exc).__name__
-            if "Timeout" in name:
-                return TransientProviderError(
-                    f"{self._where}: no answer within {self._timeout_s:g}s (timeout_s)"
-                )
-            if "Connect" in name:
-                return TransientProviderError(
-                    redact(
-                        f"{self._where}: connection failed ({describe(exc)}); check that the "
-                        "server is up and base_url (or GOOGLE_GEMINI_BASE_URL) is right",
-                        self._key,
-                    )
-                )
-            return TransientProviderError(
-                redact(f"{self._where}: connection lost ({describe(exc)})", self._key)
-            )
-        return TransientProviderError(
-            redact(f"{self._where}: malformed answer ({describe(exc)})", self._key)
-        )
-
-    def _translate_status(self, exc: Any) -> ProviderError:
-        code = int(exc.code or 0)
-        detail = redact(f"{exc.status}: {exc.message}", self._key)
-        if code in (401, 403) or exc.status == "PERMISSION_DENIED":
-            return ProviderError(
-                f"{self._where}: authentication failed (HTTP {code}); check that "
-                f"{self._key_env} holds a valid key with access to {self.model}"
-            )
-        if code == 429:
-            headers = getattr(exc.response, "headers", None)
-            wait = retry_after_from_headers(headers) or retry_delay_s(exc.details)
-            return RateLimited(f"{self._where}: rate limited (HTTP 429): {detail}", wait)
-        if code >= 500 or code == 408:
-            return TransientProviderError(f"{self._where}: server error (HTTP {code}): {detail}")
-        return ProviderError(f"{self._where}: HTTP {code}: {detail}")
+            return self._errors.transport(exc)
+        return self._errors.malformed(exc)
 
 
 PROVIDER = GoogleProvider

@@ -15,10 +15,10 @@ import time
 from collections import defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from codeeval.errors import BadConfig, ProviderError
-from codeeval.provider import check_prompt_mode, import_sdk
+from codeeval.provider import BaseProvider, check_prompt_mode, import_sdk
 from codeeval.types import Generation, GenerationRequest
 
 _DTYPES = ("auto", "float32", "float16", "bfloat16")
@@ -69,13 +69,12 @@ def _settings_key(request: GenerationRequest, templated: bool) -> tuple[Any, ...
     )
 
 
-class HFProvider:
+class HFProvider(BaseProvider):
     """A causal LM loaded with transformers from a local folder or a hub id."""
 
-    api_key_env: ClassVar[str | None] = None
-    max_concurrency: ClassVar[int] = 8
-    sdk_module: ClassVar[str | None] = "transformers"
-    extra: ClassVar[str | None] = "hf"
+    sdk_module = "transformers"
+    extra = "hf"
+    vendor = "hf"
 
     def __init__(
         self,
@@ -96,7 +95,7 @@ class HFProvider:
     ) -> None:
         self._check_options(base_url, dtype, quantization, batch_size, batch_wait_s)
         self.prompt_mode = check_prompt_mode("hf", prompt_mode)
-        self.model = model
+        super().__init__(model)
         self._torch = import_sdk("torch", extra="hf")
         self._transformers = import_sdk("transformers", extra="hf")
         self._cuda = bool(self._torch.cuda.is_available())
@@ -105,7 +104,7 @@ class HFProvider:
         self._device = device or ("cuda" if self._cuda else "cpu")
         self._batch_size, self._batch_wait_s = batch_size, batch_wait_s
         self._use_template = chat_template
-        self.max_concurrency = max_concurrency or max(batch_size, 1)  # type: ignore[misc]
+        self.max_concurrency = max_concurrency or max(batch_size, 1)
         self._tokenizer, self._model = self._load(dtype, device_map, trust_remote_code, revision)
         self._queue: queue.Queue[_Pending | None] = queue.Queue()
         self._closed = False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import ClassVar
 from urllib.parse import urlsplit
 
 from codeeval.providers._openai_compat import OpenAICompatProvider
@@ -12,18 +11,18 @@ from codeeval.providers._openai_compat import OpenAICompatProvider
 class OllamaProvider(OpenAICompatProvider):
     """Ollama; OLLAMA_BASE_URL, else Ollama's own OLLAMA_HOST (`host:port`), picks the server."""
 
-    api_key_env: ClassVar[str | None] = "OLLAMA_API_KEY"
-    api_key_optional: ClassVar[bool] = True
-    base_url_env: ClassVar[str | None] = "OLLAMA_BASE_URL"
-    default_base_url: ClassVar[str | None] = "http://localhost:11434/v1"
-    max_concurrency: ClassVar[int] = 4
-    vendor: ClassVar[str] = "Ollama"
+    api_key_env = "OLLAMA_API_KEY"
+    api_key_optional = True
+    base_url_env = "OLLAMA_BASE_URL"
+    default_base_url = "http://localhost:11434/v1"
+    vendor = "Ollama"
+    max_concurrency = 4
 
-    def _pick_base_url(self, explicit: str | None) -> str:
+    def _pick_base_url(self, explicit: str | None) -> str | None:
         host = os.environ.get("OLLAMA_HOST", "").strip()
-        if explicit or os.environ.get("OLLAMA_BASE_URL", "").strip() or not host:
-            url: str = super()._pick_base_url(explicit)
-            return url
+        from_env = os.environ.get(self.base_url_env or "", "").strip()
+        if explicit or from_env or not host:
+            return super()._pick_base_url(explicit)
         if "://" not in host:
             host = f"http://{host}"
         parts = urlsplit(host)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from codeeval.providers._openai_compat import OpenAICompatProvider
 
 
 class OpenAIProvider(OpenAICompatProvider):
     """OpenAI through the `openai` SDK; `api="auto"` uses the Responses API where needed."""
 
-    api_key_env: ClassVar[str | None] = "OPENAI_API_KEY"
-    base_url_env: ClassVar[str | None] = "OPENAI_BASE_URL"
-    default_base_url: ClassVar[str | None] = "https://api.openai.com/v1"
-    max_concurrency: ClassVar[int] = 8
-    vendor: ClassVar[str] = "OpenAI"
-    default_model: ClassVar[str | None] = "gpt-4o"
-    auto_responses: ClassVar[bool] = True
-    token_limit_param: ClassVar[str] = "max_completion_tokens"
+    api_key_env = "OPENAI_API_KEY"
+    base_url_env = "OPENAI_BASE_URL"
+    default_base_url = "https://api.openai.com/v1"
+    default_model = "gpt-4o"
+    vendor = "OpenAI"
+    auto_responses = True
+    token_limit_param = "max_completion_tokens"
 
 
 PROVIDER = OpenAIProvider

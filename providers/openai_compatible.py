@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from codeeval.providers._openai_compat import OpenAICompatProvider
 
 
 class OpenAICompatibleProvider(OpenAICompatProvider):
     """Needs a base URL (option, named endpoint or OPENAI_COMPATIBLE_BASE_URL); key optional."""
 
-    api_key_env: ClassVar[str | None] = "OPENAI_COMPATIBLE_API_KEY"
-    api_key_optional: ClassVar[bool] = True
-    base_url_env: ClassVar[str | None] = "OPENAI_COMPATIBLE_BASE_URL"
-    requires_base_url: ClassVar[bool] = True
-    max_concurrency: ClassVar[int] = 8
-    vendor: ClassVar[str] = "OpenAI-compatible server"
+    api_key_env = "OPENAI_COMPATIBLE_API_KEY"
+    api_key_optional = True
+    base_url_env = "OPENAI_COMPATIBLE_BASE_URL"
+    requires_base_url = True
+    vendor = "OpenAI-compatible server"
 
 
 PROVIDER = OpenAICompatibleProvider

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from codeeval.provider import StaticProvider
+from codeeval.provider import BaseProvider
 from codeeval.types import Generation, GenerationRequest
 
 
-class ReferenceProvider(StaticProvider):
+class ReferenceProvider(BaseProvider):
     """Answers every task with its reference solution in a fenced block, at no cost."""
 
-    max_concurrency: ClassVar[int] = 32
-    cacheable: ClassVar[bool] = False
+    requires_model = False
+    cacheable = False
+    max_concurrency = 32
 
     def __init__(self, model: str = "", *, base_url: str | None = None) -> None:
-        self.model = model
+        super().__init__(model)
 
     def generate(self, request: GenerationRequest) -> Generation:
         """Return the reference solution of `request.task` as a markdown answer."""

@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import ClassVar
 
 from codeeval.errors import BadConfig, BadInputFile, ProviderError
-from codeeval.provider import StaticProvider
+from codeeval.provider import BaseProvider
 from codeeval.types import Generation, GenerationRequest
 
 _TEXT_FIELDS = ("completion", "response", "text")
@@ -64,11 +63,12 @@ def read_replay_file(path: Path) -> dict[tuple[str, int], str]:
     return responses
 
 
-class ReplayProvider(StaticProvider):
+class ReplayProvider(BaseProvider):
     """Plays back recorded responses; a missing response is a generation error for that sample."""
 
-    max_concurrency: ClassVar[int] = 32
-    cacheable: ClassVar[bool] = False
+    requires_model = False
+    cacheable = False
+    max_concurrency = 32
 
     def __init__(self, model: str = "", *, base_url: str | None = None, path: str | None = None):
         file = Path(path) if path else Path(model).expanduser()
@@ -78,7 +78,7 @@ class ReplayProvider(StaticProvider):
             raise BadConfig(
                 f"--model replay/{model}: name a .jsonl file, or set [providers.replay] path"
             )
-        self.model = model
+        super().__init__(model)
         self.responses = read_replay_file(file)
 
     def generate(self, request: GenerationRequest) -> Generation:

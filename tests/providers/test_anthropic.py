@@ -10,17 +10,13 @@ import pytest
 from codeeval.errors import (
     BadConfig,
     MissingApiKey,
-    ProviderError,
-    RateLimited,
-    TransientProviderError,
 )
 from codeeval.provider import create_provider, is_truncated
 from codeeval.providers.anthropic import AnthropicProvider
-from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.types import GenerationRequest
-from tests.providers.conftest import FAKE_KEY, assert_no_secret
+from tests.providers.conftest import FAKE_KEY
 from tests.servers import anthropic_wire
-from tests.servers.base import WireServer, closed_port, malformed_json, slow
+from tests.servers.base import WireServer
 
 MakeRequest = Callable[..., GenerationRequest]
 
@@ -129,98 +125,6 @@ def test_an_answer_cut_by_the_token_limit_keeps_max_tokens(
     assert gen.finish_reason == "max_tokens" and is_truncated(gen)
 
 
-def test_429_is_rate_limited_with_retry_after(
-    server: WireServer, provider: AnthropicProvider, make_request: MakeRequest
-) -> None:
-    server.push(anthropic_wire.rate_limited("12"))
-    with pytest.raises(RateLimited) as caught:
-        provider.generate(make_request())
-    assert caught.value.retry_after == 12.0
-
-
-@pytest.mark.parametrize(("status", "kind"), [(500, "api_error"), (529, "overloaded_error")])
-def test_server_errors_are_transient(
-    server: WireServer,
-    provider: AnthropicProvider,
-    make_request: MakeRequest,
-    status: int,
-    kind: str,
-) -> None:
-    server.push(anthropic_wire.error(status, kind, "Overloaded"))
-    with pytest.raises(TransientProviderError, match=f"HTTP {status}"):
-        provider.generate(make_request())
-
-
-def test_error_event_inside_the_stream_is_transient_when_overloaded(
-    server: WireServer, provider: AnthropicProvider, make_request: MakeRequest
-) -> None:
-    server.push(anthropic_wire.message(stream_error="overloaded_error"))
-    with pytest.raises(TransientProviderError, match="overloaded_error"):
-        provider.generate(make_request())
-
-
-def test_400_is_permanent_and_401_names_the_variable(
-    server: WireServer, provider: AnthropicProvider, make_request: MakeRequest
-) -> None:
-    server.push(
-        anthropic_wire.error(400, message="max_tokens: too large"),
-        anthropic_wire.error(401, "authentication_error", f"invalid x-api-key {FAKE_KEY}"),
-    )
-    with pytest.raises(ProviderError, match="max_tokens: too large") as bad:
-        provider.generate(make_request())
-    assert not isinstance(bad.value, TransientProviderError | RateLimited)
-    with pytest.raises(ProviderError, match="ANTHROPIC_API_KEY") as auth:
-        provider.generate(make_request())
-    assert_no_secret(auth.value)
-
-
-def test_malformed_body_and_mid_stream_disconnect_are_transient(
-    server: WireServer, provider: AnthropicProvider, make_request: MakeRequest
-) -> None:
-    server.push(malformed_json, anthropic_wire.message(chunks=5, drop_after=4))
-    with pytest.raises(TransientProviderError):
-        provider.generate(make_request())
-    with pytest.raises(TransientProviderError):
-        provider.generate(make_request())
-    assert len(server.requests) == 2
-
-
-def test_slow_answer_times_out(
-    server: WireServer, monkeypatch: pytest.MonkeyPatch, make_request: MakeRequest
-) -> None:
-    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
-    provider = AnthropicProvider("claude-sonnet-4-6", base_url=server.url, timeout_s=0.3)
-    server.push(slow(5.0, anthropic_wire.message()))
-    with pytest.raises(TransientProviderError, match="no answer within 0.3s"):
-        provider.generate(make_request())
-    provider.close()
-
-
-def test_retries_end_to_end(
-    server: WireServer,
-    provider: AnthropicProvider,
-    make_request: MakeRequest,
-    debug_logs: pytest.LogCaptureFixture,
-) -> None:
-    server.push(anthropic_wire.rate_limited("3"))
-    slept: list[float] = []
-    gen, attempts = call_with_retries(
-        lambda: provider.generate(make_request()), RetryPolicy(), slept.append
-    )
-    assert (attempts, slept, len(server.requests)) == (2, [3.0], 2)
-    assert gen.output_tokens == 11
-    assert debug_logs.records and FAKE_KEY not in debug_logs.text
-
-
-def test_missing_key_and_unreachable_server(
-    monkeypatch: pytest.MonkeyPatch, make_request: MakeRequest
-) -> None:
+def test_missing_key_names_the_variable() -> None:
     with pytest.raises(MissingApiKey, match="set ANTHROPIC_API_KEY to use anthropic/claude"):
         create_provider("anthropic/claude-sonnet-4-6", {}, {})
-    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
-    port = closed_port()
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{port}")
-    provider = create_provider("anthropic/claude-sonnet-4-6", {}, {})
-    with pytest.raises(TransientProviderError, match=f"127.0.0.1:{port}.*connection failed"):
-        provider.generate(make_request())
-    provider.close()

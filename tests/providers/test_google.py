@@ -7,14 +7,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from codeeval.errors import MissingApiKey, ProviderError, RateLimited, TransientProviderError
+from codeeval.errors import MissingApiKey, RateLimited
 from codeeval.provider import create_provider, is_truncated
 from codeeval.providers.google import GoogleProvider, retry_delay_s
-from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.types import GenerationRequest
-from tests.providers.conftest import FAKE_KEY, assert_no_secret
+from tests.providers.conftest import FAKE_KEY
 from tests.servers import gemini_wire
-from tests.servers.base import WireServer, closed_port, malformed_json, slow
+from tests.servers.base import WireServer
 
 MakeRequest = Callable[..., GenerationRequest]
 
@@ -122,86 +121,6 @@ def test_retry_delay_parsing() -> None:
     assert retry_delay_s({"error": "x"}) is None and retry_delay_s(None) is None
 
 
-@pytest.mark.parametrize(("status", "grpc"), [(500, "INTERNAL"), (503, "UNAVAILABLE")])
-def test_server_errors_are_transient(
-    server: WireServer,
-    provider: GoogleProvider,
-    make_request: MakeRequest,
-    status: int,
-    grpc: str,
-) -> None:
-    server.push(gemini_wire.error(status, grpc, "backend error"))
-    with pytest.raises(TransientProviderError, match=f"HTTP {status}"):
-        provider.generate(make_request())
-
-
-def test_400_is_permanent_and_403_names_the_variable(
-    server: WireServer, provider: GoogleProvider, make_request: MakeRequest
-) -> None:
-    server.push(
-        gemini_wire.error(400, "INVALID_ARGUMENT", "seed must be an int"),
-        gemini_wire.error(403, "PERMISSION_DENIED", f"API key {FAKE_KEY} not valid"),
-    )
-    with pytest.raises(ProviderError, match="seed must be an int") as bad:
-        provider.generate(make_request())
-    assert not isinstance(bad.value, TransientProviderError | RateLimited)
-    with pytest.raises(ProviderError, match="GEMINI_API_KEY") as auth:
-        provider.generate(make_request())
-    assert_no_secret(auth.value)
-
-
-@pytest.mark.parametrize("action", ["malformed", "bad_chunk", "drop"])
-def test_malformed_and_cut_answers_are_transient(
-    server: WireServer, provider: GoogleProvider, make_request: MakeRequest, action: str
-) -> None:
-    server.push(
-        {
-            "malformed": malformed_json,
-            "bad_chunk": gemini_wire.generate(bad_chunk=True),
-            "drop": gemini_wire.generate(chunks=5, drop_after=2),
-        }[action]
-    )
-    with pytest.raises(TransientProviderError):
-        provider.generate(make_request())
-
-
-def test_slow_answer_times_out(
-    server: WireServer, monkeypatch: pytest.MonkeyPatch, make_request: MakeRequest
-) -> None:
-    monkeypatch.setenv("GEMINI_API_KEY", FAKE_KEY)
-    provider = GoogleProvider("gemini-2.5-flash", base_url=server.url, timeout_s=0.3)
-    server.push(slow(5.0, gemini_wire.generate()))
-    with pytest.raises(TransientProviderError, match="no answer within 0.3s"):
-        provider.generate(make_request())
-    provider.close()
-
-
-def test_retries_end_to_end_without_leaking_the_key(
-    server: WireServer,
-    provider: GoogleProvider,
-    make_request: MakeRequest,
-    debug_logs: pytest.LogCaptureFixture,
-) -> None:
-    server.push(gemini_wire.rate_limited("2s"), gemini_wire.error(500, "INTERNAL"))
-    slept: list[float] = []
-    gen, attempts = call_with_retries(
-        lambda: provider.generate(make_request()), RetryPolicy(base_delay_s=0.01), slept.append
-    )
-    assert attempts == 3 and len(server.requests) == 3 and slept[0] == 2.0
-    assert gen.text.startswith("def double")
-    assert FAKE_KEY not in debug_logs.text
-
-
-def test_missing_key_and_unreachable_server(
-    monkeypatch: pytest.MonkeyPatch, make_request: MakeRequest
-) -> None:
+def test_missing_key_names_the_variable() -> None:
     with pytest.raises(MissingApiKey, match="set GEMINI_API_KEY to use google/gemini-2.5-pro"):
         create_provider("google/gemini-2.5-pro", {}, {})
-    monkeypatch.setenv("GEMINI_API_KEY", FAKE_KEY)
-    port = closed_port()
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", f"http://127.0.0.1:{port}")
-    provider = create_provider("google/gemini-2.5-pro", {}, {})
-    with pytest.raises(TransientProviderError, match=f"127.0.0.1:{port}.*connection failed") as e:
-        provider.generate(make_request())
-    assert_no_secret(e.value)
-    provider.close()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from codeeval.config import EndpointConfig
-from codeeval.errors import BadConfig, MissingApiKey, TransientProviderError
+from codeeval.errors import BadConfig, MissingApiKey
 from codeeval.provider import create_provider
 from codeeval.types import GenerationRequest
 from tests.providers.conftest import FAKE_KEY
@@ -114,15 +114,3 @@ def test_named_endpoint_brings_base_url_key_variable_and_options(
     sent = server.requests[-1]
     assert sent.headers["authorization"] == f"Bearer {FAKE_KEY}"
     assert sent.body["model"] == "coder"
-
-
-def test_unreachable_local_server_says_which_variable_to_fix(
-    monkeypatch: pytest.MonkeyPatch, make_request: MakeRequest
-) -> None:
-    monkeypatch.setenv("VLLM_BASE_URL", "http://127.0.0.1:9/v1")
-    provider = create_provider("vllm/m", {}, {})
-    with pytest.raises(
-        TransientProviderError, match=r"vLLM at http://127.0.0.1:9/v1.*VLLM_BASE_URL"
-    ):
-        provider.generate(make_request())
-    provider.close()

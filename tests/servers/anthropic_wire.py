@@ -26,6 +26,8 @@ def message(
     drop_after: int | None = None,
     thinking: str | None = None,
     stream_error: str | None = None,
+    bad_chunk: bool = False,
+    reset: bool = False,
 ) -> Action:
     """Answer a Messages request, streamed when the request asks for it."""
 
@@ -81,6 +83,8 @@ def message(
             _event("content_block_delta", index=index, delta={"type": "text_delta", "text": p})
             for p in split_text(text, chunks)
         ]
+        if bad_chunk:
+            events.append(("content_block_delta", '{"type": "content_block_delta", "index": '))
         if stream_error:
             events.append(_event("error", error={"type": stream_error, "message": "Overloaded"}))
         events.append(_event("content_block_stop", index=index))
@@ -92,7 +96,7 @@ def message(
             )
         )
         events.append(_event("message_stop"))
-        ex.sse(events, delay_s=delay_s, drop_after=drop_after)
+        ex.sse(events, delay_s=delay_s, drop_after=drop_after, reset=reset)
 
     return act
 

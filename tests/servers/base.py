@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -98,21 +99,31 @@ class Exchange:
         self.handler.wfile.flush()
         self.handler.connection.shutdown(2)
 
+    def reset(self) -> None:
+        """Abort the connection with a TCP reset (RST), as a crashed proxy does."""
+        self.handler.close_connection = True
+        self.handler.wfile.flush()
+        linger = struct.pack("ii", 1, 0)  # on, 0 s: close() sends RST, not FIN
+        self.handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        self.handler.connection.close()
+
     def sse(
         self,
         events: Iterable[tuple[str | None, str]],
         delay_s: float = 0.0,
         drop_after: int | None = None,
         headers: Mapping[str, str] | None = None,
+        reset: bool = False,
     ) -> None:
         """Stream `(event, data)` pairs as server-sent events, `delay_s` before each one.
 
-        `drop_after=n` closes the connection after n events, without ending the stream.
+        `drop_after=n` closes the connection after n events, without ending the stream (with
+        `reset=True`, by a TCP reset instead of an orderly close).
         """
         self.start_stream(headers=headers)
         for index, (event, data) in enumerate(events):
             if drop_after is not None and index == drop_after:
-                self.drop()
+                self.reset() if reset else self.drop()
                 return
             if delay_s:
                 self.sleep(delay_s)
@@ -222,6 +233,20 @@ class WireServer:
 def malformed_json(exchange: Exchange) -> None:
     """A 200 whose JSON body is cut off."""
     exchange.raw(200, b'{"id": "x", "choices": [', "application/json")
+
+
+def reset_at_once(exchange: Exchange) -> None:
+    """Reset the connection before any byte of the answer."""
+    exchange.reset()
+
+
+def plain_error(status: int, text: str, headers: Mapping[str, str] | None = None) -> Action:
+    """`status` with a body that is not the vendor's JSON (an HTML page from a proxy, say)."""
+
+    def act(exchange: Exchange) -> None:
+        exchange.raw(status, text.encode(), "text/html; charset=utf-8", headers)
+
+    return act
 
 
 def slow(delay_s: float, then: Action) -> Action:

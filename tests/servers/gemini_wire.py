@@ -25,8 +25,14 @@ def generate(
     delay_s: float = 0.0,
     drop_after: int | None = None,
     bad_chunk: bool = False,
+    reset: bool = False,
+    stream_error: tuple[int, str] | None = None,
 ) -> Action:
-    """Answer generateContent, or streamGenerateContent as SSE."""
+    """Answer generateContent, or streamGenerateContent as SSE.
+
+    `stream_error=(code, status)` sends an error object after the first chunk, as the API
+    reports a failure after the 200.
+    """
 
     def response(ex: Exchange, piece: str, finish: str | None, final: bool) -> dict[str, Any]:
         candidate: dict[str, Any] = {
@@ -57,7 +63,11 @@ def generate(
         ]
         if bad_chunk:
             events.insert(1, (None, '{"candidates": [{"content": '))
-        ex.sse(events, delay_s=delay_s, drop_after=drop_after)
+        if stream_error:
+            code, status = stream_error
+            failure = {"code": code, "message": "The stream failed", "status": status}
+            events.insert(1, (None, json.dumps({"error": failure})))
+        ex.sse(events, delay_s=delay_s, drop_after=drop_after, reset=reset)
 
     return act
 

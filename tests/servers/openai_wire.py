@@ -29,8 +29,16 @@ def chat(
     drop_after: int | None = None,
     reasoning: str | None = None,
     bad_chunk: bool = False,
+    reset: bool = False,
+    stream_error: str | None = None,
+    usage_with_finish: bool = False,
 ) -> Action:
-    """Answer a Chat Completions request, streamed when the request asks for it."""
+    """Answer a Chat Completions request, streamed when the request asks for it.
+
+    `stream_error=TYPE` sends an error object of that type in the middle of the stream, as
+    OpenAI-compatible servers report a failure after the 200. `usage_with_finish=True` puts the
+    usage in the chunk that finishes, unasked, as Mistral does.
+    """
 
     def act(ex: Exchange) -> None:
         served = model or ex.body.get("model", "unknown")
@@ -76,11 +84,18 @@ def chat(
         events += [(None, chunk({"content": piece})) for piece in split_text(text, chunks)]
         if bad_chunk:
             events.append((None, '{"id": "chatcmpl-test", "choices": [{"delta": '))
-        events.append((None, chunk({}, finish_reason)))
+        if stream_error:
+            failure = {"message": "The stream failed", "type": stream_error, "code": None}
+            events.append((None, json.dumps({"error": failure})))
+        if usage_with_finish:
+            last = json.loads(chunk({}, finish_reason))
+            events.append((None, json.dumps({**last, "usage": _usage(usage)})))
+        else:
+            events.append((None, chunk({}, finish_reason)))
         if (ex.body.get("stream_options") or {}).get("include_usage"):
             events.append((None, json.dumps({**base, "choices": [], "usage": _usage(usage)})))
         events.append((None, "[DONE]"))
-        ex.sse(events, delay_s=delay_s, drop_after=drop_after)
+        ex.sse(events, delay_s=delay_s, drop_after=drop_after, reset=reset)
 
     return act
 

@@ -21,6 +21,7 @@ BUILT_INS = {
     "deepseek",
     "google",
     "hf",
+    "mistral",
     "ollama",
     "openai",
     "openai-compatible",
@@ -97,6 +98,7 @@ def test_describe_providers_reports_keys_and_readiness(monkeypatch: pytest.Monke
         "anthropic": "claude-sonnet-4-6",
         "deepseek": "deepseek-chat",
         "google": "gemini-2.5-flash",
+        "mistral": "codestral-latest",
         "openai": "gpt-4o",
     }
 
@@ -134,14 +136,20 @@ def test_redact_removes_the_key_and_key_shaped_strings() -> None:
 def test_every_hosted_provider_satisfies_the_protocol(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from codeeval.provider import Provider
+    from codeeval.provider import BaseProvider
 
-    for variable in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "DEEPSEEK_API_KEY"):
+    for variable in (
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "GEMINI_API_KEY",
+        "DEEPSEEK_API_KEY",
+        "MISTRAL_API_KEY",
+    ):
         monkeypatch.setenv(variable, "sk-x")
     monkeypatch.setenv("OPENAI_COMPATIBLE_BASE_URL", "http://127.0.0.1:9/v1")
     provider = create_provider(f"{name}/some-model", {}, {})
     try:
-        assert isinstance(provider, Provider)
+        assert isinstance(provider, BaseProvider)
         assert provider.max_concurrency >= 1
     finally:
         provider.close()
