@@ -53,7 +53,8 @@ _ANCILLARY_BYTES = socket.CMSG_SPACE(12) + socket.CMSG_SPACE(4 * 4)  # ucred, a 
 _F_SETPIPE_SZ = 1031
 _PIPE_BYTES = 1 << 20
 _START_TIMEOUT_S = 60.0
-UID_COUNT = 1024
+UID_COUNT = 1024  # user IDs mapped into each zygote's user namespace (root mode)
+UID_BASE, UID_SLOTS = 100_000_000, 2_000_000  # the host IDs they come from: one slot each
 
 
 class ZygoteLost(BaseException):  # noqa: N818 - like SessionDown, it must not be swallowed
@@ -172,7 +173,7 @@ class ZygoteClient:
             raise
 
     def _handshake(self, config: dict[str, Any]) -> dict[str, str]:
-        base = 100_000_000 + (self.process.pid % 2_000_000) * UID_COUNT
+        base = UID_BASE + (self.process.pid % UID_SLOTS) * UID_COUNT
         config = {**config, "uid_count": UID_COUNT, "uid_base": base}
         self.ctl.settimeout(_START_TIMEOUT_S)
         try:
@@ -187,7 +188,7 @@ class ZygoteClient:
                     self.ctl.send(b"M")
                 elif message[:1] == b"I":
                     features: dict[str, str] = json.loads(message[1:])
-                    if self.mode == "root" or (self.mode == "none" and os.geteuid() == 0):
+                    if self.mode == "root" or (self.mode == "none" and config["host_root"]):
                         features["host_user_ids"] = f"{base + 1}..{base + UID_COUNT - 1}"
                     return features
                 else:

@@ -20,11 +20,20 @@ import sysconfig
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from codeeval.errors import BadConfig
 from codeeval.sandbox._isolate import SANDBOX_SITE
-from codeeval.sandbox._pool import ZYGOTE_ENV, ZygoteClient, ZygoteLost
+from codeeval.sandbox._pool import (
+    UID_BASE,
+    UID_COUNT,
+    UID_SLOTS,
+    ZYGOTE_ENV,
+    SandboxUnavailable,
+    ZygoteClient,
+    ZygoteLost,
+)
 from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecResult
 
@@ -212,6 +221,36 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
+def _why_not_host_root() -> str | None:
+    """Why this process cannot act as root on the host's user IDs, or None if it can.
+
+    Root mode gives each job a user ID of its own: it maps a range of this namespace's IDs
+    into each zygote's user namespace and drops supplementary groups. Root inside a user
+    namespace that maps only itself (`unshare --user --map-root-user`, rootless containers)
+    may do neither.
+    """
+    if os.geteuid() != 0:
+        return "not root"
+    low, high = UID_BASE, UID_BASE + UID_SLOTS * UID_COUNT
+    for name in ("uid_map", "gid_map"):
+        try:
+            lines = Path(f"/proc/self/{name}").read_text(encoding="ascii").splitlines()
+        except OSError:
+            continue  # no user namespaces at all: the initial one
+        ranges = [tuple(map(int, line.split())) for line in lines if len(line.split()) == 3]
+        if not any(inside <= low and high <= inside + count for inside, _, count in ranges):
+            return (
+                f"root in a user namespace that does not map user IDs {low}..{high - 1} "
+                f"(its {name}: {'; '.join(' '.join(map(str, r)) for r in ranges) or 'empty'})"
+            )
+    try:
+        if Path("/proc/self/setgroups").read_text(encoding="ascii").strip() != "allow":
+            return "root in a user namespace where setgroups is denied"
+    except OSError:
+        pass
+    return None
+
+
 class LocalExecutor:
     """Grades jobs in namespaced, rlimited, seccomp-filtered children of warm zygotes.
 
@@ -269,9 +308,16 @@ class LocalExecutor:
         )
         self.packages = _resolve_packages(packages)
         hide, keep = _mount_plan(hide_paths, self.packages)
-        mode = "none" if isolation == "none" else ("root" if os.geteuid() == 0 else "user")
+        not_root = _why_not_host_root()
+        if isolation == "none":
+            mode, self._mode = "none", "none: asked for (isolation='none')"
+        elif not_root is None:
+            mode, self._mode = "root", "root: a user ID of its own per job"
+        else:
+            mode, self._mode = "user", f"user: one user ID for all jobs ({not_root})"
         self._config: dict[str, Any] = {
             "mode": mode,
+            "host_root": not_root is None,
             "hide": hide,
             "keep": keep,
             "tmp_mb": tmp_mb,
@@ -315,10 +361,20 @@ class LocalExecutor:
     def _start(self, cpu: int | None) -> ZygoteClient:
         """Start a zygote (the caller counted it in `_starting`) and register it.
 
-        Runs outside the lock, so that zygotes start side by side.
+        Runs outside the lock, so that zygotes start side by side. Should a zygote fail to
+        start in root mode, the executor falls back to user mode for good.
         """
         try:
-            client = ZygoteClient(self._config, self.options.keep_output_bytes, cpu)
+            try:
+                client = ZygoteClient(self._config, self.options.keep_output_bytes, cpu)
+            except SandboxUnavailable as exc:
+                if self._config["mode"] != "root":
+                    raise
+                config = {**self._config, "mode": "user"}
+                client = ZygoteClient(config, self.options.keep_output_bytes, cpu)
+                why = (str(exc).strip().splitlines() or ["?"])[-1]
+                self._config = config
+                self._mode = f"user: one user ID for all jobs (root mode failed: {why})"
         finally:
             with self._changed:
                 self._starting -= 1
@@ -352,7 +408,7 @@ class LocalExecutor:
         """
         if self._features is None:
             client = self._acquire()
-            self._features = dict(client.features)
+            self._features = {"mode": self._mode, **client.features}
             self._release(client)
         return dict(self._features)
 
