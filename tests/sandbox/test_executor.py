@@ -234,7 +234,10 @@ def test_without_namespaces_it_still_grades_and_cleans_up() -> None:
         "import os, time\n"
         "def f(x):\n"
         "    if os.fork() == 0:\n"
-        "        os.setsid()\n"
+        "        try:\n"
+        "            os.setsid()\n"
+        "        except OSError:  # refused where sessions would be scheduled apart\n"
+        "            os.setpgid(0, 0)\n"
         "        time.sleep(60)\n"
         "    return 2 * x\n"
     )
