@@ -292,10 +292,19 @@ def private_areas(config: dict[str, Any], mode: str, features: dict[str, str]) -
     return TMP
 
 
-def install_filter(features: dict[str, str]) -> None:
-    """Step 3's seccomp filter (with no_new_privs), inherited by every child."""
+def install_filter(features: dict[str, str], config: dict[str, Any]) -> None:
+    """Step 3's seccomp filter (with no_new_privs), inherited by every child.
+
+    `config["accounting"]` says what the CPU accounting needs of it (see `_seccomp`).
+    """
+    accountable = bool(config["accounting"]["keep_children_accountable"])
+    no_sessions = bool(config["accounting"]["no_sessions"])
     try:
-        _linux.install_seccomp(_seccomp.build_filter())
-        features["seccomp"] = "on: denies " + ", ".join(_seccomp.denied_names())
+        program = _seccomp.build_filter(
+            keep_children_accountable=accountable, no_sessions=no_sessions
+        )
+        _linux.install_seccomp(program)
+        denied = _seccomp.denied_names(accountable, no_sessions)
+        features["seccomp"] = "on: denies " + ", ".join(denied)
     except OSError as exc:
         features["seccomp"] = f"off: {exc}"

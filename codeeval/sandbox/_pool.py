@@ -20,6 +20,9 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from codeeval.sandbox._cgroup import JobCgroup, ProcessTree
+from codeeval.sandbox._linux import process_cpu_clock
+
 _SANDBOX_DIR = str(Path(__file__).resolve().parent)
 _BOOTSTRAP = (
     "import sys,types;d=sys.argv[1];p=types.ModuleType('codeeval');p.__path__=[];"
@@ -53,7 +56,8 @@ _ANCILLARY_BYTES = socket.CMSG_SPACE(12) + socket.CMSG_SPACE(4 * 4)  # ucred, a 
 _F_SETPIPE_SZ = 1031
 _PIPE_BYTES = 1 << 20
 _START_TIMEOUT_S = 60.0
-UID_COUNT = 1024
+UID_COUNT = 1024  # user IDs mapped into each zygote's user namespace (root mode)
+UID_BASE, UID_SLOTS = 100_000_000, 2_000_000  # the host IDs they come from: one slot each
 
 
 class ZygoteLost(BaseException):  # noqa: N818 - like SessionDown, it must not be swallowed
@@ -65,7 +69,11 @@ class SandboxUnavailable(RuntimeError):
 
 
 class SandboxChild:
-    """One forked child, as the trusted side sees it (implements `_session.ChildHandle`)."""
+    """One forked child, as the trusted side sees it (implements `_session.ChildHandle`).
+
+    Its CPU is that of its whole process tree: its worker's cgroup's counter since it joined
+    (`account`), or else its tree read from /proc.
+    """
 
     def __init__(
         self, client: ZygoteClient, pid: int, fds: tuple[int, int, int], host_pid: int | None
@@ -73,11 +81,37 @@ class SandboxChild:
         self.client, self.pid = client, pid
         self.request_fd, self.reply_fd, self._output_fd = fds
         self.host_pid = host_pid
-        self._clock = ((~host_pid) << 3) | 2 if host_pid else None  # process CPU clock id
+        self._clock = process_cpu_clock(host_pid) if host_pid else None
+        self._cgroup: JobCgroup | None = None
+        self._cgroup_start = 0.0
+        self._tree: ProcessTree | None = None
         self._snapshot: tuple[bytes, int] | None = None
+
+    def account(self, cgroup: JobCgroup | None) -> None:
+        """Charge the child everything it and its descendants do from now on.
+
+        Called before it has its job, so before it can have started anything: it joins
+        `cgroup`, or, without one, its tree is read from /proc.
+
+        Raises:
+            ZygoteLost: the kernel refused to move the child into the cgroup.
+        """
+        if self.host_pid is None:
+            return
+        if cgroup is not None:
+            try:
+                self._cgroup_start = cgroup.admit(self.host_pid)
+            except (OSError, ValueError) as exc:
+                raise ZygoteLost(f"cannot move a sandboxed child into its cgroup: {exc}") from None
+            self._cgroup = cgroup
+            return
+        with contextlib.suppress(OSError):
+            self._tree = ProcessTree(self.host_pid)
 
     def apply_limits(self, limits: dict[str, int]) -> bool:
         """Set the child's rlimits from here (prlimit); False if the child must do it."""
+        if self._cgroup is not None:
+            self._cgroup.cap_processes(limits["processes"])
         if self.host_pid is None:
             return False
         try:
@@ -89,13 +123,20 @@ class SandboxChild:
         return True
 
     def cpu_seconds(self) -> float | None:
-        """CPU time of the child's threads so far, read from the kernel."""
+        """CPU time of the child's whole process tree so far, read from the kernel."""
         if self._clock is None:
             return None
         try:
-            return time.clock_gettime(self._clock)
-        except OSError:
+            # Reading the child's own clock also brings its cgroup's counter up to date,
+            # should it be running on another CPU right now.
+            own = time.clock_gettime(self._clock)
+            if self._cgroup is not None:
+                return self._cgroup.usage_s() - self._cgroup_start
+            if self._tree is not None:
+                return self._tree.cpu_seconds()
+        except (OSError, ValueError, IndexError):
             return None
+        return own
 
     def output(self, limit: int) -> tuple[bytes, int]:
         """The first `limit` bytes of the child's stdout/stderr and their total size."""
@@ -115,7 +156,12 @@ class SandboxChild:
         self.client.reap(self.pid, want_status)
         self._snapshot = self.output(self.client.keep_output_bytes)
         self.discard()
-        return self.client.status_of(self.pid) if want_status else None
+        status = self.client.status_of(self.pid) if want_status else None
+        if self._cgroup is not None and self.client.mode == "none":
+            # No PID namespace whose end would take them: what the child started goes now.
+            self._cgroup.sweep()
+        self._cgroup = None
+        return status
 
     def discard(self) -> None:
         """Close the trusted side's descriptors (the zygote's exit takes the child)."""
@@ -123,16 +169,26 @@ class SandboxChild:
         for fd in (self.request_fd, self.reply_fd, self._output_fd):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        if self._tree is not None:
+            self._tree.close()
+            self._tree = None
 
 
 class ZygoteClient:
-    """Starts one zygote and asks it for children; used by one thread at a time."""
+    """Starts one zygote and asks it for children; used by one thread at a time.
+
+    `cgroup`: the worker's cgroup, which each child joins when it is taken for a job.
+    """
 
     def __init__(
-        self, config: dict[str, Any], keep_output_bytes: int, cpu: int | None = None
+        self,
+        config: dict[str, Any],
+        keep_output_bytes: int,
+        cpu: int | None = None,
+        cgroup: JobCgroup | None = None,
     ) -> None:
         self.mode: str = config["mode"]
-        self.cpu = cpu
+        self.cpu, self.cgroup = cpu, cgroup
         self.keep_output_bytes = keep_output_bytes
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
@@ -172,7 +228,7 @@ class ZygoteClient:
             raise
 
     def _handshake(self, config: dict[str, Any]) -> dict[str, str]:
-        base = 100_000_000 + (self.process.pid % 2_000_000) * UID_COUNT
+        base = UID_BASE + (self.process.pid % UID_SLOTS) * UID_COUNT
         config = {**config, "uid_count": UID_COUNT, "uid_base": base}
         self.ctl.settimeout(_START_TIMEOUT_S)
         try:
@@ -187,7 +243,7 @@ class ZygoteClient:
                     self.ctl.send(b"M")
                 elif message[:1] == b"I":
                     features: dict[str, str] = json.loads(message[1:])
-                    if self.mode == "root" or (self.mode == "none" and os.geteuid() == 0):
+                    if self.mode == "root" or (self.mode == "none" and config["host_root"]):
                         features["host_user_ids"] = f"{base + 1}..{base + UID_COUNT - 1}"
                     return features
                 else:
@@ -261,12 +317,14 @@ class ZygoteClient:
                 raise ZygoteLost(f"the sandbox zygote answered out of turn: {answer[:40]!r}")
 
     def take(self) -> SandboxChild:
-        """A ready child (forked ahead of time); forks the next one before returning."""
+        """A ready child (forked ahead of time), charged from now on for its whole tree."""
         if not self._spawning():
             self._send(b"S", spawn=True)
         while not self._ready:
             self._read_reply()
-        return self._ready.popleft()
+        child = self._ready.popleft()
+        child.account(self.cgroup)
+        return child
 
     def reap(self, pid: int, want_status: bool) -> None:
         """Ask the zygote to kill and reap child `pid` (not waiting for it).

@@ -103,6 +103,11 @@ _CLONE = (56, 220)
 _UNSHARE = (272, 97)
 _SETNS = (308, 268)
 _CLONE3 = 435
+_RT_SIGACTION = (13, 134)
+_SETSID = (112, 157)
+_PRCTL = (157, 167)
+_SIGCHLD = 17
+_PR_SET_CHILD_SUBREAPER = 36
 _ERRNO_FOR = {"socket": errno.EACCES}
 
 
@@ -126,19 +131,62 @@ def _argument_check(number: int, offset: int, test: int, value: int, deny_if: bo
     ]
 
 
-def denied_names() -> tuple[str, ...]:
+def _keep_children_accountable(column: int) -> list[bytes]:
+    """Deny setting SIGCHLD's action, and giving up being a child subreaper.
+
+    With SIG_IGN or SA_NOCLDWAIT the kernel reaps children unseen, their CPU with them.
+    """
+    deny, allow = _RET_ERRNO | errno.EPERM, _RET_ALLOW
+    return [
+        _insn(_JEQ, 0, 8, _RT_SIGACTION[column]),
+        _insn(_LD_ABS_W, 0, 0, 16),  # the signal
+        _insn(_JEQ, 0, 5, _SIGCHLD),
+        _insn(_LD_ABS_W, 0, 0, 24),  # the new action's pointer: low half, then high half
+        _insn(_JEQ, 0, 2, 0),
+        _insn(_LD_ABS_W, 0, 0, 28),
+        _insn(_JEQ, 1, 0, 0),  # NULL: only reading the action
+        _insn(_RET, 0, 0, deny),
+        _insn(_RET, 0, 0, allow),
+        _insn(_JEQ, 0, 6, _PRCTL[column]),
+        _insn(_LD_ABS_W, 0, 0, 16),  # the option
+        _insn(_JEQ, 0, 3, _PR_SET_CHILD_SUBREAPER),
+        _insn(_LD_ABS_W, 0, 0, 24),  # its argument: zero unsets it
+        _insn(_JEQ, 0, 1, 0),
+        _insn(_RET, 0, 0, deny),
+        _insn(_RET, 0, 0, allow),
+    ]
+
+
+def denied_names(
+    keep_children_accountable: bool = False, no_sessions: bool = False
+) -> tuple[str, ...]:
     """The system calls the filter refuses (clone, unshare and setns by their arguments)."""
+    extra = []
+    if keep_children_accountable:
+        extra += ["rt_sigaction of SIGCHLD", "prctl unsetting a child subreaper"]
+    if no_sessions:
+        extra.append("setsid")
     return (
         *_DENIED,
         "clone3",
         "clone with namespace flags",
         "unshare but of PID and network namespaces",
         "setns but into a PID namespace",
+        *extra,
     )
 
 
-def build_filter(arch: str | None = None) -> ctypes.Array[ctypes.c_ubyte]:
+def build_filter(
+    arch: str | None = None,
+    *,
+    keep_children_accountable: bool = False,
+    no_sessions: bool = False,
+) -> ctypes.Array[ctypes.c_ubyte]:
     """The filter for `arch` (default: this machine), as a buffer `_linux.install_seccomp` takes.
+
+    `keep_children_accountable` (for CPU accounting from /proc): no process may have its
+    children reaped unseen, nor stop being a subreaper. `no_sessions`: no new session (with
+    scheduler autogroups, each would get as much CPU as a whole job).
 
     Raises:
         OSError: no syscall table for this architecture (ENOSYS).
@@ -160,6 +208,10 @@ def build_filter(arch: str | None = None) -> ctypes.Array[ctypes.c_ubyte]:
         if number is not None:
             denied = _RET_ERRNO | _ERRNO_FOR.get(name, errno.EPERM)
             code += [_insn(_JEQ, 0, 1, number), _insn(_RET, 0, 0, denied)]
+    if no_sessions:
+        code += [_insn(_JEQ, 0, 1, _SETSID[column]), _insn(_RET, 0, 0, _RET_ERRNO | errno.EPERM)]
+    if keep_children_accountable:
+        code += _keep_children_accountable(column)
     # clone3 hides its flags behind a pointer: ENOSYS makes libc fall back to clone.
     code += [_insn(_JEQ, 0, 1, _CLONE3), _insn(_RET, 0, 0, _RET_ERRNO | errno.ENOSYS)]
     # The zygote forks each child into a new PID (and maybe network) namespace; children

@@ -1,8 +1,8 @@
 """The trusted side of one sandboxed child: requests, replies, time budgets and how it ended.
 
 A `ChildSession` sends tagged-JSON requests to the child and reads its replies with a
-deadline. The budget of a test is CPU time of the child (read by the trusted side from the
-kernel's per-process CPU clock, so the child cannot lie about it) with a wall-clock cap of
+deadline. The budget of a test is CPU time of the child and every process it started (read
+by the trusted side from the kernel, so the child cannot lie about it) with a wall-clock cap of
 `wall_factor` times the limit for programs that sleep or block: a busy machine slows a
 correct program down but does not make it use more CPU, so verdicts do not depend on load.
 """
@@ -27,6 +27,9 @@ _BUILTIN_EXCEPTIONS = {
     if isinstance(value, type) and issubclass(value, Exception)
 }
 _MIN_WAIT_S = 0.002
+# The CPU is that of the child's whole process tree, which may run on every CPU at once:
+# checked at least this often, a job overshoots its limit by this much per CPU at most.
+_MAX_WAIT_S = 0.05
 # Every reply the child's harness writes is a JSON array whose first item is a string tag;
 # a frame that starts otherwise was written by the program itself.
 _REPLY_START = b'["'
@@ -39,7 +42,7 @@ class ChildHandle(Protocol):
     reply_fd: int  # and reads replies here (non-blocking)
 
     def cpu_seconds(self) -> float | None:
-        """CPU time the child has used so far, or None where it cannot be measured."""
+        """CPU time the child's whole process tree has used, or None where it cannot be read."""
         ...
 
     def apply_limits(self, limits: dict[str, int]) -> bool:
@@ -152,7 +155,7 @@ class ChildSession:
         if wall >= cap:
             message = f"still running after {wall:.1f} s of wall time ({cpu:.2f} s CPU)"
             self._fail(Status.TIMEOUT, message)
-        return max(_MIN_WAIT_S, min(limit - cpu, cap - wall))
+        return max(_MIN_WAIT_S, min(limit - cpu, cap - wall, _MAX_WAIT_S))
 
     # -- the exchange ----------------------------------------------------------------------
 
@@ -197,6 +200,7 @@ class ChildSession:
             wait = self._limit_s - self._wall_s
         else:
             wait = min(self._limit_s - cpu, self._limit_s * self._wall_factor - self._wall_s)
+            wait = min(wait, _MAX_WAIT_S)
         return started + max(_MIN_WAIT_S, wait)
 
     def _write(self, data: bytes, started: float) -> None:

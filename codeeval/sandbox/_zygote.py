@@ -66,8 +66,11 @@ class _Plan:
     def __init__(self, config: dict[str, Any], mode: str) -> None:
         self.mode = mode
         self.net = mode != "none" and bool(config["net_per_job"])
-        self.drop = mode != "none" or os.geteuid() == 0
+        self.drop = mode != "none" or bool(config["host_root"])
         self.uid_base = int(config.get("uid_base", 0))
+        # Orphans stay in the child's tree, where /proc accounting finds them (with a PID
+        # namespace the child is its init anyway).
+        self.subreaper = mode == "none" and config["accounting"]["keep_children_accountable"]
 
     def job_uid(self, uid: int) -> int | None:
         """The user ID a child runs as, or None to keep the zygote's.
@@ -98,6 +101,8 @@ def _setup_child(plan: _Plan, uid: int, work_dir: str, done: dict[str, str]) -> 
     """Everything the child does before it waits for its job, recording each step in `done`."""
     if plan.mode == "none":  # in a PID namespace the zygote's death takes the child anyway
         _linux.prctl(_linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+    if plan.subreaper:
+        _linux.prctl(_linux.PR_SET_CHILD_SUBREAPER, 1)
     os.setpgid(0, 0)  # else kill(0, ...) would reach the zygote's process group
     if plan.net:
         _linux.unshare(_linux.CLONE_NEWNET)
@@ -130,7 +135,7 @@ class _Zygote:
         if features.get("minimal_root", "").startswith("on"):  # the one path it has there
             sys.executable = config["root"]["interpreter"]
             sys._base_executable = sys.executable  # type: ignore[attr-defined]
-        _isolate.install_filter(features)
+        _isolate.install_filter(features, config)
 
     def _uid(self) -> int:
         uid = self.next_uid

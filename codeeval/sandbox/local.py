@@ -4,9 +4,10 @@ Each worker owns a zygote, a small pre-initialised Python process that set up on
 user, mount, network and IPC namespaces, the read-only view of the host with its secrets
 hidden, and the seccomp filter, and then forks a child per job. The child is PID 1 of a PID
 namespace of its own, with its own user ID, folder, rlimits and no capabilities, in an
-environment built from an allowlist; it runs the program and answers calls. The trusted
-tests run here, in the caller's process, and decide every verdict. `docs/sandbox.md`
-describes the threat model.
+environment built from an allowlist; it runs the program and answers calls. Before it gets
+its job it joins its worker's cgroup, so that the job is charged the CPU of every process it
+starts (see `_cgroup`). The trusted tests run here, in the caller's process, and decide
+every verdict. `docs/sandbox.md` describes the threat model.
 """
 
 from __future__ import annotations
@@ -19,12 +20,23 @@ import sys
 import sysconfig
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from codeeval.errors import BadConfig
+from codeeval.sandbox._cgroup import Cgroups, JobCgroup
 from codeeval.sandbox._isolate import SANDBOX_SITE
-from codeeval.sandbox._pool import ZYGOTE_ENV, ZygoteClient, ZygoteLost
+from codeeval.sandbox._pool import (
+    UID_BASE,
+    UID_COUNT,
+    UID_SLOTS,
+    ZYGOTE_ENV,
+    SandboxUnavailable,
+    ZygoteClient,
+    ZygoteLost,
+)
 from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecResult
 
@@ -212,6 +224,60 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
+def _why_not_host_root() -> str | None:
+    """Why this process cannot act as root on the host's user IDs, or None if it can.
+
+    Root mode gives each job a user ID of its own: it maps a range of this namespace's IDs
+    into each zygote's user namespace and drops supplementary groups. Root inside a user
+    namespace that maps only itself (`unshare --user --map-root-user`, rootless containers)
+    may do neither.
+    """
+    if os.geteuid() != 0:
+        return "not root"
+    low, high = UID_BASE, UID_BASE + UID_SLOTS * UID_COUNT
+    for name in ("uid_map", "gid_map"):
+        try:
+            lines = Path(f"/proc/self/{name}").read_text(encoding="ascii").splitlines()
+        except OSError:
+            continue  # no user namespaces at all: the initial one
+        ranges = [tuple(map(int, line.split())) for line in lines if len(line.split()) == 3]
+        if not any(inside <= low and high <= inside + count for inside, _, count in ranges):
+            return (
+                f"root in a user namespace that does not map user IDs {low}..{high - 1} "
+                f"(its {name}: {'; '.join(' '.join(map(str, r)) for r in ranges) or 'empty'})"
+            )
+    try:
+        if Path("/proc/self/setgroups").read_text(encoding="ascii").strip() != "allow":
+            return "root in a user namespace where setgroups is denied"
+    except OSError:
+        pass
+    return None
+
+
+def _describe_accounting(cgroups: Cgroups | None, why_not: str) -> str:
+    """`isolation["cpu_accounting"]`: how each job is charged the CPU of all its processes."""
+    what = "the CPU of every process of a job (forked, setsid'd, daemons) is charged to it"
+    if cgroups is not None:
+        parts = [what]
+        if cgroups.weighted:
+            parts.append("its processes share one scheduler weight")
+        if "pids" in cgroups.bases:
+            parts.append("at most `processes` of them at once")
+        return f"on: {cgroups.description}: {'; '.join(parts)} (a cgroup per worker)"
+    return (
+        f"on: /proc (no cgroup: {why_not}): {what}, read from its process tree; "
+        "programs may not change SIGCHLD's action; its processes are scheduled one by one"
+    )
+
+
+def _autogroups_on() -> bool:
+    """Whether the scheduler gives each session a group of its own (CONFIG_SCHED_AUTOGROUP)."""
+    try:
+        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return False
+
+
 class LocalExecutor:
     """Grades jobs in namespaced, rlimited, seccomp-filtered children of warm zygotes.
 
@@ -233,6 +299,9 @@ class LocalExecutor:
         max_reply_mb: the largest value a program may return, encoded.
         isolation: "auto" (every protection the kernel allows) or "none" (processes and
             rlimits only, for machines without user namespaces).
+        cgroups: how each job is charged the CPU of all its processes: "auto" (a cgroup per
+            worker, v2 or v1, where this process may make one), "v2", "v1", or "off" (its
+            process tree read from /proc). `isolation["cpu_accounting"]` says which.
     """
 
     def __init__(
@@ -247,6 +316,7 @@ class LocalExecutor:
         max_reply_mb: int = 16,
         isolation: str = "auto",
         packages: Iterable[str] = (),
+        cgroups: str = "auto",
     ) -> None:
         if sys.platform != "linux":
             raise BadConfig(
@@ -261,6 +331,10 @@ class LocalExecutor:
             )
         if isolation not in ("auto", "none"):
             raise BadConfig(f"--executor local: isolation: 'auto' or 'none', not {isolation!r}")
+        if cgroups not in ("auto", "v2", "v1", "off"):
+            raise BadConfig(
+                f"--executor local: cgroups: 'auto', 'v2', 'v1' or 'off', not {cgroups!r}"
+            )
         self.workers = workers or len(os.sched_getaffinity(0))
         self.options = GradeOptions(
             wall_factor=wall_factor,
@@ -269,9 +343,26 @@ class LocalExecutor:
         )
         self.packages = _resolve_packages(packages)
         hide, keep = _mount_plan(hide_paths, self.packages)
-        mode = "none" if isolation == "none" else ("root" if os.geteuid() == 0 else "user")
+        not_root = _why_not_host_root()
+        if isolation == "none":
+            mode, self._mode = "none", "none: asked for (isolation='none')"
+        elif not_root is None:
+            mode, self._mode = "root", "root: a user ID of its own per job"
+        else:
+            mode, self._mode = "user", f"user: one user ID for all jobs ({not_root})"
+        self._cgroups, cgroup_report = None, "not asked for (cgroups='off')"
+        if cgroups != "off":
+            self._cgroups, cgroup_report = Cgroups.open(self.workers, cgroups)
+        if self._cgroups is not None:  # removed with the executor, or at exit at the latest
+            weakref.finalize(self, self._cgroups.close)
+        self._accounting = _describe_accounting(self._cgroups, cgroup_report)
         self._config: dict[str, Any] = {
             "mode": mode,
+            "host_root": not_root is None,
+            "accounting": {
+                "keep_children_accountable": self._cgroups is None,
+                "no_sessions": not (self._cgroups and self._cgroups.weighted) and _autogroups_on(),
+            },
             "hide": hide,
             "keep": keep,
             "tmp_mb": tmp_mb,
@@ -315,10 +406,29 @@ class LocalExecutor:
     def _start(self, cpu: int | None) -> ZygoteClient:
         """Start a zygote (the caller counted it in `_starting`) and register it.
 
-        Runs outside the lock, so that zygotes start side by side.
+        Runs outside the lock, so that zygotes start side by side. Should a zygote fail to
+        start in root mode, the executor falls back to user mode for good.
         """
+        cgroup = None
         try:
-            client = ZygoteClient(self._config, self.options.keep_output_bytes, cpu)
+            if self._cgroups is not None:
+                try:
+                    cgroup = self._cgroups.job_cgroup()
+                except OSError as exc:
+                    raise SandboxUnavailable(f"cannot create a worker's cgroup: {exc}") from None
+            try:
+                client = ZygoteClient(self._config, self.options.keep_output_bytes, cpu, cgroup)
+            except SandboxUnavailable as exc:
+                if self._config["mode"] != "root":
+                    raise
+                config = {**self._config, "mode": "user"}
+                client = ZygoteClient(config, self.options.keep_output_bytes, cpu, cgroup)
+                why = (str(exc).strip().splitlines() or ["?"])[-1]
+                self._config = config
+                self._mode = f"user: one user ID for all jobs (root mode failed: {why})"
+        except BaseException:
+            self._release_cgroup(cgroup)
+            raise
         finally:
             with self._changed:
                 self._starting -= 1
@@ -327,8 +437,16 @@ class LocalExecutor:
             if not self._closed:
                 self._clients.append(client)
                 return client
-        client.close()
+        self._close_client(client)
         raise RuntimeError("the executor is closed")
+
+    def _close_client(self, client: ZygoteClient) -> None:
+        client.close()
+        self._release_cgroup(client.cgroup)
+
+    def _release_cgroup(self, cgroup: JobCgroup | None) -> None:
+        if cgroup is not None and self._cgroups is not None:
+            self._cgroups.release(cgroup)
 
     def _release(self, client: ZygoteClient) -> None:
         with self._changed:
@@ -341,7 +459,7 @@ class LocalExecutor:
             if client in self._clients:
                 self._clients.remove(client)
             self._starting += 1
-        client.close()
+        self._close_client(client)
         return self._start(client.cpu)
 
     @property
@@ -352,7 +470,11 @@ class LocalExecutor:
         """
         if self._features is None:
             client = self._acquire()
-            self._features = dict(client.features)
+            self._features = {
+                "mode": self._mode,
+                **client.features,
+                "cpu_accounting": self._accounting,
+            }
             self._release(client)
         return dict(self._features)
 
@@ -432,7 +554,9 @@ class LocalExecutor:
             clients, self._clients, self._idle = self._clients, [], []
             self._changed.notify_all()
         for client in clients:
-            client.close()
+            self._close_client(client)
+        if self._cgroups is not None:
+            self._cgroups.close()
 
     def __enter__(self) -> LocalExecutor:
         return self

