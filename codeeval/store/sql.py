@@ -30,6 +30,7 @@ from codeeval.store.migrations import (
     runs,
 )
 from codeeval.store.owner import is_gone, other_live_process, this_process
+from codeeval.store.text import storable, storable_value
 from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
 
 
@@ -43,15 +44,19 @@ def database_url(db: str) -> str:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=True, default=_json_default)
+    return json.dumps(
+        storable_value(value), ensure_ascii=False, allow_nan=True, default=_json_default
+    )
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return repr(value)
+    return storable(repr(value))
+
+
+def _storable_key(key: SampleKey) -> SampleKey:
+    return SampleKey(storable(key.task_id), storable(key.model), key.sample_index)
 
 
 def _clean_scores(scores: Mapping[str, float | str | None]) -> dict[str, float | str | None]:
@@ -131,6 +136,13 @@ def _generation_from_row(row: sa.Row[Any]) -> GenerationRecord:
     return GenerationRecord(raw=raw, **values)
 
 
+def _generation_values(generation: GenerationRecord) -> dict[str, Any]:
+    values = {name: getattr(generation, name) for name in _GENERATION_COLUMNS}
+    return {
+        name: storable(value) if isinstance(value, str) else value for name, value in values.items()
+    }
+
+
 class SqlStore:
     """The default Store: one database reached through a SQLAlchemy URL."""
 
@@ -205,17 +217,17 @@ class SqlStore:
         with self._write_lock, self._engine.begin() as connection:
             connection.execute(
                 run_tasks.delete().where(
-                    (run_tasks.c.run_id == run_id) & (run_tasks.c.task_id == task.task_id)
+                    (run_tasks.c.run_id == run_id) & (run_tasks.c.task_id == storable(task.task_id))
                 )
             )
             connection.execute(
                 run_tasks.insert().values(
                     run_id=run_id,
-                    task_id=task.task_id,
+                    task_id=storable(task.task_id),
                     content_hash=task.content_hash,
                     time_limit_s=task.time_limit_s,
                     reference_ok=task.reference_ok,
-                    problem=task.problem,
+                    problem=storable(task.problem),
                     optimal_complexity=task.optimal_complexity,
                     tags_json=_dumps(list(task.tags)),
                 )
@@ -253,7 +265,8 @@ class SqlStore:
 
     def save_generation(self, run_id: int, key: SampleKey, generation: GenerationRecord) -> None:
         """Store a generation (committed at once: a crash never pays for it twice)."""
-        values = {name: getattr(generation, name) for name in _GENERATION_COLUMNS}
+        values = _generation_values(generation)
+        key = _storable_key(key)
         where = (
             (generations.c.run_id == run_id)
             & (generations.c.task_id == key.task_id)
@@ -276,7 +289,7 @@ class SqlStore:
 
     def save_result(self, run_id: int, result: SampleResult) -> None:
         """Store a graded sample (replacing an earlier result for the same sample)."""
-        key = result.key
+        key = _storable_key(result.key)
         where = (
             (results.c.run_id == run_id)
             & (results.c.task_id == key.task_id)
@@ -291,7 +304,7 @@ class SqlStore:
                     task_id=key.task_id,
                     model=key.model,
                     sample_index=key.sample_index,
-                    status=str(result.status),
+                    status=storable(str(result.status)),
                     scores_json=_dumps(_clean_scores(result.scores)),
                     execution_json=_execution_to_json(result.execution),
                     created_at=now(),
