@@ -31,16 +31,24 @@ from codeeval.store.migrations import (
 )
 from codeeval.store.owner import is_gone, other_live_process, this_process
 from codeeval.store.text import storable, storable_value
+from codeeval.store.urls import POSTGRES_DRIVER, is_url, mask_passwords, masked, parse, scrub
 from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
 
 
-def database_url(db: str) -> str:
-    """A SQLAlchemy URL for `db`: URLs pass through, anything else is a SQLite file path."""
-    if "://" in db:
-        return db
-    path = Path(db).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+def database_url(db: str) -> str | sa.URL:
+    """A SQLAlchemy URL for `db`: a URL (see `codeeval.store.urls`), or a SQLite file path.
+
+    Raises:
+        StoreError: `db` is a URL SQLAlchemy cannot parse.
+    """
+    if not is_url(db):
+        path = Path(db).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    try:
+        return parse(db)
+    except ValueError as exc:
+        raise StoreError(f"--db {exc}") from None
 
 
 def _dumps(value: Any) -> str:
@@ -106,11 +114,11 @@ def _execution_from_json(text: str | None) -> ExecResult | None:
 
 
 def _spec_to_json(spec: RunSpec) -> str:
-    return _dumps(asdict(spec))
+    return _dumps(mask_passwords(asdict(spec)))
 
 
 def _spec_from_json(text: str) -> RunSpec:
-    data = json.loads(text)
+    data = mask_passwords(json.loads(text))  # a password an earlier version stored stays hidden
     return RunSpec(
         tasks=tuple(data["tasks"]),
         models=tuple(data["models"]),
@@ -147,29 +155,23 @@ class SqlStore:
     """The default Store: one database reached through a SQLAlchemy URL."""
 
     def __init__(self, db: str) -> None:
+        shown = masked(db)
         url = database_url(db)
         try:
             self._engine = sa.create_engine(url)
         except ImportError as exc:  # the URL names a database whose driver is not installed
-            module = (exc.name or str(exc)).split(".")[0]
-            raise MissingDependency(
-                module,
-                install=_DRIVER_PACKAGES.get(module, module),
-                why=f" (the driver for --db {sa.engine.make_url(url).drivername}:// URLs)",
-            ) from None
-        except sa.exc.ArgumentError as exc:
-            raise StoreError(
-                f"--db {db!r}: not a database URL ({exc}); pass a file path or an SQLAlchemy URL"
-            ) from None
+            raise _missing_driver(exc, url) from None
         try:
             if self._engine.dialect.name == "sqlite":
                 sa.event.listen(self._engine, "connect", _sqlite_pragmas)
-            _check_schema(self._engine, db)
+            _check_schema(self._engine, shown)
             migrate(self._engine)
         except sa.exc.SQLAlchemyError as exc:
+            self._engine.dispose()
+            detail = scrub(str(exc).splitlines()[0], db)
             raise StoreError(
-                f"cannot open the results database {db!r}: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}; pass --db PATH or set CODEEVAL_DB"
+                f"cannot open the results database {shown!r}: {exc.__class__.__name__}: "
+                f"{detail}; pass --db PATH or set CODEEVAL_DB"
             ) from None
         self._write_lock = threading.Lock()
 
@@ -415,10 +417,18 @@ class SqlStore:
         self._engine.dispose()
 
 
+def _missing_driver(exc: ImportError, url: str | sa.URL) -> MissingDependency:
+    module = (exc.name or str(exc)).split(".")[0]
+    scheme = sa.engine.make_url(url).drivername
+    why = f" (the driver for --db {scheme.removesuffix('+' + POSTGRES_DRIVER)}:// URLs)"
+    if module == POSTGRES_DRIVER:
+        return MissingDependency(module, extra="postgres", why=why)
+    return MissingDependency(module, install=_DRIVER_PACKAGES.get(module, module), why=why)
+
+
 # Modules SQLAlchemy imports for a URL, and the package that provides each.
 _DRIVER_PACKAGES = {
     "psycopg2": "psycopg2-binary",
-    "psycopg": "'psycopg[binary]'",
     "asyncpg": "asyncpg",
     "pymysql": "pymysql",
     "MySQLdb": "mysqlclient",
