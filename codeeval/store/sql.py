@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -31,19 +32,30 @@ from codeeval.store.migrations import (
 )
 from codeeval.store.owner import is_gone, other_live_process, this_process
 from codeeval.store.text import storable, storable_value
-from codeeval.store.urls import POSTGRES_DRIVER, is_url, mask_passwords, masked, parse, scrub
+from codeeval.store.urls import (
+    POSTGRES_DRIVER,
+    is_url,
+    mask_passwords,
+    masked,
+    parse,
+    scrub,
+    sqlite_file,
+)
 from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
 
 
-def database_url(db: str) -> str | sa.URL:
+def database_url(db: str, create: bool = True) -> str | sa.URL:
     """A SQLAlchemy URL for `db`: a URL (see `codeeval.store.urls`), or a SQLite file path.
+
+    With `create`, the folder of a SQLite file is made when missing.
 
     Raises:
         StoreError: `db` is a URL SQLAlchemy cannot parse.
     """
     if not is_url(db):
         path = Path(db).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
     try:
         return parse(db)
@@ -154,17 +166,40 @@ def _generation_values(generation: GenerationRecord) -> dict[str, Any]:
 class SqlStore:
     """The default Store: one database reached through a SQLAlchemy URL."""
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, *, create: bool = True) -> None:
+        """Open (with `create`, make) the database `db` names and bring its schema up to date.
+
+        Args:
+            db: a file path (SQLite) or a database URL (see `codeeval.store.urls`).
+            create: make the database and its tables when missing; without it (commands that
+                only read) a database that does not exist, or holds no codeeval tables, is
+                refused and left as it was.
+
+        Raises:
+            StoreError: the database cannot be opened, is not codeeval's, or (without
+                `create`) does not exist.
+            MissingDependency: the URL's driver is not installed.
+        """
         shown = masked(db)
-        url = database_url(db)
+        if not create:
+            _refuse_missing_file(db)
+        url = database_url(db, create=create)
+        sqlite = sa.engine.make_url(url).get_backend_name() == "sqlite"
         try:
-            self._engine = sa.create_engine(url)
+            # SQLite waits this long for another writer's lock (two runs starting together).
+            self._engine = sa.create_engine(url, connect_args={"timeout": 30} if sqlite else {})
         except ImportError as exc:  # the URL names a database whose driver is not installed
             raise _missing_driver(exc, url) from None
         try:
-            if self._engine.dialect.name == "sqlite":
+            present = _check_schema(self._engine, shown)  # before anything is written
+            if not create and runs.name not in present:
+                raise StoreError(
+                    f"{shown} holds no codeeval results (it has no {runs.name!r} table); "
+                    f"{_WHICH_DB}: {_first_run(db)}"
+                )
+            if sqlite:  # WAL writes to the file: only once it is known to be ours
+                self._engine.dispose()
                 sa.event.listen(self._engine, "connect", _sqlite_pragmas)
-            _check_schema(self._engine, shown)
             migrate(self._engine)
         except sa.exc.SQLAlchemyError as exc:
             self._engine.dispose()
@@ -173,6 +208,9 @@ class SqlStore:
                 f"cannot open the results database {shown!r}: {exc.__class__.__name__}: "
                 f"{detail}; pass --db PATH or set CODEEVAL_DB"
             ) from None
+        except BaseException:
+            self._engine.dispose()
+            raise
         self._write_lock = threading.Lock()
 
     def _write(self, statement: sa.Executable) -> sa.CursorResult[Any]:
@@ -439,8 +477,30 @@ _DRIVER_PACKAGES = {
 }
 
 
-def _check_schema(engine: sa.Engine, db: str) -> None:
-    """Refuse, before writing anything, a database whose tables are not codeeval's."""
+_WHICH_DB = "pass --db the database your runs wrote to, or make this one with a run"
+
+
+def _first_run(db: str) -> str:
+    return f"python -m codeeval run --db {shlex.quote(masked(db))}"
+
+
+def _refuse_missing_file(db: str) -> None:
+    """Refuse a SQLite database file that does not exist (a read-only command must not make one).
+
+    Raises:
+        StoreError: the file does not exist.
+    """
+    path = sqlite_file(db)
+    if path is not None and not path.exists():
+        raise StoreError(f"no results database at {db}; {_WHICH_DB}: {_first_run(db)}")
+
+
+def _check_schema(engine: sa.Engine, db: str) -> set[str]:
+    """Refuse, before writing anything, a database whose tables are not codeeval's.
+
+    Returns:
+        The names of the tables the database holds.
+    """
     inspector = sa.inspect(engine)
     present = set(inspector.get_table_names())
     for table in (runs, run_tasks, generations, results):
@@ -457,11 +517,12 @@ def _check_schema(engine: sa.Engine, db: str) -> None:
                 f"{db!r} is not a codeeval results database: its table {table.name!r} has no "
                 f"column {missing[0]!r}; pass --db a new file or an existing codeeval database"
             )
+    return present
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for a lock
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
