@@ -112,13 +112,35 @@ _applied = sa.Table(
 )
 
 
+# Any fixed 64-bit number: PostgreSQL's advisory locks are per database, so this one key
+# serialises codeeval's migrations on each database and nothing else.
+_SCHEMA_LOCK_KEY = 0x636F64656576616C  # "codeeval"
+
+
 def migrate(engine: sa.Engine) -> int:
-    """Apply every migration not yet recorded; return the schema version now in place."""
-    with engine.begin() as connection:
+    """Apply every migration not yet recorded; return the schema version now in place.
+
+    Safe when several processes or threads open one new database at once: the whole check
+    and migration runs in one transaction that first takes the database's schema lock
+    (SQLite: `BEGIN IMMEDIATE`, PostgreSQL: a transaction-scoped advisory lock), so the
+    others wait, then find the migrations recorded and do nothing.
+    """
+    with engine.connect() as connection:
+        _lock_schema(connection)
         _applied.create(connection, checkfirst=True)
         done = set(connection.scalars(sa.select(_applied.c.version)))
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version not in done:
                 migration(connection)
                 connection.execute(_applied.insert().values(version=version, applied_at=now()))
+        connection.commit()
     return len(MIGRATIONS)
+
+
+def _lock_schema(connection: sa.Connection) -> None:
+    """Begin the migration's transaction holding the lock no other migration can take."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":  # the write lock now, not at the first write (which may be late)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialect == "postgresql":  # held until the transaction ends
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK_KEY)))
