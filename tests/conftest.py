@@ -85,7 +85,7 @@ def _no_postgres(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
+def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server for the session, with a password-protected role; stopped after."""
     import importlib.util
 
@@ -104,6 +104,13 @@ def postgres() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def postgres(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server; the databases a test makes are dropped after it."""
+    yield postgres_server
+    postgres_server.drop_databases()
 
 
 @pytest.fixture

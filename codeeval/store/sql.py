@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import math
 import shlex
+import sqlite3
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -187,7 +189,8 @@ class SqlStore:
         sqlite = sa.engine.make_url(url).get_backend_name() == "sqlite"
         try:
             # SQLite waits this long for another writer's lock (two runs starting together).
-            self._engine = sa.create_engine(url, connect_args={"timeout": 30} if sqlite else {})
+            wait = {"timeout": _LOCK_WAIT_S} if sqlite else {}
+            self._engine = sa.create_engine(url, connect_args=wait)
         except ImportError as exc:  # the URL names a database whose driver is not installed
             raise _missing_driver(exc, url) from None
         try:
@@ -520,9 +523,30 @@ def _check_schema(engine: sa.Engine, db: str) -> set[str]:
     return present
 
 
+_LOCK_WAIT_S = 30.0
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for a lock
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(_LOCK_WAIT_S * 1000)}")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        _switch_to_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """Put a new database file in WAL mode (it stays so), waiting for other openers.
+
+    SQLite answers "database is locked" at once, without its busy timeout, when another
+    connection holds the file while the mode changes (two runs opening one new file).
+    """
+    deadline = time.monotonic() + _LOCK_WAIT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)

@@ -135,9 +135,15 @@ class PostgresServer:
     def new_database(self) -> str:
         """A new, empty database owned by the password-protected role; returns its name."""
         name = f"ce_{secrets.token_hex(6)}"
-        self.admin_sql(f"CREATE DATABASE {name} OWNER {ROLE}")
+        # FILE_COPY: a plain copy of the template, twice as fast here as logging it to WAL.
+        self.admin_sql(f"CREATE DATABASE {name} OWNER {ROLE} STRATEGY FILE_COPY")
         self._databases.append(name)
         return name
+
+    def drop_databases(self) -> None:
+        """Drop every database `new_database` made (their files would weigh on the disk)."""
+        while self._databases:
+            self.admin_sql(f"DROP DATABASE IF EXISTS {self._databases.pop()} WITH (FORCE)")
 
     def url(self, database: str, password: str | None = None) -> str:
         """postgresql://ROLE:PASSWORD@127.0.0.1:PORT/DATABASE."""
