@@ -28,6 +28,7 @@ from tests.servers.base import WireServer, slow
 from tests.servers.postgres import PostgresServer
 
 SECRET = "s3cretPassw0rd"
+API_KEY = "sk-gatewayKey0123456789"  # an API key, given as keys are: in the environment
 
 
 def _spec(config: dict[str, object]) -> RunSpec:
@@ -110,7 +111,7 @@ def test_a_wrong_password_is_refused_without_showing_it(postgres: PostgresServer
 
 
 def _env() -> dict[str, str]:
-    env = {**os.environ, "COLUMNS": "200"}
+    env = {**os.environ, "COLUMNS": "200", "GATEWAY_KEY": API_KEY}
     env.pop("CODEEVAL_CONFIG", None)
     return env
 
@@ -162,7 +163,7 @@ def test_runs_on_postgresql_leave_the_password_nowhere(
         gateway = server.url.replace("http://", f"http://gw:{SECRET}@") + "/v1"
         (tmp_path / "codeeval.toml").write_text(
             f'[endpoints.local]\nprovider = "openai-compatible"\nbase_url = "{gateway}"\n'
-            "[endpoints.local.options]\nmax_concurrency = 1\n"
+            'api_key_env = "GATEWAY_KEY"\n[endpoints.local.options]\nmax_concurrency = 1\n'
         )
         first = _codeeval(
             tmp_path, "run", "--tasks", "quicksort", "--model", "reference", "--db", url,
@@ -192,13 +193,16 @@ def test_runs_on_postgresql_leave_the_password_nowhere(
 
     dump = postgres.dump(database)
     assert "codeeval_ci:***@127.0.0.1" in dump and "gw:***@127.0.0.1" in dump  # masked
-    assert postgres.password not in dump and SECRET not in dump
+    assert postgres.password not in dump and SECRET not in dump and API_KEY not in dump
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     assert {p.name for p in written} >= {"report.json", "report.md", "report.html"}
     for path in written:
         assert postgres.password.encode() not in path.read_bytes(), path
+        if path.name != "codeeval.toml":  # the test's own config names the gateway
+            assert SECRET.encode() not in path.read_bytes(), path
+        assert API_KEY.encode() not in path.read_bytes(), path
     for text in printed:
-        assert postgres.password not in text and SECRET not in text
+        assert postgres.password not in text and SECRET not in text and API_KEY not in text
 
 
 @pytest.mark.parametrize(
