@@ -55,3 +55,15 @@ def test_readme_the_error_and_the_extra_name_the_same_driver() -> None:
     ]
     assert [re.split(r"[\[<>=]", d)[0] for d in extras["postgres"]] == ["psycopg"]
     assert any(d.startswith("psycopg[binary]") for d in extras["dev"])  # the tests use it
+
+
+def test_the_password_can_come_from_pgpassword(
+    postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres.url(postgres.new_database()).replace(f":{postgres.password}@", "@")
+    assert postgres.password not in url
+    monkeypatch.setenv("PGPASSWORD", postgres.password)  # as README advises, for libpq
+    store = SqlStore(url)
+    run_id = store.start_run(_spec("plain"))
+    assert store.load_run(run_id).spec.config == {"system_prompt": "plain"}
+    store.close()
