@@ -105,8 +105,11 @@ class RunConfig(BaseModel):
         return report_root_for_db(self.db)
 
     def safe_dump(self) -> dict[str, Any]:
-        """The config as JSON-ready data, for the store and reports."""
-        return self.model_dump(mode="json")
+        """The config as JSON-ready data, for the store and reports: URL passwords masked."""
+        from codeeval.store.urls import mask_passwords
+
+        dumped: dict[str, Any] = mask_passwords(self.model_dump(mode="json"))
+        return dumped
 
 
 def report_root_for_db(db: str) -> Path:

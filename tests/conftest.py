@@ -1,4 +1,9 @@
-"""Shared fixtures: no real keys, no third-party plug-ins, a temporary store, task factories."""
+"""Shared fixtures: no real keys, no third-party plug-ins, a temporary store, task factories.
+
+`postgres` is a real PostgreSQL server for the whole session (tests/servers/postgres.py); the
+tests that need it skip where the server binaries or the driver are missing, and fail instead
+when CODEEVAL_REQUIRE_POSTGRES=1 (as CI sets it).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ import pytest
 
 from codeeval import registry
 from codeeval.types import Task
+from tests.servers.postgres import PostgresServer, find_binaries
 
 _KEY_SUFFIXES = ("_API_KEY", "_API_TOKEN")
+# Read once at import: the autouse fixture below clears CODEEVAL_* for every test.
+_REQUIRE_POSTGRES = os.environ.get("CODEEVAL_REQUIRE_POSTGRES", "") == "1"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,3 +76,44 @@ def make_task() -> Callable[..., Task]:
         )
 
     return factory
+
+
+def _no_postgres(reason: str) -> None:
+    if _REQUIRE_POSTGRES:
+        pytest.fail(f"CODEEVAL_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the session, with a password-protected role; stopped after."""
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None:
+        _no_postgres("the PostgreSQL driver is not installed: pip install 'codeeval[postgres]'")
+    bin_dir, why = find_binaries()
+    if bin_dir is None:
+        _no_postgres(why)
+    assert bin_dir is not None
+    try:
+        server = PostgresServer.start(bin_dir)
+    except (RuntimeError, KeyError, OSError) as exc:  # KeyError: no `postgres` user to run as
+        _no_postgres(f"cannot start a PostgreSQL server: {exc}")
+        raise
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server; the databases a test makes are dropped after it."""
+    yield postgres_server
+    postgres_server.drop_databases()
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> str:
+    """A SQLAlchemy URL (password included) of a new, empty database for this test."""
+    return postgres.url(postgres.new_database())

@@ -59,6 +59,7 @@ def load_settings(cli_values: dict[str, Any], config_file: str | None) -> Any:
 
 
 def open_store(db: str | None, config_file: str | None) -> Any:
+    """The results database, for a command that only reads: a missing one is refused."""
     from codeeval.store.sql import SqlStore
 
-    return SqlStore(load_settings({"db": db}, config_file).db)
+    return SqlStore(load_settings({"db": db}, config_file).db, create=False)

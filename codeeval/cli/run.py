@@ -202,6 +202,7 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
     from codeeval.console import ProgressListener
     from codeeval.runner import Runner
     from codeeval.store.sql import SqlStore
+    from codeeval.store.urls import restore_passwords
 
     store = SqlStore(config.db)
     try:
@@ -211,7 +212,7 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
                 stderr.print(f"run {resume} already finished; re-reporting it", markup=False)
             config = RunConfig.model_validate(
                 {
-                    **stored.spec.config,
+                    **restore_passwords(stored.spec.config, config.model_dump(mode="json")),
                     "db": config.db,
                     "out": config.out,
                     "formats": config.formats,
@@ -254,8 +255,10 @@ def _check_before_paying(store: Any, config: Any) -> None:
     Raises:
         BadConfig: the report folder cannot be created or written, or --baseline names no run.
     """
+    from codeeval.store.urls import masked
+
     root = config.report_root()
-    where = "--out" if config.out else f"report folder for --db {config.db}"
+    where = "--out" if config.out else f"report folder for --db {masked(config.db)}"
     try:
         root.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -273,7 +276,7 @@ def _check_before_paying(store: Any, config: Any) -> None:
             store.load_run(int(config.baseline))
         except StoreError:
             raise BadConfig(
-                f"--baseline {config.baseline}: no such run in {config.db}; "
+                f"--baseline {config.baseline}: no such run in {masked(config.db)}; "
                 "list runs with: codeeval runs"
             ) from None
 

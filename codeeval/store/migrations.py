@@ -1,7 +1,11 @@
-"""Numbered schema migrations, applied in order when a store is opened.
+"""Numbered schema migrations, applied in order when a store is opened; the tables as now.
 
-Each migration is a function of a connection; the `schema_migrations` table records which ran.
-Never edit a released migration: append a new one.
+Each migration is a function of a connection that spells out the tables and columns it adds
+(as simonw/llm's migrations do), so that it does the same on every database whenever it runs;
+the `schema_migrations` table records which ran. Never edit a released migration: append a new
+one, and add its columns to the tables below, which describe the schema the queries see once
+every migration has run (`tests/store/test_migrations.py` checks that the two agree, and that
+migration 1 still makes exactly the first release's tables).
 """
 
 from __future__ import annotations
@@ -93,13 +97,76 @@ def now() -> str:
 
 
 def _m001_initial(connection: sa.Connection) -> None:
-    metadata.create_all(connection, tables=[runs, run_tasks, generations, results])
+    """The first release's four tables, spelled out as they were (never change this)."""
+    v1 = sa.MetaData()
+
+    def sample_key() -> tuple[sa.Column[object], ...]:
+        return (
+            sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+            sa.Column("task_id", sa.String(200), primary_key=True),
+            sa.Column("model", sa.String(300), primary_key=True),
+            sa.Column("sample_index", sa.Integer, primary_key=True),
+        )
+
+    sa.Table(
+        "runs",
+        v1,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", sa.String(32), nullable=False),
+        sa.Column("finished_at", sa.String(32)),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("spec_json", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "run_tasks",
+        v1,
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+        sa.Column("task_id", sa.String(200), primary_key=True),
+        sa.Column("content_hash", sa.String(64), nullable=False),
+        sa.Column("time_limit_s", sa.Float),
+        sa.Column("reference_ok", sa.Boolean, nullable=False),
+        sa.Column("problem", sa.Text, nullable=False),
+        sa.Column("optimal_complexity", sa.String(32)),
+        sa.Column("tags_json", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "generations",
+        v1,
+        *sample_key(),
+        sa.Column("cache_key", sa.String(64), index=True),
+        sa.Column("prompt", sa.Text, nullable=False),
+        sa.Column("text", sa.Text),
+        sa.Column("code", sa.Text),
+        sa.Column("extract_method", sa.String(64), nullable=False),
+        sa.Column("raw_json", sa.Text),
+        sa.Column("input_tokens", sa.Integer),
+        sa.Column("output_tokens", sa.Integer),
+        sa.Column("finish_reason", sa.String(64)),
+        sa.Column("latency_s", sa.Float),
+        sa.Column("first_token_s", sa.Float),
+        sa.Column("served_model", sa.String(300)),
+        sa.Column("peak_memory_mb", sa.Float),
+        sa.Column("cost_usd", sa.Float),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("error", sa.Text),
+        sa.Column("cached_from_run", sa.Integer),
+        sa.Column("created_at", sa.String(32), nullable=False),
+    )
+    sa.Table(
+        "results",
+        v1,
+        *sample_key(),
+        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("scores_json", sa.Text, nullable=False),
+        sa.Column("execution_json", sa.Text),
+        sa.Column("created_at", sa.String(32), nullable=False),
+    )
+    v1.create_all(connection)
 
 
 def _m002_run_owner(connection: sa.Connection) -> None:
-    columns = {column["name"] for column in sa.inspect(connection).get_columns("runs")}
-    if "owner" not in columns:  # databases made by migration 1 before the column existed
-        connection.execute(sa.text("ALTER TABLE runs ADD COLUMN owner VARCHAR(200)"))
+    """runs.owner: "<host id>:<pid>" of the process running the run."""
+    connection.execute(sa.text("ALTER TABLE runs ADD COLUMN owner VARCHAR(200)"))
 
 
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_m001_initial, _m002_run_owner)
@@ -112,13 +179,35 @@ _applied = sa.Table(
 )
 
 
+# Any fixed 64-bit number: PostgreSQL's advisory locks are per database, so this one key
+# serialises codeeval's migrations on each database and nothing else.
+_SCHEMA_LOCK_KEY = 0x636F64656576616C  # "codeeval"
+
+
 def migrate(engine: sa.Engine) -> int:
-    """Apply every migration not yet recorded; return the schema version now in place."""
-    with engine.begin() as connection:
+    """Apply every migration not yet recorded; return the schema version now in place.
+
+    Safe when several processes or threads open one new database at once: the whole check
+    and migration runs in one transaction that first takes the database's schema lock
+    (SQLite: `BEGIN IMMEDIATE`, PostgreSQL: a transaction-scoped advisory lock), so the
+    others wait, then find the migrations recorded and do nothing.
+    """
+    with engine.connect() as connection:
+        _lock_schema(connection)
         _applied.create(connection, checkfirst=True)
         done = set(connection.scalars(sa.select(_applied.c.version)))
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version not in done:
                 migration(connection)
                 connection.execute(_applied.insert().values(version=version, applied_at=now()))
+        connection.commit()
     return len(MIGRATIONS)
+
+
+def _lock_schema(connection: sa.Connection) -> None:
+    """Begin the migration's transaction holding the lock no other migration can take."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":  # the write lock now, not at the first write (which may be late)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialect == "postgresql":  # held until the transaction ends
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK_KEY)))

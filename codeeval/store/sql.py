@@ -7,12 +7,11 @@ import math
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from codeeval.errors import MissingDependency, StoreError, UserError
+from codeeval.errors import StoreError, UserError
 from codeeval.store import (
     GenerationRecord,
     RunRecord,
@@ -20,38 +19,28 @@ from codeeval.store import (
     SampleRow,
     TaskRecord,
 )
-from codeeval.store.migrations import (
-    ADDED_BY_MIGRATIONS,
-    generations,
-    migrate,
-    now,
-    results,
-    run_tasks,
-    runs,
-)
+from codeeval.store.engine import open_engine
+from codeeval.store.migrations import generations, now, results, run_tasks, runs
 from codeeval.store.owner import is_gone, other_live_process, this_process
+from codeeval.store.text import storable, storable_value
+from codeeval.store.urls import mask_passwords
 from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
 
 
-def database_url(db: str) -> str:
-    """A SQLAlchemy URL for `db`: URLs pass through, anything else is a SQLite file path."""
-    if "://" in db:
-        return db
-    path = Path(db).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
-
-
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=True, default=_json_default)
+    return json.dumps(
+        storable_value(value), ensure_ascii=False, allow_nan=True, default=_json_default
+    )
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return repr(value)
+    return storable(repr(value))
+
+
+def _storable_key(key: SampleKey) -> SampleKey:
+    return SampleKey(storable(key.task_id), storable(key.model), key.sample_index)
 
 
 def _clean_scores(scores: Mapping[str, float | str | None]) -> dict[str, float | str | None]:
@@ -101,11 +90,11 @@ def _execution_from_json(text: str | None) -> ExecResult | None:
 
 
 def _spec_to_json(spec: RunSpec) -> str:
-    return _dumps(asdict(spec))
+    return _dumps(mask_passwords(asdict(spec)))
 
 
 def _spec_from_json(text: str) -> RunSpec:
-    data = json.loads(text)
+    data = mask_passwords(json.loads(text))  # a password an earlier version stored stays hidden
     return RunSpec(
         tasks=tuple(data["tasks"]),
         models=tuple(data["models"]),
@@ -131,34 +120,31 @@ def _generation_from_row(row: sa.Row[Any]) -> GenerationRecord:
     return GenerationRecord(raw=raw, **values)
 
 
+def _generation_values(generation: GenerationRecord) -> dict[str, Any]:
+    values = {name: getattr(generation, name) for name in _GENERATION_COLUMNS}
+    return {
+        name: storable(value) if isinstance(value, str) else value for name, value in values.items()
+    }
+
+
 class SqlStore:
     """The default Store: one database reached through a SQLAlchemy URL."""
 
-    def __init__(self, db: str) -> None:
-        url = database_url(db)
-        try:
-            self._engine = sa.create_engine(url)
-        except ImportError as exc:  # the URL names a database whose driver is not installed
-            module = (exc.name or str(exc)).split(".")[0]
-            raise MissingDependency(
-                module,
-                install=_DRIVER_PACKAGES.get(module, module),
-                why=f" (the driver for --db {sa.engine.make_url(url).drivername}:// URLs)",
-            ) from None
-        except sa.exc.ArgumentError as exc:
-            raise StoreError(
-                f"--db {db!r}: not a database URL ({exc}); pass a file path or an SQLAlchemy URL"
-            ) from None
-        try:
-            if self._engine.dialect.name == "sqlite":
-                sa.event.listen(self._engine, "connect", _sqlite_pragmas)
-            _check_schema(self._engine, db)
-            migrate(self._engine)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"cannot open the results database {db!r}: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}; pass --db PATH or set CODEEVAL_DB"
-            ) from None
+    def __init__(self, db: str, *, create: bool = True) -> None:
+        """Open (with `create`, make) the database `db` names and bring its schema up to date.
+
+        Args:
+            db: a file path (SQLite) or a database URL (see `codeeval.store.urls`).
+            create: make the database and its tables when missing; without it (commands that
+                only read) a database that does not exist, or holds no codeeval tables, is
+                refused and left as it was.
+
+        Raises:
+            StoreError: the database cannot be opened, is not codeeval's, or (without
+                `create`) does not exist.
+            MissingDependency: the URL's driver is not installed.
+        """
+        self._engine = open_engine(db, create=create)
         self._write_lock = threading.Lock()
 
     def _write(self, statement: sa.Executable) -> sa.CursorResult[Any]:
@@ -205,17 +191,17 @@ class SqlStore:
         with self._write_lock, self._engine.begin() as connection:
             connection.execute(
                 run_tasks.delete().where(
-                    (run_tasks.c.run_id == run_id) & (run_tasks.c.task_id == task.task_id)
+                    (run_tasks.c.run_id == run_id) & (run_tasks.c.task_id == storable(task.task_id))
                 )
             )
             connection.execute(
                 run_tasks.insert().values(
                     run_id=run_id,
-                    task_id=task.task_id,
+                    task_id=storable(task.task_id),
                     content_hash=task.content_hash,
                     time_limit_s=task.time_limit_s,
                     reference_ok=task.reference_ok,
-                    problem=task.problem,
+                    problem=storable(task.problem),
                     optimal_complexity=task.optimal_complexity,
                     tags_json=_dumps(list(task.tags)),
                 )
@@ -253,7 +239,8 @@ class SqlStore:
 
     def save_generation(self, run_id: int, key: SampleKey, generation: GenerationRecord) -> None:
         """Store a generation (committed at once: a crash never pays for it twice)."""
-        values = {name: getattr(generation, name) for name in _GENERATION_COLUMNS}
+        values = _generation_values(generation)
+        key = _storable_key(key)
         where = (
             (generations.c.run_id == run_id)
             & (generations.c.task_id == key.task_id)
@@ -276,7 +263,7 @@ class SqlStore:
 
     def save_result(self, run_id: int, result: SampleResult) -> None:
         """Store a graded sample (replacing an earlier result for the same sample)."""
-        key = result.key
+        key = _storable_key(result.key)
         where = (
             (results.c.run_id == run_id)
             & (results.c.task_id == key.task_id)
@@ -291,7 +278,7 @@ class SqlStore:
                     task_id=key.task_id,
                     model=key.model,
                     sample_index=key.sample_index,
-                    status=str(result.status),
+                    status=storable(str(result.status)),
                     scores_json=_dumps(_clean_scores(result.scores)),
                     execution_json=_execution_to_json(result.execution),
                     created_at=now(),
@@ -400,45 +387,3 @@ class SqlStore:
     def close(self) -> None:
         """Release the database connections."""
         self._engine.dispose()
-
-
-# Modules SQLAlchemy imports for a URL, and the package that provides each.
-_DRIVER_PACKAGES = {
-    "psycopg2": "psycopg2-binary",
-    "psycopg": "'psycopg[binary]'",
-    "asyncpg": "asyncpg",
-    "pymysql": "pymysql",
-    "MySQLdb": "mysqlclient",
-    "mysql": "mysql-connector-python",
-    "oracledb": "oracledb",
-    "pyodbc": "pyodbc",
-    "pymssql": "pymssql",
-}
-
-
-def _check_schema(engine: sa.Engine, db: str) -> None:
-    """Refuse, before writing anything, a database whose tables are not codeeval's."""
-    inspector = sa.inspect(engine)
-    present = set(inspector.get_table_names())
-    for table in (runs, run_tasks, generations, results):
-        if table.name not in present:
-            continue
-        columns = {column["name"] for column in inspector.get_columns(table.name)}
-        missing = [
-            column.name
-            for column in table.columns
-            if column.name not in columns and (table.name, column.name) not in ADDED_BY_MIGRATIONS
-        ]
-        if missing:
-            raise StoreError(
-                f"{db!r} is not a codeeval results database: its table {table.name!r} has no "
-                f"column {missing[0]!r}; pass --db a new file or an existing codeeval database"
-            )
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()

@@ -3,6 +3,7 @@ the kernel's debugging and namespace calls, and the parent's secrets."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -35,11 +36,21 @@ def check(result, what):
 """
 
 
+def _accept(server: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # the fixture's shutdown ends the wait
+        server.accept()
+
+
 @pytest.fixture
 def listener() -> Iterator[int]:
     server = socket.create_server(("127.0.0.1", 0))
-    threading.Thread(target=server.accept, daemon=True).start()
+    waiter = threading.Thread(target=_accept, args=(server,), daemon=True)
+    waiter.start()
     yield server.getsockname()[1]
+    # Wake the waiting accept before the descriptor is closed: left waiting, it retried on a
+    # later test's reused descriptor and failed there (ENOTSOCK, reported in that test).
+    server.shutdown(socket.SHUT_RDWR)
+    waiter.join(timeout=10)
     server.close()
 
 
