@@ -21,10 +21,14 @@ from codeeval.sandbox import _codec
 from codeeval.types import Status
 
 SETUP_FAILED_EXIT = 71  # the child's set-up failed (see _zygote)
+# Raised in trusted code, these end an iteration (map(), zip(), next() with a default, a
+# for loop) instead of failing it: the program's are never rebuilt as the real thing.
+# BaseException-only ones (SystemExit, KeyboardInterrupt, GeneratorExit) are not either.
+_STEERING = (StopIteration, StopAsyncIteration)
 _BUILTIN_EXCEPTIONS = {
     name: value
     for name, value in vars(builtins).items()
-    if isinstance(value, type) and issubclass(value, Exception)
+    if isinstance(value, type) and issubclass(value, Exception) and not issubclass(value, _STEERING)
 }
 _MIN_WAIT_S = 0.002
 # Every reply the child's harness writes is a JSON array whose first item is a string tag;
@@ -81,8 +85,11 @@ class GraderError(Exception):
 def candidate_exception(type_name: str, message: str, where: str) -> Exception:
     """An exception standing for one the program raised: a built-in class when the name is one.
 
-    Only built-in `Exception` classes are ever built, from the name and a message string; the
-    returned object carries `.candidate = (type_name, message, where)`.
+    Only built-in `Exception` classes are ever built, from the name and a message string, so
+    that a test's `except ValueError` catches the program's ValueError; never one that steers
+    the trusted side's control flow (`StopIteration`, `StopAsyncIteration`, nor any
+    `BaseException` that is not an `Exception`): those, and every other name, become a
+    `CandidateError`. The returned object carries `.candidate = (type_name, message, where)`.
     """
     exc: Exception | None = None
     cls = _BUILTIN_EXCEPTIONS.get(type_name)

@@ -225,3 +225,47 @@ def test_redefining_a_helper_the_tests_use_does_not_help(executor: LocalExecutor
     }
     assert results["cheat"].status is Status.FAILED
     assert results["ok"].status is Status.PASSED
+
+
+DOUBLES = "def test_doubles(candidate):\n    assert {check}\n"
+
+
+def test_the_programs_exceptions_cannot_steer_the_tests_loops(grade: Grade) -> None:
+    # A StopIteration rebuilt as a real one would end map() early: all() of nothing is True.
+    checks = (
+        "all(map(lambda x: candidate(x) == 2 * x, range(10)))",
+        "list(zip(range(3), map(candidate, range(3)))) == [(0, 0), (1, 2), (2, 4)]",
+        "next(map(candidate, [1]), 2) == 2",
+        "[*iter(lambda: candidate(1), None)][:0] == []",
+    )
+    for name in ("StopIteration", "StopAsyncIteration", "GeneratorExit", "KeyboardInterrupt"):
+        for check in checks:
+            result = grade(f"def f(x):\n    raise {name}('x')\n", DOUBLES.format(check=check))
+            assert result.status is Status.ERROR, (name, check, result.message)
+            assert f"the program raised {name}: x" in result.message
+    honest = grade("def f(x):\n    return 2 * x\n", DOUBLES.format(check=checks[0]))
+    assert honest.status is Status.PASSED
+
+
+def test_tests_still_catch_the_exceptions_they_expect(grade: Grade) -> None:
+    tests = (
+        "def test_rejects(candidate):\n"
+        "    try:\n        candidate(-1)\n"
+        "    except {caught} as exc:\n        assert 'negative' in str(exc)\n"
+        "    else:\n        raise AssertionError('nothing raised')\n"
+    )
+    cases = [
+        ("ValueError", "ValueError"),
+        ("ValueError", "Exception"),
+        ("KeyError", "LookupError"),
+        ("RecursionError", "RuntimeError"),
+        ("ZeroDivisionError", "ArithmeticError"),
+        ("StopIteration", "Exception"),  # never a real StopIteration, but still an error
+    ]
+    for raised, caught in cases:
+        code = f"def f(x):\n    raise {raised}('negative')\n"
+        result = grade(code, tests.format(caught=caught))
+        assert result.status is Status.PASSED, (raised, caught, result.message)
+    wrong = grade("def f(x):\n    raise TypeError('negative')\n", tests.format(caught="ValueError"))
+    assert wrong.status is Status.ERROR
+    assert "the program raised TypeError: negative" in wrong.message
