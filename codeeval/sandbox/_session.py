@@ -15,7 +15,7 @@ import os
 import select
 import signal
 import time
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from codeeval.sandbox import _codec
 from codeeval.types import Status
@@ -30,6 +30,9 @@ _BUILTIN_EXCEPTIONS = {
     for name, value in vars(builtins).items()
     if isinstance(value, type) and issubclass(value, Exception) and not issubclass(value, _STEERING)
 }
+# The longest texts a reply's fields may put in a message (the child's harness sends at most
+# these; a forged reply may send more).
+_NAME_CHARS, _MESSAGE_CHARS, _WHERE_CHARS = 200, 2000, 500
 _MIN_WAIT_S = 0.002
 # Every reply the child's harness writes is a JSON array whose first item is a string tag;
 # a frame that starts otherwise was written by the program itself.
@@ -163,7 +166,7 @@ class ChildSession:
 
     # -- the exchange ----------------------------------------------------------------------
 
-    def _fail(self, status: Status, message: str) -> None:
+    def _fail(self, status: Status, message: str) -> NoReturn:
         self.down = (status, message)
         raise SessionDown(status, message)
 
@@ -313,21 +316,23 @@ class ChildSession:
         sent_limits = None if self.handle.apply_limits(limits) else limits
         self.start(time_limit_s)
         reply = self.exchange("job", code, entry_point, sent_limits)
-        tag = reply[0]
-        if tag == "ready":
+        tag, fields = reply[0], reply[1:]
+        if tag == "ready" and not fields:
             return None, ""
-        if tag == "syntax" and len(reply) == 4:
-            line = f"line {reply[2]}: " if isinstance(reply[2], int) else ""
-            text = f": {reply[3]}" if isinstance(reply[3], str) and reply[3] else ""
-            return Status.SYNTAX_ERROR, f"{line}{reply[1]}{text}"
-        if tag == "raised" and len(reply) == 4 and all(isinstance(x, str) for x in reply[1:]):
-            status = Status.MEMORY_LIMIT if reply[1] == "MemoryError" else Status.ERROR
-            where = f" ({reply[3]})" if reply[3] else ""
-            return status, f"the program raised {reply[1]}: {reply[2]}{where}"
-        if tag == "missing" and len(reply) == 2 and isinstance(reply[1], str):
-            return Status.ERROR, reply[1]
+        if tag == "syntax" and _syntax_fields(fields):
+            message, line, text = fields
+            where = f"line {line}: " if line is not None else ""
+            detail = f": {text[:_MESSAGE_CHARS]}" if text else ""
+            return Status.SYNTAX_ERROR, f"{where}{message[:_MESSAGE_CHARS]}{detail}"
+        if tag == "raised" and _exception_fields(fields):
+            name, message, where = _exception_texts(fields)
+            status = Status.MEMORY_LIMIT if name == "MemoryError" else Status.ERROR
+            return status, f"the program raised {name}: {message}" + (
+                f" ({where})" if where else ""
+            )
+        if tag == "missing" and len(fields) == 1 and type(fields[0]) is str:
+            return Status.ERROR, fields[0][:_MESSAGE_CHARS]
         self._fail(Status.ERROR, "the program sent the grader a malformed reply while loading")
-        raise AssertionError("unreachable")
 
     def call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Call the program's entry point in the sandbox and return the decoded value.
@@ -340,11 +345,13 @@ class ChildSession:
         return self._result(self.exchange("call", args, kwargs or None), "ok")
 
     def _result(self, reply: list[Any], expected: str) -> Any:
-        if reply[0] == expected and len(reply) <= 2:
-            return reply[1] if len(reply) == 2 else None
-        if reply[0] == "exc" and len(reply) == 4 and all(isinstance(x, str) for x in reply[1:]):
-            raise candidate_exception(reply[1], reply[2], reply[3])
-        self._fail(Status.ERROR, f"the sandbox sent an unexpected reply ({reply[0][:40]!r})")
+        """The value of an `ok` reply (None for the others), or the program's exception."""
+        tag, fields = reply[0], reply[1:]
+        if tag == expected and len(fields) == (1 if expected == "ok" else 0):
+            return fields[0] if fields else None
+        if tag == "exc" and _exception_fields(fields):
+            raise candidate_exception(*_exception_texts(fields))
+        self._fail(Status.ERROR, f"the program sent the grader an unexpected reply ({tag[:40]!r})")
 
     def timed_call(self, args: tuple[Any, ...]) -> tuple[float, bool]:
         """Seconds one call took, its arguments sent (and decoded) beforehand.
@@ -377,6 +384,28 @@ class ChildSession:
         started = time.perf_counter()
         self._result(self.exchange("ping"), "pong")
         return time.perf_counter() - started
+
+
+def _syntax_fields(fields: list[Any]) -> bool:
+    """Whether `fields` are a syntax error's: message, line number or None, text or None."""
+    if len(fields) != 3:
+        return False
+    message, line, text = fields
+    return (
+        type(message) is str
+        and (line is None or (type(line) is int and -(2**31) < line < 2**31))
+        and (text is None or type(text) is str)
+    )
+
+
+def _exception_fields(fields: list[Any]) -> bool:
+    """Whether `fields` are an exception's: type name, message and where, all strings."""
+    return len(fields) == 3 and all(type(field) is str for field in fields)
+
+
+def _exception_texts(fields: list[Any]) -> tuple[str, str, str]:
+    name, message, where = fields
+    return name[:_NAME_CHARS], message[:_MESSAGE_CHARS], where[:_WHERE_CHARS]
 
 
 def _wait(poller: select.poll, timeout_s: float) -> bool:

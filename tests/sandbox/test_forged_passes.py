@@ -269,3 +269,28 @@ def test_tests_still_catch_the_exceptions_they_expect(grade: Grade) -> None:
     wrong = grade("def f(x):\n    raise TypeError('negative')\n", tests.format(caught="ValueError"))
     assert wrong.status is Status.ERROR
     assert "the program raised TypeError: negative" in wrong.message
+
+
+def test_a_forged_load_reply_is_the_programs_error_not_the_graders_crash(grade: Grade) -> None:
+    huge = '{"#":"i","v":"' + hex(10**4999) + '"}'
+    forged = [
+        f'["syntax",0,{huge},1,"x"]',  # formatting it would exceed int's str() limit
+        f'["syntax",0,"bad",{huge},"x"]',
+        f'["syntax",0,"bad",1,{huge}]',
+        '["syntax",0,"bad",true,["x"]]',
+        '["syntax",0,"bad"]',
+        f'["raised",0,"ValueError",{huge},""]',
+        '["missing",0,null]',
+        '["ready",0,1]',
+        '["nonsense",0]',
+    ]
+    for reply in forged:
+        code = (
+            "import os, sys\n"
+            "codec = sys.modules['codeeval.sandbox._codec']\n"
+            f"os.write(4, codec.frame({reply.encode()!r}))\n"
+            "def f(x):\n    return 2 * x\n"
+        )
+        result = grade(code)
+        assert result.status is Status.ERROR, (reply, result.message)
+        assert "malformed reply" in result.message, (reply, result.message)
