@@ -18,6 +18,7 @@ import time
 from typing import Any, NoReturn, Protocol
 
 from codeeval.sandbox import _codec
+from codeeval.sandbox._decoding import DECODING
 from codeeval.types import Status
 
 SETUP_FAILED_EXIT = 71  # the child's set-up failed (see _zygote)
@@ -121,6 +122,7 @@ class ChildSession:
         self._limit_s = 1.0
         self._cpu_start = self._cpu_last = 0.0
         self._wall_s = 0.0
+        self._decoding_mark = 0.0
         self._finished = False
         self._cpu_limit_s: float | None = None
         self._seq = 0
@@ -146,8 +148,16 @@ class ChildSession:
                 self._cpu_last = cpu
         return self._cpu_last
 
+    def _elapsed(self, started: float) -> float:
+        """Wall seconds since `started`, less the time spent decoding replies meanwhile.
+
+        Any session's: this thread could not run while another decoded (see `_decoding`).
+        """
+        decoding = DECODING.total() - self._decoding_mark
+        return max(0.0, time.monotonic() - started - decoding)
+
     def _wait_s(self, started: float) -> float:
-        wall = self._wall_s + (time.monotonic() - started)
+        wall = self._wall_s + self._elapsed(started)
         limit = self._limit_s
         now = None if self._finished else self.handle.cpu_seconds()
         if now is None:
@@ -184,21 +194,42 @@ class ChildSession:
             payload = _codec.request(op, seq, *fields)
         except _codec.CodecError as exc:
             raise GraderError(f"cannot send the arguments into the sandbox: {exc}") from None
-        started = time.monotonic()
+        started, self._decoding_mark = time.monotonic(), DECODING.total()
         try:
             self._write(_codec.frame(payload), started)
             data = self._read_frame(started)
         finally:
-            self._wall_s += time.monotonic() - started
-        try:
-            reply = _codec.loads(data)
-        except _codec.CodecError as exc:
-            self._fail(Status.ERROR, f"the program sent the grader a malformed reply: {exc}")
-        if not (isinstance(reply, list) and len(reply) >= 2 and isinstance(reply[0], str)):
-            self._fail(Status.ERROR, "the program sent the grader a malformed reply")
+            self._wall_s += self._elapsed(started)
+        reply, problem, seconds = DECODING.decode(data)
+        del data
+        self._charge_decoding(seconds)
+        if not (type(reply) is list and len(reply) >= 2 and type(reply[0]) is str):
+            why = f": {problem}" if problem else ""
+            self._fail(Status.ERROR, f"the program sent the grader a malformed reply{why}")
         if type(reply[1]) is not int or reply[1] != seq:
             self._fail(Status.ERROR, "the sandbox answered out of turn (a forged reply?)")
         return [reply[0], *reply[2:]]
+
+    def _charge_decoding(self, seconds: float) -> None:
+        """Count the grader's CPU time spent decoding a reply as the program's own.
+
+        Decoding is linear in the reply's size (see `_codec`), but a program can forge large
+        replies at little cost to itself; this way it pays for them from its time limit.
+        """
+        if self._has_clock:
+            self._cpu_start -= seconds
+            # The last reading of the child's clock, read again (a system call) only when
+            # this decoding took long enough to matter.
+            used = self.cpu_used() if seconds > 1e-3 else self._cpu_last - self._cpu_start
+        else:
+            self._wall_s += seconds
+            used = self._wall_s
+        if used >= self._limit_s:
+            self._fail(
+                Status.TIMEOUT,
+                f"used more than the {self._limit_s:g} s time limit, counting the grader's "
+                "time decoding its replies",
+            )
 
     def _first_check(self, started: float) -> float:
         """When to first re-check the budget, from the last CPU reading (no system call)."""

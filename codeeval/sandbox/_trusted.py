@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import itertools
 import math
 import random
 import threading
@@ -19,6 +20,7 @@ import types
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from codeeval.sandbox._session import (
@@ -149,9 +151,79 @@ def same(actual: Any, expected: Any) -> bool:
     return bool(actual == expected)
 
 
-def _short(value: Any, limit: int = 200) -> str:
-    text = repr(value)
+def short_repr(value: Any, limit: int = 200) -> str:
+    """`repr(value)`, cut to `limit` characters, at a cost bounded by `limit`.
+
+    Only the first items of a container are looked at, an int of more than 4,000 bits shows
+    its size instead (its decimal digits take quadratic time, and more than 4,300 of them
+    raise), and a nesting too deep ends in "...".
+    """
+    parts: list[str] = []
+    try:
+        _render(value, parts, limit, 0)
+    except Exception:  # nothing the program sent may stop a failure message
+        parts = [f"<{type(value).__name__} object>"]
+    text = "".join(parts)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _render(value: Any, parts: list[str], budget: int, depth: int) -> int:
+    """Append `value`'s repr to `parts`, stopping after `budget` characters; what is left."""
+    if budget <= 0:
+        return budget
+    kind = type(value)
+    brackets = _BRACKETS.get(kind)
+    if brackets is None or ((kind is set or kind is frozenset) and not value):
+        text = _scalar_repr(value, budget)
+        parts.append(text)
+        return budget - len(text)
+    opening, closing = brackets
+    if depth >= 20:
+        parts.append(opening + "...")
+        return 0
+    parts.append(opening)
+    budget -= len(opening)
+    items: Any = value.items() if kind is dict else value
+    for index, item in enumerate(itertools.islice(items, budget // 3 + 1)):
+        if budget <= 0:
+            break
+        if index:
+            parts.append(", ")
+            budget -= 2
+        if kind is dict:
+            budget = _render(item[0], parts, budget, depth + 1)
+            parts.append(": ")
+            budget = _render(item[1], parts, budget - 2, depth + 1)
+        else:
+            budget = _render(item, parts, budget, depth + 1)
+    if kind is tuple and len(value) == 1:
+        parts.append(",")
+    parts.append(closing)
+    return budget - len(closing)
+
+
+_BRACKETS: dict[type, tuple[str, str]] = {
+    list: ("[", "]"),
+    tuple: ("(", ")"),
+    dict: ("{", "}"),
+    set: ("{", "}"),
+    frozenset: ("frozenset({", "})"),
+}
+
+
+def _scalar_repr(value: Any, budget: int) -> str:
+    kind = type(value)
+    if (kind is set or kind is frozenset) and not value:
+        return f"{kind.__name__}()"
+    if kind is int and value.bit_length() > 4000:
+        return f"<int of {value.bit_length()} bits>"
+    if kind is str or kind is bytes or kind is bytearray:
+        return repr(value[: budget + 1])
+    if kind is Fraction:
+        bits = max(value.numerator.bit_length(), value.denominator.bit_length())
+        if bits > 4000:
+            return f"<Fraction with parts of up to {bits} bits>"
+    return repr(value)
 
 
 class _JobGrader:
@@ -301,8 +373,8 @@ class _JobGrader:
             value = session.call(case.args, {})
             status, message = Status.PASSED, ""
             if not self.job.collect_outputs and not same(value, case.expected):
-                expected = _short(case.expected)
-                status, message = Status.FAILED, f"expected {expected}, got {_short(value)}"
+                expected = short_repr(case.expected)
+                status, message = Status.FAILED, f"expected {expected}, got {short_repr(value)}"
         except SessionDown as down:
             status, message = down.status, down.message
         except Exception as exc:
