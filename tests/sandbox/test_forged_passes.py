@@ -227,6 +227,28 @@ def test_redefining_a_helper_the_tests_use_does_not_help(executor: LocalExecutor
     assert results["ok"].status is Status.PASSED
 
 
+def test_a_float_near_a_large_int_answer_fails(executor: LocalExecutor) -> None:
+    # float(r + 1000) is within 1e-9 of r for r above 2**40: a wrong answer all the same.
+    (task,) = select_tasks(["modular_exponentiation"])
+    ready = prepare_tasks([task], executor)[task.id]
+    near = (
+        "def modular_exponentiation(base, exponent, modulus):\n"
+        "    r = pow(base, exponent, modulus)\n"
+        "    return float(r + 1000) if r > 2**40 else r\n"
+    )
+    exact = (
+        "def modular_exponentiation(base, exponent, modulus):\n"
+        "    return pow(base, exponent, modulus)\n"
+    )
+    jobs = [ready.job(near, "near"), ready.job(exact, "exact")]
+    results = {r.job_id: r for r in executor.run(jobs)}
+    assert results["exact"].status is Status.PASSED, results["exact"].message
+    assert results["near"].status is Status.FAILED
+    failed = [case for case in results["near"].cases if case.status is Status.FAILED]
+    assert failed and all(case.name.startswith("differential_") for case in failed)
+    assert failed[0].message == "expected 1971022294692005729, got 1.9710222946920067e+18"
+
+
 DOUBLES = "def test_doubles(candidate):\n    assert {check}\n"
 
 
