@@ -12,7 +12,11 @@ one-key-pair object `{"#": tag, "v": payload}`:
 
 The decoder is strict: it builds only the plain types above (an `o` becomes an `Opaque`
 that equals nothing but itself), so no object of the sandboxed program's making ever
-reaches the trusted side. Nothing is ever pickled.
+reaches the trusted side. Nothing is ever pickled. Its work is linear in the payload's size:
+a value that would cost more to build becomes an `Opaque` too (a set, frozenset or dict
+with more than `MAX_SAME_HASH` members sharing one hash value, a Fraction or range with
+parts above `MAX_FRACTION_BITS` or `_BIG_INT_BITS`), and decimal integers longer than
+`_MAX_DECIMAL_DIGITS` are refused even where the interpreter's own limit is off.
 """
 
 from __future__ import annotations
@@ -22,11 +26,20 @@ import json
 import marshal
 import math
 import os
+import sys
+from collections import Counter
 from json import encoder as _json_encoder
 from typing import Any
 
 FRAME_HEADER_BYTES = 4
 _BIG_INT_BITS = 12_000  # ~3,600 decimal digits: below Python's 4,300-digit str() limit
+_MAX_DECIMAL_DIGITS = 4_300  # decimal -> int is quadratic: longer ones are written as hex
+# Decoding costs at most this many equality tests per member of a set or dict: building one
+# whose members share a hash value costs one per member already in it (quadratic).
+MAX_SAME_HASH = 16
+# Reducing a Fraction takes a gcd, quadratic in the parts' size: beyond this, about as costly
+# per byte of the reply as decoding anything else.
+MAX_FRACTION_BITS = 8_192
 _MAX_TEXT = 200
 _SCALARS = frozenset({int, float, str, bool, type(None)})
 _TAGS = frozenset("tdsSbBficrqDo")
@@ -230,13 +243,34 @@ def request_seq(data: bytes) -> int:
     return int(data[start:end])
 
 
-def _hashable(items: list[Any], what: str) -> list[Any]:
-    for item in items:
-        try:
-            hash(item)
-        except TypeError:
-            raise CodecError(f"{what} holds an unhashable {type(item).__name__}") from None
-    return items
+def _hashes(items: list[Any], what: str) -> list[int]:
+    try:
+        return list(map(hash, items))
+    except TypeError:
+        bad = next(item for item in items if not _is_hashable(item))
+        raise CodecError(f"{what} holds an unhashable {type(bad).__name__}") from None
+
+
+def _is_hashable(item: Any) -> bool:
+    try:
+        hash(item)
+    except TypeError:
+        return False
+    return True
+
+
+def _hashed(kind: type, items: list[Any], what: str) -> Any:
+    """`kind(items)` (a set, frozenset or dict of pairs) or, if too costly to build, opaque.
+
+    A hash value's own hash is itself (bar -1), so counting them costs linear time.
+    """
+    keys = [pair[0] for pair in items] if kind is dict else items
+    counts = Counter(_hashes(keys, what))
+    shared = max(counts.values(), default=0)
+    if shared > MAX_SAME_HASH:
+        text = f"{len(keys)} members, {shared} with one hash value: too costly to compare"
+        return Opaque(kind.__name__, text)
+    return kind(items)
 
 
 def _decode_b64(payload: Any) -> bytes:
@@ -260,29 +294,36 @@ def _decode_list(tag: str, payload: Any) -> Any:
     if tag == "t":
         return tuple(payload)
     if tag == "s":
-        return set(_hashable(payload, "set"))
+        return _hashed(set, payload, "set")
     if tag == "S":
-        return frozenset(_hashable(payload, "frozenset"))
+        return _hashed(frozenset, payload, "frozenset")
     if tag == "d":
-        if not all(isinstance(pair, list) and len(pair) == 2 for pair in payload):
+        if not all(type(pair) is list and len(pair) == 2 for pair in payload):
             raise CodecError("dict payload is not a list of pairs")
-        _hashable([pair[0] for pair in payload], "dict key")
-        return {pair[0]: pair[1] for pair in payload}
+        return _hashed(dict, payload, "dict key")
     if tag == "c" and len(payload) == 2:
         return complex(_decode_float(payload[0]), _decode_float(payload[1]))
     if tag == "r" and len(payload) == 3 and all(type(x) is int for x in payload):
         if payload[2] == 0:
             raise CodecError("range step is zero")
+        if _bits(payload) > _BIG_INT_BITS:  # its length is a division of the parts
+            return Opaque("range", f"parts of up to {_bits(payload)} bits: too large to decode")
         return range(*payload)
     if tag == "q" and len(payload) == 2 and all(type(x) is int for x in payload):
         from fractions import Fraction
 
         if payload[1] == 0:
             raise CodecError("fraction denominator is zero")
+        if _bits(payload) > MAX_FRACTION_BITS:
+            return Opaque("Fraction", f"parts of up to {_bits(payload)} bits: too large to reduce")
         return Fraction(payload[0], payload[1])
     if tag == "o" and len(payload) == 2 and all(type(x) is str for x in payload):
         return Opaque(payload[0][:_MAX_TEXT], payload[1][:_MAX_TEXT])
     raise CodecError(f"malformed payload for tag {tag!r}")
+
+
+def _bits(numbers: list[int]) -> int:
+    return max(x.bit_length() for x in numbers)
 
 
 def _decode_text(tag: str, payload: Any) -> Any:
@@ -320,7 +361,20 @@ def _hook(obj: dict[str, Any]) -> Any:
     return _decode_list(tag, payload)
 
 
+def _decimal_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_DECIMAL_DIGITS:
+        raise CodecError(f"an integer of more than {_MAX_DECIMAL_DIGITS} decimal digits")
+    return int(text)
+
+
 _DECODER = json.JSONDecoder(object_hook=_hook)
+# For an interpreter whose int-to-str limit is off (or raised): each int checked first.
+_BOUNDED_DECODER = json.JSONDecoder(object_hook=_hook, parse_int=_decimal_int)
+
+
+def _decoder() -> json.JSONDecoder:
+    limit = sys.get_int_max_str_digits()
+    return _DECODER if 0 < limit <= _MAX_DECIMAL_DIGITS else _BOUNDED_DECODER
 
 
 def loads(data: bytes | str) -> Any:
@@ -332,7 +386,7 @@ def loads(data: bytes | str) -> Any:
     """
     try:
         text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
-        value, end = _DECODER.raw_decode(text)
+        value, end = _decoder().raw_decode(text)
         if end != len(text):
             raise ValueError("trailing data")
         return value

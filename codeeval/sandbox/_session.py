@@ -15,17 +15,25 @@ import os
 import select
 import signal
 import time
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from codeeval.sandbox import _codec
+from codeeval.sandbox._decoding import DECODING
 from codeeval.types import Status
 
 SETUP_FAILED_EXIT = 71  # the child's set-up failed (see _zygote)
+# Raised in trusted code, these end an iteration (map(), zip(), next() with a default, a
+# for loop) instead of failing it: the program's are never rebuilt as the real thing.
+# BaseException-only ones (SystemExit, KeyboardInterrupt, GeneratorExit) are not either.
+_STEERING = (StopIteration, StopAsyncIteration)
 _BUILTIN_EXCEPTIONS = {
     name: value
     for name, value in vars(builtins).items()
-    if isinstance(value, type) and issubclass(value, Exception)
+    if isinstance(value, type) and issubclass(value, Exception) and not issubclass(value, _STEERING)
 }
+# The longest texts a reply's fields may put in a message (the child's harness sends at most
+# these; a forged reply may send more).
+_NAME_CHARS, _MESSAGE_CHARS, _WHERE_CHARS = 200, 2000, 500
 _MIN_WAIT_S = 0.002
 # The CPU is that of the child's whole process tree, which may run on every CPU at once:
 # checked at least this often, a job overshoots its limit by this much per CPU at most.
@@ -84,8 +92,11 @@ class GraderError(Exception):
 def candidate_exception(type_name: str, message: str, where: str) -> Exception:
     """An exception standing for one the program raised: a built-in class when the name is one.
 
-    Only built-in `Exception` classes are ever built, from the name and a message string; the
-    returned object carries `.candidate = (type_name, message, where)`.
+    Only built-in `Exception` classes are ever built, from the name and a message string, so
+    that a test's `except ValueError` catches the program's ValueError; never one that steers
+    the trusted side's control flow (`StopIteration`, `StopAsyncIteration`, nor any
+    `BaseException` that is not an `Exception`): those, and every other name, become a
+    `CandidateError`. The returned object carries `.candidate = (type_name, message, where)`.
     """
     exc: Exception | None = None
     cls = _BUILTIN_EXCEPTIONS.get(type_name)
@@ -114,6 +125,7 @@ class ChildSession:
         self._limit_s = 1.0
         self._cpu_start = self._cpu_last = 0.0
         self._wall_s = 0.0
+        self._decoding_mark = 0.0
         self._finished = False
         self._cpu_limit_s: float | None = None
         self._seq = 0
@@ -139,8 +151,16 @@ class ChildSession:
                 self._cpu_last = cpu
         return self._cpu_last
 
+    def _elapsed(self, started: float) -> float:
+        """Wall seconds since `started`, less the time spent decoding replies meanwhile.
+
+        Any session's: this thread could not run while another decoded (see `_decoding`).
+        """
+        decoding = DECODING.total() - self._decoding_mark
+        return max(0.0, time.monotonic() - started - decoding)
+
     def _wait_s(self, started: float) -> float:
-        wall = self._wall_s + (time.monotonic() - started)
+        wall = self._wall_s + self._elapsed(started)
         limit = self._limit_s
         now = None if self._finished else self.handle.cpu_seconds()
         if now is None:
@@ -159,7 +179,7 @@ class ChildSession:
 
     # -- the exchange ----------------------------------------------------------------------
 
-    def _fail(self, status: Status, message: str) -> None:
+    def _fail(self, status: Status, message: str) -> NoReturn:
         self.down = (status, message)
         raise SessionDown(status, message)
 
@@ -177,21 +197,42 @@ class ChildSession:
             payload = _codec.request(op, seq, *fields)
         except _codec.CodecError as exc:
             raise GraderError(f"cannot send the arguments into the sandbox: {exc}") from None
-        started = time.monotonic()
+        started, self._decoding_mark = time.monotonic(), DECODING.total()
         try:
             self._write(_codec.frame(payload), started)
             data = self._read_frame(started)
         finally:
-            self._wall_s += time.monotonic() - started
-        try:
-            reply = _codec.loads(data)
-        except _codec.CodecError as exc:
-            self._fail(Status.ERROR, f"the program sent the grader a malformed reply: {exc}")
-        if not (isinstance(reply, list) and len(reply) >= 2 and isinstance(reply[0], str)):
-            self._fail(Status.ERROR, "the program sent the grader a malformed reply")
+            self._wall_s += self._elapsed(started)
+        reply, problem, seconds = DECODING.decode(data)
+        del data
+        self._charge_decoding(seconds)
+        if not (type(reply) is list and len(reply) >= 2 and type(reply[0]) is str):
+            why = f": {problem}" if problem else ""
+            self._fail(Status.ERROR, f"the program sent the grader a malformed reply{why}")
         if type(reply[1]) is not int or reply[1] != seq:
             self._fail(Status.ERROR, "the sandbox answered out of turn (a forged reply?)")
         return [reply[0], *reply[2:]]
+
+    def _charge_decoding(self, seconds: float) -> None:
+        """Count the grader's CPU time spent decoding a reply as the program's own.
+
+        Decoding is linear in the reply's size (see `_codec`), but a program can forge large
+        replies at little cost to itself; this way it pays for them from its time limit.
+        """
+        if self._has_clock:
+            self._cpu_start -= seconds
+            # The last reading of the child's clock, read again (a system call) only when
+            # this decoding took long enough to matter.
+            used = self.cpu_used() if seconds > 1e-3 else self._cpu_last - self._cpu_start
+        else:
+            self._wall_s += seconds
+            used = self._wall_s
+        if used >= self._limit_s:
+            self._fail(
+                Status.TIMEOUT,
+                f"used more than the {self._limit_s:g} s time limit, counting the grader's "
+                "time decoding its replies",
+            )
 
     def _first_check(self, started: float) -> float:
         """When to first re-check the budget, from the last CPU reading (no system call)."""
@@ -310,21 +351,23 @@ class ChildSession:
         sent_limits = None if self.handle.apply_limits(limits) else limits
         self.start(time_limit_s)
         reply = self.exchange("job", code, entry_point, sent_limits)
-        tag = reply[0]
-        if tag == "ready":
+        tag, fields = reply[0], reply[1:]
+        if tag == "ready" and not fields:
             return None, ""
-        if tag == "syntax" and len(reply) == 4:
-            line = f"line {reply[2]}: " if isinstance(reply[2], int) else ""
-            text = f": {reply[3]}" if isinstance(reply[3], str) and reply[3] else ""
-            return Status.SYNTAX_ERROR, f"{line}{reply[1]}{text}"
-        if tag == "raised" and len(reply) == 4 and all(isinstance(x, str) for x in reply[1:]):
-            status = Status.MEMORY_LIMIT if reply[1] == "MemoryError" else Status.ERROR
-            where = f" ({reply[3]})" if reply[3] else ""
-            return status, f"the program raised {reply[1]}: {reply[2]}{where}"
-        if tag == "missing" and len(reply) == 2 and isinstance(reply[1], str):
-            return Status.ERROR, reply[1]
+        if tag == "syntax" and _syntax_fields(fields):
+            message, line, text = fields
+            where = f"line {line}: " if line is not None else ""
+            detail = f": {text[:_MESSAGE_CHARS]}" if text else ""
+            return Status.SYNTAX_ERROR, f"{where}{message[:_MESSAGE_CHARS]}{detail}"
+        if tag == "raised" and _exception_fields(fields):
+            name, message, where = _exception_texts(fields)
+            status = Status.MEMORY_LIMIT if name == "MemoryError" else Status.ERROR
+            return status, f"the program raised {name}: {message}" + (
+                f" ({where})" if where else ""
+            )
+        if tag == "missing" and len(fields) == 1 and type(fields[0]) is str:
+            return Status.ERROR, fields[0][:_MESSAGE_CHARS]
         self._fail(Status.ERROR, "the program sent the grader a malformed reply while loading")
-        raise AssertionError("unreachable")
 
     def call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Call the program's entry point in the sandbox and return the decoded value.
@@ -337,11 +380,13 @@ class ChildSession:
         return self._result(self.exchange("call", args, kwargs or None), "ok")
 
     def _result(self, reply: list[Any], expected: str) -> Any:
-        if reply[0] == expected and len(reply) <= 2:
-            return reply[1] if len(reply) == 2 else None
-        if reply[0] == "exc" and len(reply) == 4 and all(isinstance(x, str) for x in reply[1:]):
-            raise candidate_exception(reply[1], reply[2], reply[3])
-        self._fail(Status.ERROR, f"the sandbox sent an unexpected reply ({reply[0][:40]!r})")
+        """The value of an `ok` reply (None for the others), or the program's exception."""
+        tag, fields = reply[0], reply[1:]
+        if tag == expected and len(fields) == (1 if expected == "ok" else 0):
+            return fields[0] if fields else None
+        if tag == "exc" and _exception_fields(fields):
+            raise candidate_exception(*_exception_texts(fields))
+        self._fail(Status.ERROR, f"the program sent the grader an unexpected reply ({tag[:40]!r})")
 
     def timed_call(self, args: tuple[Any, ...]) -> tuple[float, bool]:
         """Seconds one call took, its arguments sent (and decoded) beforehand.
@@ -374,6 +419,28 @@ class ChildSession:
         started = time.perf_counter()
         self._result(self.exchange("ping"), "pong")
         return time.perf_counter() - started
+
+
+def _syntax_fields(fields: list[Any]) -> bool:
+    """Whether `fields` are a syntax error's: message, line number or None, text or None."""
+    if len(fields) != 3:
+        return False
+    message, line, text = fields
+    return (
+        type(message) is str
+        and (line is None or (type(line) is int and -(2**31) < line < 2**31))
+        and (text is None or type(text) is str)
+    )
+
+
+def _exception_fields(fields: list[Any]) -> bool:
+    """Whether `fields` are an exception's: type name, message and where, all strings."""
+    return len(fields) == 3 and all(type(field) is str for field in fields)
+
+
+def _exception_texts(fields: list[Any]) -> tuple[str, str, str]:
+    name, message, where = fields
+    return name[:_NAME_CHARS], message[:_MESSAGE_CHARS], where[:_WHERE_CHARS]
 
 
 def _wait(poller: select.poll, timeout_s: float) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import shutil
 import subprocess
 import threading
@@ -21,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from codeeval.errors import BadConfig
+from codeeval.sandbox._runloop import run_jobs
 from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecLimits, ExecResult
 
@@ -196,34 +196,11 @@ class DockerExecutor:
         return grade_job(job, open_child, self.options)
 
     def run(self, jobs: Iterable[ExecJob]) -> Iterator[ExecResult]:
-        """Grade `jobs` on `workers` threads; yield one result per job as each completes."""
-        source, lock = iter(jobs), threading.Lock()
-        results: queue.SimpleQueue[ExecResult | BaseException | None] = queue.SimpleQueue()
+        """Grade `jobs` on `workers` threads; yield one result per job as each completes.
 
-        def work() -> None:
-            try:
-                while True:
-                    with lock:
-                        job = next(source, None)
-                    if job is None:
-                        return
-                    results.put(self.grade(job))
-            except BaseException as exc:  # handed to the consumer, who re-raises it
-                results.put(exc)
-            finally:
-                results.put(None)
-
-        for _ in range(self.workers):
-            threading.Thread(target=work, daemon=True).start()
-        running = self.workers
-        while running:
-            item = results.get()
-            if item is None:
-                running -= 1
-            elif isinstance(item, BaseException):
-                raise item
-            else:
-                yield item
+        The iterable is consumed lazily (and from worker threads, one at a time).
+        """
+        return run_jobs(jobs, lambda job, _worker: self.grade(job), self.workers)
 
     def close(self) -> None:
         """Nothing to stop: every container is removed when its job ends."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import glob
 import importlib.util
 import os
-import queue
 import sys
 import sysconfig
 import tempfile
@@ -37,6 +36,7 @@ from codeeval.sandbox._pool import (
     ZygoteClient,
     ZygoteLost,
 )
+from codeeval.sandbox._runloop import run_jobs
 from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecResult
 
@@ -52,12 +52,6 @@ _ROOT_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _ROOT_FILES = ("/etc/ld.so.cache", "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
 # Installed packages of any interpreter, covered by empty mounts inside the bound folders.
 _PACKAGE_GLOBS = ("lib*/python*/site-packages", "lib*/python*/dist-packages")
-_DONE = object()
-
-
-class _Failure:
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
 
 
 def _package_dirs(names: Iterable[str]) -> list[str]:
@@ -500,52 +494,19 @@ class LocalExecutor:
 
         The iterable is consumed lazily (and from worker threads, one at a time).
         """
-        source, source_lock = iter(jobs), threading.Lock()
-        results: queue.SimpleQueue[object] = queue.SimpleQueue()
-        stop = threading.Event()
+        cpus = [self._cpus[i % len(self._cpus)] for i in range(self.workers)]
 
-        def work(cpu: int) -> None:
+        def pin(worker: int) -> None:
             try:
                 # This thread and its zygote (hence the children) share one CPU: the many
                 # small exchanges between them then never wake another CPU.
-                os.sched_setaffinity(0, {cpu})
+                os.sched_setaffinity(0, {cpus[worker]})
             except OSError:
                 pass
-            try:
-                while not stop.is_set():
-                    with source_lock:
-                        job = next(source, None)
-                    if job is None:
-                        return
-                    results.put(self.grade(job, cpu))
-            except BaseException as exc:  # handed to the consumer, who re-raises it
-                results.put(_Failure(exc))
-            finally:
-                results.put(_DONE)
 
-        threads = [
-            threading.Thread(
-                target=work,
-                args=(self._cpus[i % len(self._cpus)],),
-                name=f"codeeval-grade-{i}",
-                daemon=True,
-            )
-            for i in range(self.workers)
-        ]
-        for thread in threads:
-            thread.start()
-        running = len(threads)
-        try:
-            while running:
-                item = results.get()
-                if item is _DONE:
-                    running -= 1
-                elif isinstance(item, _Failure):
-                    raise item.error
-                else:
-                    yield item  # type: ignore[misc]
-        finally:
-            stop.set()
+        return run_jobs(
+            jobs, lambda job, worker: self.grade(job, cpus[worker]), self.workers, prepare=pin
+        )
 
     def close(self) -> None:
         """Stop every zygote; their children die with them."""

@@ -57,6 +57,7 @@ class _Differential(BaseModel):
     count: int = Field(20, ge=0, le=MAX_CASES)
     seed: int = 20240601
     sizes: list[_Size] = Field(default_factory=lambda: [0, 1, 2, 5, 10, 50], max_length=MAX_SIZES)
+    float_for_int: bool = False
 
 
 class _Complexity(BaseModel):
@@ -229,6 +230,7 @@ def load_task_folder(folder: Path, task_id: str | None = None) -> Task:
                 count=meta.differential.count,
                 seed=meta.differential.seed,
                 sizes=tuple(meta.differential.sizes),
+                float_for_int=meta.differential.float_for_int,
             )
             if meta.differential
             else None

@@ -54,6 +54,7 @@ class PreparedTask:
             limits=self.limits,
             cases=self.cases,
             timing_args=self.timing_args,
+            float_for_int=bool(self.task.differential and self.task.differential.float_for_int),
         )
 
 

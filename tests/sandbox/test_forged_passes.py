@@ -225,3 +225,94 @@ def test_redefining_a_helper_the_tests_use_does_not_help(executor: LocalExecutor
     }
     assert results["cheat"].status is Status.FAILED
     assert results["ok"].status is Status.PASSED
+
+
+def test_a_float_near_a_large_int_answer_fails(executor: LocalExecutor) -> None:
+    # float(r + 1000) is within 1e-9 of r for r above 2**40: a wrong answer all the same.
+    (task,) = select_tasks(["modular_exponentiation"])
+    ready = prepare_tasks([task], executor)[task.id]
+    near = (
+        "def modular_exponentiation(base, exponent, modulus):\n"
+        "    r = pow(base, exponent, modulus)\n"
+        "    return float(r + 1000) if r > 2**40 else r\n"
+    )
+    exact = (
+        "def modular_exponentiation(base, exponent, modulus):\n"
+        "    return pow(base, exponent, modulus)\n"
+    )
+    jobs = [ready.job(near, "near"), ready.job(exact, "exact")]
+    results = {r.job_id: r for r in executor.run(jobs)}
+    assert results["exact"].status is Status.PASSED, results["exact"].message
+    assert results["near"].status is Status.FAILED
+    failed = [case for case in results["near"].cases if case.status is Status.FAILED]
+    assert failed and all(case.name.startswith("differential_") for case in failed)
+    assert failed[0].message == "expected 1971022294692005729, got 1.9710222946920067e+18"
+
+
+DOUBLES = "def test_doubles(candidate):\n    assert {check}\n"
+
+
+def test_the_programs_exceptions_cannot_steer_the_tests_loops(grade: Grade) -> None:
+    # A StopIteration rebuilt as a real one would end map() early: all() of nothing is True.
+    checks = (
+        "all(map(lambda x: candidate(x) == 2 * x, range(10)))",
+        "list(zip(range(3), map(candidate, range(3)))) == [(0, 0), (1, 2), (2, 4)]",
+        "next(map(candidate, [1]), 2) == 2",
+        "[*iter(lambda: candidate(1), None)][:0] == []",
+    )
+    for name in ("StopIteration", "StopAsyncIteration", "GeneratorExit", "KeyboardInterrupt"):
+        for check in checks:
+            result = grade(f"def f(x):\n    raise {name}('x')\n", DOUBLES.format(check=check))
+            assert result.status is Status.ERROR, (name, check, result.message)
+            assert f"the program raised {name}: x" in result.message
+    honest = grade("def f(x):\n    return 2 * x\n", DOUBLES.format(check=checks[0]))
+    assert honest.status is Status.PASSED
+
+
+def test_tests_still_catch_the_exceptions_they_expect(grade: Grade) -> None:
+    tests = (
+        "def test_rejects(candidate):\n"
+        "    try:\n        candidate(-1)\n"
+        "    except {caught} as exc:\n        assert 'negative' in str(exc)\n"
+        "    else:\n        raise AssertionError('nothing raised')\n"
+    )
+    cases = [
+        ("ValueError", "ValueError"),
+        ("ValueError", "Exception"),
+        ("KeyError", "LookupError"),
+        ("RecursionError", "RuntimeError"),
+        ("ZeroDivisionError", "ArithmeticError"),
+        ("StopIteration", "Exception"),  # never a real StopIteration, but still an error
+    ]
+    for raised, caught in cases:
+        code = f"def f(x):\n    raise {raised}('negative')\n"
+        result = grade(code, tests.format(caught=caught))
+        assert result.status is Status.PASSED, (raised, caught, result.message)
+    wrong = grade("def f(x):\n    raise TypeError('negative')\n", tests.format(caught="ValueError"))
+    assert wrong.status is Status.ERROR
+    assert "the program raised TypeError: negative" in wrong.message
+
+
+def test_a_forged_load_reply_is_the_programs_error_not_the_graders_crash(grade: Grade) -> None:
+    huge = '{"#":"i","v":"' + hex(10**4999) + '"}'
+    forged = [
+        f'["syntax",0,{huge},1,"x"]',  # formatting it would exceed int's str() limit
+        f'["syntax",0,"bad",{huge},"x"]',
+        f'["syntax",0,"bad",1,{huge}]',
+        '["syntax",0,"bad",true,["x"]]',
+        '["syntax",0,"bad"]',
+        f'["raised",0,"ValueError",{huge},""]',
+        '["missing",0,null]',
+        '["ready",0,1]',
+        '["nonsense",0]',
+    ]
+    for reply in forged:
+        code = (
+            "import os, sys\n"
+            "codec = sys.modules['codeeval.sandbox._codec']\n"
+            f"os.write(4, codec.frame({reply.encode()!r}))\n"
+            "def f(x):\n    return 2 * x\n"
+        )
+        result = grade(code)
+        assert result.status is Status.ERROR, (reply, result.message)
+        assert "malformed reply" in result.message, (reply, result.message)
