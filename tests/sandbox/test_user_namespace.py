@@ -34,7 +34,7 @@ PROGRAM = textwrap.dedent(
     for name, options in (("auto", {}), ("proc", {"cgroups": "off"}), ("forced", {})):
         if name == "forced":  # as if detection missed it: the zygote's failure is caught
             local._why_not_host_root = lambda: None
-        with LocalExecutor(workers=1, wall_factor=10, **options) as executor:
+        with LocalExecutor(workers=1, wall_factor=30, **options) as executor:
             limits = ExecLimits(time_limit_s=0.5)
             jobs = [
                 ExecJob("right", "def f(x):\\n    return 2 * x\\n", "f", TESTS, limits),
