@@ -1,6 +1,6 @@
 """The warm zygote: isolated once, it forks one sandboxed child per job.
 
-Started by `_pool.py` as `python -S -P -B -c <bootstrap>` with an environment built from an
+Started by `_zygote_client.py` as `python -S -P -B -c <bootstrap>` with an environment built from an
 allowlist (nothing of the caller's); it imports only the standard library and its siblings.
 After `_isolate` has done the one-time work, the zygote proper (PID 1 of its namespace)
 serves the control socket. Per job it enters a fresh PID namespace and forks; the child
@@ -57,7 +57,6 @@ PRELOADED = (
 FIXED_RLIMITS = (("RLIMIT_NOFILE", 256), ("RLIMIT_CORE", 0), ("RLIMIT_MSGQUEUE", 0))
 _HIGH_FD = 100  # the zygote's own descriptors live above this; the child closes them
 _JOB_FDS = (_child.REQUEST_FD, _child.REPLY_FD, 1)
-_SETUP_FAILED = 71
 
 
 class _Plan:
@@ -370,7 +369,7 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
         os.closerange(_child.REPLY_FD + 1, 1 << 20)
         _setup_child(plan, uid, work_dir, {})
     except BaseException:
-        os._exit(_SETUP_FAILED)
+        os._exit(_child.SETUP_FAILED_EXIT)
     try:
         random.seed(0)  # the at-fork hook reseeded it from urandom; verdicts must not vary
         _child.serve()
@@ -381,7 +380,7 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
 def main(ctl_fd: int) -> None:
     """Entry point of the zygote process; `ctl_fd` is its end of the control socket."""
     ctl = _socket.socket(fileno=_high(ctl_fd))
-    os.environ.pop("LD_BIND_NOW", None)  # it served our start (see _pool.ZYGOTE_ENV) only
+    os.environ.pop("LD_BIND_NOW", None)  # it served our start (see _zygote_client.ZYGOTE_ENV) only
     try:
         for name in PRELOADED:
             importlib.import_module(name)

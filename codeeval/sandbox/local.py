@@ -27,7 +27,9 @@ from typing import Any
 from codeeval.errors import BadConfig
 from codeeval.sandbox._cgroup import Cgroups, JobCgroup
 from codeeval.sandbox._isolate import SANDBOX_SITE
-from codeeval.sandbox._pool import (
+from codeeval.sandbox._runloop import run_jobs
+from codeeval.sandbox._trusted import GradeOptions, grade_job
+from codeeval.sandbox._zygote_client import (
     UID_BASE,
     UID_COUNT,
     UID_SLOTS,
@@ -36,8 +38,6 @@ from codeeval.sandbox._pool import (
     ZygoteClient,
     ZygoteLost,
 )
-from codeeval.sandbox._runloop import run_jobs
-from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecResult
 
 _ALWAYS_HIDDEN = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/home", "/root", "/mnt", "/media")
