@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from codeeval.errors import BadConfig
+from codeeval.sandbox._job_grader import GradeOptions, grade_job
 from codeeval.sandbox._runloop import run_jobs
-from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecLimits, ExecResult
 
 _HERE = Path(__file__).resolve().parent

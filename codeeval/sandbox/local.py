@@ -27,8 +27,8 @@ from typing import Any
 from codeeval.errors import BadConfig
 from codeeval.sandbox._cgroup import Cgroups, JobCgroup
 from codeeval.sandbox._isolate import SANDBOX_SITE
+from codeeval.sandbox._job_grader import GradeOptions, grade_job
 from codeeval.sandbox._runloop import run_jobs
-from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.sandbox._zygote_client import (
     UID_BASE,
     UID_COUNT,
