@@ -37,7 +37,7 @@ import signal
 import sys
 from typing import Any
 
-from codeeval.sandbox import _child, _isolate, _linux
+from codeeval.sandbox import _child, _isolate, _linux, _rootfs
 
 # What generated code imports most, loaded once here instead of in every child
 # (importing typing alone costs a child ~10 ms).
@@ -127,7 +127,7 @@ class _Zygote:
             self.pidns = _high(os.open("/proc/self/ns/pid", os.O_RDONLY))
         self.null = _high(os.open("/dev/null", os.O_RDWR))
         self.tmp_root = _isolate.private_areas(config, mode, features)
-        self.shm_used = _inodes_used(_isolate.SHM)
+        self.shm_used = _inodes_used(_rootfs.SHM)
         os.umask(0o077)
         for name, value in FIXED_RLIMITS:  # children inherit these; T sets the per-job ones
             resource.setrlimit(getattr(resource, name), (value, value))
@@ -266,9 +266,9 @@ class _Zygote:
         work_dir = self.work_dirs.pop(pid, None)
         if work_dir:
             _remove(work_dir)
-        if self.tmp_root == _isolate.TMP and _inodes_used(_isolate.SHM) != self.shm_used:
+        if self.tmp_root == _rootfs.TMP and _inodes_used(_rootfs.SHM) != self.shm_used:
             # one job at a time per zygote: none forked yet
-            for entry in os.scandir(_isolate.SHM):
+            for entry in os.scandir(_rootfs.SHM):
                 if entry.is_dir(follow_symlinks=False):
                     _remove(entry.path)
                 else:
@@ -298,7 +298,7 @@ class _Zygote:
 
     def close(self) -> None:
         """Remove the folder of the children's folders where it is on the host's disk."""
-        if self.tmp_root != _isolate.TMP:
+        if self.tmp_root != _rootfs.TMP:
             _remove(self.tmp_root)
 
 
@@ -399,10 +399,10 @@ def main(ctl_fd: int) -> None:
         # the grader lets programs import (in the minimal root, nothing else is in them).
         in_root = features.get("minimal_root", "").startswith("on")
         for package in config.get("packages", ()):
-            site = _isolate.SANDBOX_SITE if in_root else package["site"]
+            site = _rootfs.SANDBOX_SITE if in_root else package["site"]
             if site not in sys.path:
                 sys.path.append(site)
-        _isolate.describe_packages(config.get("packages", []), features)
+        _rootfs.describe_packages(config.get("packages", []), features)
         zygote = _Zygote(ctl, config, mode, features)
         try:
             zygote.serve()
