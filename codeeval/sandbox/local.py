@@ -18,79 +18,22 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from codeeval.errors import BadConfig
+from codeeval.sandbox import _host
 from codeeval.sandbox._cgroup import Cgroups, JobCgroup
 from codeeval.sandbox._job_grader import GradeOptions, grade_job
 from codeeval.sandbox._packages import resolve_packages
 from codeeval.sandbox._rootfs import hidden_paths, root_plan
 from codeeval.sandbox._runloop import run_jobs
 from codeeval.sandbox._zygote_client import (
-    UID_BASE,
-    UID_COUNT,
-    UID_SLOTS,
     ZYGOTE_ENV,
     SandboxUnavailable,
     ZygoteClient,
     ZygoteLost,
 )
 from codeeval.types import ExecJob, ExecResult
-
-
-def _why_not_host_root() -> str | None:
-    """Why this process cannot act as root on the host's user IDs, or None if it can.
-
-    Root mode gives each job a user ID of its own: it maps a range of this namespace's IDs
-    into each zygote's user namespace and drops supplementary groups. Root inside a user
-    namespace that maps only itself (`unshare --user --map-root-user`, rootless containers)
-    may do neither.
-    """
-    if os.geteuid() != 0:
-        return "not root"
-    low, high = UID_BASE, UID_BASE + UID_SLOTS * UID_COUNT
-    for name in ("uid_map", "gid_map"):
-        try:
-            lines = Path(f"/proc/self/{name}").read_text(encoding="ascii").splitlines()
-        except OSError:
-            continue  # no user namespaces at all: the initial one
-        ranges = [tuple(map(int, line.split())) for line in lines if len(line.split()) == 3]
-        if not any(inside <= low and high <= inside + count for inside, _, count in ranges):
-            return (
-                f"root in a user namespace that does not map user IDs {low}..{high - 1} "
-                f"(its {name}: {'; '.join(' '.join(map(str, r)) for r in ranges) or 'empty'})"
-            )
-    try:
-        if Path("/proc/self/setgroups").read_text(encoding="ascii").strip() != "allow":
-            return "root in a user namespace where setgroups is denied"
-    except OSError:
-        pass
-    return None
-
-
-def _describe_accounting(cgroups: Cgroups | None, why_not: str) -> str:
-    """`isolation["cpu_accounting"]`: how each job is charged the CPU of all its processes."""
-    what = "the CPU of every process of a job (forked, setsid'd, daemons) is charged to it"
-    if cgroups is not None:
-        parts = [what]
-        if cgroups.weighted:
-            parts.append("its processes share one scheduler weight")
-        if "pids" in cgroups.bases:
-            parts.append("at most `processes` of them at once")
-        return f"on: {cgroups.description}: {'; '.join(parts)} (a cgroup per worker)"
-    return (
-        f"on: /proc (no cgroup: {why_not}): {what}, read from its process tree; "
-        "programs may not change SIGCHLD's action; its processes are scheduled one by one"
-    )
-
-
-def _autogroups_on() -> bool:
-    """Whether the scheduler gives each session a group of its own (CONFIG_SCHED_AUTOGROUP)."""
-    try:
-        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
-    except OSError:
-        return False
 
 
 class LocalExecutor:
@@ -158,7 +101,7 @@ class LocalExecutor:
         )
         self.packages = resolve_packages(packages)
         hide, keep = hidden_paths(hide_paths, self.packages)
-        not_root = _why_not_host_root()
+        not_root = _host.why_not_host_root()
         if isolation == "none":
             mode, self._mode = "none", "none: asked for (isolation='none')"
         elif not_root is None:
@@ -170,13 +113,14 @@ class LocalExecutor:
             self._cgroups, cgroup_report = Cgroups.open(self.workers, cgroups)
         if self._cgroups is not None:  # removed with the executor, or at exit at the latest
             weakref.finalize(self, self._cgroups.close)
-        self._accounting = _describe_accounting(self._cgroups, cgroup_report)
+        self._accounting = _host.describe_accounting(self._cgroups, cgroup_report)
+        weighted = self._cgroups is not None and self._cgroups.weighted
         self._config: dict[str, Any] = {
             "mode": mode,
             "host_root": not_root is None,
             "accounting": {
                 "keep_children_accountable": self._cgroups is None,
-                "no_sessions": not (self._cgroups and self._cgroups.weighted) and _autogroups_on(),
+                "no_sessions": not weighted and _host.autogroups_on(),
             },
             "hide": hide,
             "keep": keep,
