@@ -15,7 +15,7 @@ FOLDERS = {
     "reports": "codeeval.reports",
 }
 PLUGINS = ("codeeval.providers", "codeeval.tasks", "codeeval.reports")
-EXECUTOR_IMPLS = ("codeeval.sandbox.local", "codeeval.sandbox.docker", "codeeval.sandbox.ray")
+EXECUTOR_IMPLS = ("codeeval.sandbox.local", "codeeval.sandbox.docker")
 CORE_ONLY = ("codeeval.runner", "codeeval.cli", "codeeval.store", "codeeval.grading")
 
 # module prefix -> imports it must not make
@@ -38,6 +38,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.cli",
         "codeeval.scoring",
     ),
+    # Executors are built from names and options (`create_executor`), never from a RunConfig.
     "codeeval.sandbox": (
         *PLUGINS,
         "codeeval.store",
@@ -45,6 +46,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.runner",
         "codeeval.cli",
         "codeeval.provider",
+        "codeeval.config",
     ),
     "codeeval.provider": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.provider"),
