@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from codeeval import __version__, registry
+from codeeval import __version__
 from codeeval.config import RunConfig
 from codeeval.errors import BadConfig, ProviderError, UserError
 from codeeval.extract import extract_code
@@ -27,7 +27,7 @@ from codeeval.prompting import build_prompt, cache_key
 from codeeval.provider import BaseProvider, create_provider, default_models
 from codeeval.report import COMPLEXITY_CLASS
 from codeeval.retry import RetryPolicy, call_with_retries
-from codeeval.sandbox import Executor
+from codeeval.sandbox import Executor, create_executor
 from codeeval.scoring import fit_time_complexity, score_sample
 from codeeval.store import GenerationRecord, Store, TaskRecord
 from codeeval.store.owner import host_id
@@ -144,25 +144,6 @@ def resolve_models(config: RunConfig) -> tuple[list[str], str | None]:
     )
 
 
-def make_executor(config: RunConfig) -> Executor:
-    """The executor named by the config, built with its options.
-
-    Raises:
-        UnknownName: no executor of that name.
-    """
-    cls = registry.resolve(registry.EXECUTORS, config.executor)
-    options: dict[str, Any] = {"workers": config.workers} if config.workers else {}
-    if config.sandbox_packages:  # asked for: an executor that cannot expose them refuses
-        if "packages" not in registry.options_of(cls):
-            raise BadConfig(
-                f"--sandbox-package {config.sandbox_packages[0]}: --executor "
-                f"{config.executor} cannot expose installed packages; use --executor local"
-            )
-        options["packages"] = config.sandbox_packages
-    executor: Executor = registry.construct(cls, f"--executor {config.executor}", **options)
-    return executor
-
-
 def build_spec(config: RunConfig, tasks: Sequence[Task], models: Sequence[str]) -> RunSpec:
     """The stored description of a run (the config holds no secret)."""
     return RunSpec(
@@ -207,11 +188,15 @@ class Runner:
         self._check_lang(tasks)
         models, note = resolve_models(self.config)
         providers = self._make_providers(models)
-        executor = make_executor(self.config)
+        executor = create_executor(
+            self.config.executor,
+            workers=self.config.workers,
+            packages=self.config.sandbox_packages,
+        )
         try:
             if resume_run is None:
                 spec = build_spec(self.config, tasks, models)
-                isolation = getattr(executor, "isolation", None)
+                isolation = executor.isolation
                 if isolation:  # which sandbox protections the kernel allowed, for the record
                     spec = replace(spec, machine={**spec.machine, "sandbox": dict(isolation)})
                 run_id = self.store.start_run(spec)

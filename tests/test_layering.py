@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ FOLDERS = {
     "reports": "codeeval.reports",
 }
 PLUGINS = ("codeeval.providers", "codeeval.tasks", "codeeval.reports")
-EXECUTOR_IMPLS = ("codeeval.sandbox.local", "codeeval.sandbox.docker", "codeeval.sandbox.ray")
+EXECUTOR_IMPLS = ("codeeval.sandbox.local", "codeeval.sandbox.docker")
 CORE_ONLY = ("codeeval.runner", "codeeval.cli", "codeeval.store", "codeeval.grading")
 
 # module prefix -> imports it must not make
@@ -38,6 +39,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.cli",
         "codeeval.scoring",
     ),
+    # Executors are built from names and options (`create_executor`), never from a RunConfig.
     "codeeval.sandbox": (
         *PLUGINS,
         "codeeval.store",
@@ -45,6 +47,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.runner",
         "codeeval.cli",
         "codeeval.provider",
+        "codeeval.config",
     ),
     "codeeval.provider": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox"),
     "codeeval.task": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.provider"),
@@ -181,3 +184,20 @@ def test_rules_cover_every_core_module() -> None:
         and m not in ("codeeval", "codeeval.__main__", "codeeval.registry", "codeeval.config")
     )
     assert not unruled, f"add layering rules for {unruled}"
+
+
+def test_the_module_map_names_every_sandbox_module_and_no_other() -> None:
+    """docs/architecture.md and the package docstring name the sandbox's modules as they are."""
+    import codeeval.sandbox
+
+    folder = ROOT / "codeeval" / "sandbox"
+    modules = {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = text[text.index("\n  sandbox/") : text.index("\n  store/")]
+    named = set(re.findall(r"(?<![\w/-])(_[a-z_]+)\b", block))
+    named |= {name[:-3] for name in re.findall(r"\b([a-z_]+\.py)\b", block)}
+    assert named == modules, (
+        f"missing: {sorted(modules - named)}; no such: {sorted(named - modules)}"
+    )
+    docstring = codeeval.sandbox.__doc__ or ""
+    assert set(re.findall(r"`([a-z_]+)\.py`", docstring)) <= modules

@@ -47,7 +47,7 @@ def grade(
 
     from codeeval.config import RunConfig
     from codeeval.grading import grade_file
-    from codeeval.runner import make_executor
+    from codeeval.sandbox import create_executor
 
     try:
         ks = tuple(int(part) for part in k.replace(" ", "").split(",") if part)
@@ -60,7 +60,9 @@ def grade(
         workers=workers,
         sandbox_packages=split_values(sandbox_package) or (),
     )
-    sandbox = make_executor(settings)
+    sandbox = create_executor(
+        settings.executor, workers=settings.workers, packages=settings.sandbox_packages
+    )
     try:
         report = grade_file(
             samples,

@@ -139,7 +139,7 @@ def tasks_check(
     from dataclasses import asdict
 
     from codeeval.config import RunConfig
-    from codeeval.runner import make_executor
+    from codeeval.sandbox import create_executor
     from codeeval.task import select_tasks
     from codeeval.task.check import check_tasks
 
@@ -147,7 +147,7 @@ def tasks_check(
     runner_config = RunConfig(
         executor=executor or "local", sandbox_packages=split_values(sandbox_package) or ()
     )
-    sandbox = make_executor(runner_config)
+    sandbox = create_executor(runner_config.executor, packages=runner_config.sandbox_packages)
     checks = []
     try:
         for check in check_tasks(tasks, sandbox):

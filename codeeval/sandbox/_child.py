@@ -26,6 +26,9 @@ from typing import Any
 from codeeval.sandbox import _codec
 
 REQUEST_FD, REPLY_FD = 3, 4
+# The exit status of a child whose set-up failed before it could serve (the zygote exits
+# the forked child with it; the trusted side reports it as a sandbox failure).
+SETUP_FAILED_EXIT = 71
 MODULE_NAME = "__candidate__"
 _SOURCE: list[str] = []  # the program's lines, for error messages
 FILENAME = "<candidate>"

@@ -18,10 +18,10 @@ import time
 from typing import Any, NoReturn, Protocol
 
 from codeeval.sandbox import _codec
+from codeeval.sandbox._child import SETUP_FAILED_EXIT
 from codeeval.sandbox._decoding import DECODING
 from codeeval.types import Status
 
-SETUP_FAILED_EXIT = 71  # the child's set-up failed (see _zygote)
 # Raised in trusted code, these end an iteration (map(), zip(), next() with a default, a
 # for loop) instead of failing it: the program's are never rebuilt as the real thing.
 # BaseException-only ones (SystemExit, KeyboardInterrupt, GeneratorExit) are not either.

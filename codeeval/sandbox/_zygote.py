@@ -1,6 +1,6 @@
 """The warm zygote: isolated once, it forks one sandboxed child per job.
 
-Started by `_pool.py` as `python -S -P -B -c <bootstrap>` with an environment built from an
+Started by `_zygote_client.py` as `python -S -P -B -c <bootstrap>` with an environment built from an
 allowlist (nothing of the caller's); it imports only the standard library and its siblings.
 After `_isolate` has done the one-time work, the zygote proper (PID 1 of its namespace)
 serves the control socket. Per job it enters a fresh PID namespace and forks; the child
@@ -37,7 +37,7 @@ import signal
 import sys
 from typing import Any
 
-from codeeval.sandbox import _child, _isolate, _linux
+from codeeval.sandbox import _child, _isolate, _linux, _rootfs
 
 # What generated code imports most, loaded once here instead of in every child
 # (importing typing alone costs a child ~10 ms).
@@ -57,7 +57,6 @@ PRELOADED = (
 FIXED_RLIMITS = (("RLIMIT_NOFILE", 256), ("RLIMIT_CORE", 0), ("RLIMIT_MSGQUEUE", 0))
 _HIGH_FD = 100  # the zygote's own descriptors live above this; the child closes them
 _JOB_FDS = (_child.REQUEST_FD, _child.REPLY_FD, 1)
-_SETUP_FAILED = 71
 
 
 class _Plan:
@@ -128,7 +127,7 @@ class _Zygote:
             self.pidns = _high(os.open("/proc/self/ns/pid", os.O_RDONLY))
         self.null = _high(os.open("/dev/null", os.O_RDWR))
         self.tmp_root = _isolate.private_areas(config, mode, features)
-        self.shm_used = _inodes_used(_isolate.SHM)
+        self.shm_used = _inodes_used(_rootfs.SHM)
         os.umask(0o077)
         for name, value in FIXED_RLIMITS:  # children inherit these; T sets the per-job ones
             resource.setrlimit(getattr(resource, name), (value, value))
@@ -267,9 +266,9 @@ class _Zygote:
         work_dir = self.work_dirs.pop(pid, None)
         if work_dir:
             _remove(work_dir)
-        if self.tmp_root == _isolate.TMP and _inodes_used(_isolate.SHM) != self.shm_used:
+        if self.tmp_root == _rootfs.TMP and _inodes_used(_rootfs.SHM) != self.shm_used:
             # one job at a time per zygote: none forked yet
-            for entry in os.scandir(_isolate.SHM):
+            for entry in os.scandir(_rootfs.SHM):
                 if entry.is_dir(follow_symlinks=False):
                     _remove(entry.path)
                 else:
@@ -299,7 +298,7 @@ class _Zygote:
 
     def close(self) -> None:
         """Remove the folder of the children's folders where it is on the host's disk."""
-        if self.tmp_root != _isolate.TMP:
+        if self.tmp_root != _rootfs.TMP:
             _remove(self.tmp_root)
 
 
@@ -370,7 +369,7 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
         os.closerange(_child.REPLY_FD + 1, 1 << 20)
         _setup_child(plan, uid, work_dir, {})
     except BaseException:
-        os._exit(_SETUP_FAILED)
+        os._exit(_child.SETUP_FAILED_EXIT)
     try:
         random.seed(0)  # the at-fork hook reseeded it from urandom; verdicts must not vary
         _child.serve()
@@ -381,7 +380,7 @@ def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
 def main(ctl_fd: int) -> None:
     """Entry point of the zygote process; `ctl_fd` is its end of the control socket."""
     ctl = _socket.socket(fileno=_high(ctl_fd))
-    os.environ.pop("LD_BIND_NOW", None)  # it served our start (see _pool.ZYGOTE_ENV) only
+    os.environ.pop("LD_BIND_NOW", None)  # it served our start (see _zygote_client.ZYGOTE_ENV) only
     try:
         for name in PRELOADED:
             importlib.import_module(name)
@@ -400,10 +399,10 @@ def main(ctl_fd: int) -> None:
         # the grader lets programs import (in the minimal root, nothing else is in them).
         in_root = features.get("minimal_root", "").startswith("on")
         for package in config.get("packages", ()):
-            site = _isolate.SANDBOX_SITE if in_root else package["site"]
+            site = _rootfs.SANDBOX_SITE if in_root else package["site"]
             if site not in sys.path:
                 sys.path.append(site)
-        _isolate.describe_packages(config.get("packages", []), features)
+        _rootfs.describe_packages(config.get("packages", []), features)
         zygote = _Zygote(ctl, config, mode, features)
         try:
             zygote.serve()

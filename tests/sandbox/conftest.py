@@ -20,16 +20,38 @@ from codeeval.sandbox.local import LocalExecutor
 Grade = Callable[..., ExecResult]
 
 
+# The wall-clock cap of the `patient` executor, in time limits. A program that spins gets
+# to its CPU time limit before this cap even with 1/30 of a CPU; under the default cap (3)
+# a busy machine that gives it less than 1/3 of one makes it a wall-clock timeout instead.
+PATIENT_WALL_FACTOR = 30
+
+
 @pytest.fixture(scope="session")
 def executor() -> Iterator[LocalExecutor]:
     with LocalExecutor(workers=2) as running:
         yield running
 
 
+@pytest.fixture(scope="session")
+def patient() -> Iterator[LocalExecutor]:
+    """An executor whose wall-clock cap is far: on a busy machine the CPU limit binds."""
+    with LocalExecutor(workers=2, wall_factor=PATIENT_WALL_FACTOR) as running:
+        yield running
+
+
 @pytest.fixture
 def grade(executor: LocalExecutor) -> Grade:
     """grade(code, tests, entry_point="f", time_limit_s=1.0, memory_mb=256, ...) -> ExecResult."""
+    return _grader(executor)
 
+
+@pytest.fixture
+def grade_patiently(patient: LocalExecutor) -> Grade:
+    """Like `grade`, on the `patient` executor: a loop's timeout is its CPU limit."""
+    return _grader(patient)
+
+
+def _grader(executor: LocalExecutor) -> Grade:
     def run(
         code: str,
         tests: str = "def test_value(candidate):\n    assert candidate(2) == 4\n",

@@ -45,6 +45,19 @@ def test_no_engine_is_a_one_line_config_error() -> None:
         docker.DockerExecutor()
 
 
+def test_its_isolation_names_the_flags_each_container_is_started_with() -> None:
+    executor = docker.DockerExecutor.__new__(docker.DockerExecutor)  # no engine needed
+    executor.image, executor.tmp_mb, executor._bootstrap = "python:3.12-slim", 32, ""
+    command = " ".join(executor._command("c", ExecLimits(time_limit_s=1.0)))
+    isolation = executor.isolation
+    assert isolation["mode"] == "docker: a container per child, from image python:3.12-slim"
+    assert "--network none" in command and "--network none" in isolation["network_namespace"]
+    assert "--read-only" in command and "--read-only" in isolation["readonly_root"]
+    assert "size=32m" in command and "32 MB" in isolation["private_tmp"]
+    assert all(flag in command for flag in ("--user 65534:65534", "--cap-drop ALL"))
+    assert isolation["cpu_accounting"].startswith("off: ")  # its limits are wall-clock time
+
+
 @pytest.fixture(scope="module")
 def executor() -> Iterator[docker.DockerExecutor]:
     if PROBLEM is not None:

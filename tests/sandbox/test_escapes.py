@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from codeeval.sandbox._pool import ZYGOTE_ENV
+from codeeval.sandbox._zygote_client import ZYGOTE_ENV
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.types import ExecJob, Status
 

@@ -190,8 +190,9 @@ def test_a_timeout_stops_the_remaining_tests(grade: Grade) -> None:
     tests = "".join(f"def test_{i}(candidate):\n    candidate({i})\n\n" for i in range(4))
     result = grade(code, tests, time_limit_s=0.2)
     assert [c.status for c in result.cases] == [Status.PASSED] + [Status.TIMEOUT] * 3
-    assert result.cases[2].message == "not run: an earlier test ended with timeout"
-    assert result.duration_s < 2
+    assert [c.message for c in result.cases[2:]] == [
+        "not run: an earlier test ended with timeout"
+    ] * 2
 
 
 def test_the_most_telling_status_names_the_job(grade: Grade) -> None:

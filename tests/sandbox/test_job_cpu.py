@@ -146,7 +146,7 @@ def _executor(cgroups: str, **options: float) -> LocalExecutor:
 @pytest.fixture(scope="module")
 def accounting(cgroups: str) -> Iterator[LocalExecutor]:
     """An executor whose wall-clock cap is far: on a busy machine the CPU limit comes first."""
-    with _executor(cgroups, wall_factor=10) as executor:
+    with _executor(cgroups, wall_factor=30) as executor:
         yield executor
 
 

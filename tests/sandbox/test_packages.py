@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from codeeval.errors import BadConfig
-from codeeval.sandbox._isolate import SANDBOX_SITE
+from codeeval.sandbox._rootfs import SANDBOX_SITE
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.types import Case, ExecJob, ExecLimits, Status
 
@@ -72,7 +72,7 @@ def test_a_package_whose_host_folder_lies_below_tmp_still_imports(tmp_path: Path
         os.chmod(path, os.stat(path).st_mode | 0o005)  # the sandbox's user must reach it
     executor = LocalExecutor(workers=1)
     package = {"name": "codeeval_tmp_pkg", "site": str(site), "dirs": [str(folder)]}
-    executor._config["packages"] = [package]  # as _resolve_packages finds one on sys.path
+    executor._config["packages"] = [package]  # as resolve_packages finds one on sys.path
     executor._config["root"] = {
         **executor._config["root"],
         "packages": [[str(folder), f"{SANDBOX_SITE}/codeeval_tmp_pkg"]],
@@ -166,7 +166,7 @@ def test_a_package_inside_a_covered_folder_is_mounted_inside_its_cover(
     site, name = covered_package
     executor = LocalExecutor(workers=1)
     package = {"name": name, "site": site, "dirs": [os.path.join(site, name)]}
-    executor._config["packages"] = [package]  # as _resolve_packages finds one on sys.path
+    executor._config["packages"] = [package]  # as resolve_packages finds one on sys.path
     executor._config["root"] = {
         **executor._config["root"],
         "packages": [[d, f"{SANDBOX_SITE}/{os.path.basename(d)}"] for d in package["dirs"]],

@@ -14,29 +14,27 @@ LOOP = "def f(x):\n    while True:\n        pass\n"
 
 
 def _settle(job_processes: Callable[[], list[int]]) -> list[int]:
-    deadline = time.monotonic() + 2
+    deadline = time.monotonic() + 10  # dead at once; on a busy machine, reaped a moment later
     while (left := job_processes()) and time.monotonic() < deadline:
         time.sleep(0.02)
     return left
 
 
-def test_an_infinite_loop_times_out_at_the_limit(grade: Grade) -> None:
-    result = grade(LOOP, time_limit_s=0.3)
+def test_an_infinite_loop_times_out_at_the_limit(grade_patiently: Grade) -> None:
+    result = grade_patiently(LOOP, time_limit_s=0.3)
     assert result.status is Status.TIMEOUT
     assert "0.3 s CPU time limit" in result.message
-    assert 0.3 <= result.cases[0].duration_s < 0.6
-    assert result.duration_s < 3
+    assert 0.3 <= result.cases[0].duration_s < 0.6  # charged the limit, and stopped there
 
 
-def test_a_loop_at_import_times_out_once_for_every_test(grade: Grade) -> None:
-    code = "while True:\n    pass\ndef f(x):\n    return 2 * x\n"
+def test_a_loop_at_import_times_out_once_for_every_test(grade_patiently: Grade) -> None:
+    code = "import os\nos.write(1, b'loading\\n')\nwhile True:\n    pass\ndef f(x):\n    return x\n"
     tests = "def test_a(candidate):\n    pass\n\ndef test_b(candidate):\n    pass\n"
-    started = time.monotonic()
-    result = grade(code, tests, time_limit_s=0.3)
+    result = grade_patiently(code, tests, time_limit_s=0.3)
     assert result.status is Status.TIMEOUT
     assert [case.status for case in result.cases] == [Status.TIMEOUT, Status.TIMEOUT]
-    assert "while loading the program" in result.message
-    assert time.monotonic() - started < 2
+    assert "while loading the program: used more than the 0.3 s CPU" in result.message
+    assert result.stdout.count("loading") == 1  # loaded once, not again for test_b
 
 
 def test_a_fork_bomb_is_contained_and_cleaned_up(

@@ -14,7 +14,7 @@ import pytest
 PROGRAM = textwrap.dedent(
     """
     import json, sys
-    from codeeval.sandbox import local
+    from codeeval.sandbox import _host
     from codeeval.sandbox.local import LocalExecutor
     from codeeval.types import ExecJob, ExecLimits
 
@@ -33,8 +33,8 @@ PROGRAM = textwrap.dedent(
     report = {}
     for name, options in (("auto", {}), ("proc", {"cgroups": "off"}), ("forced", {})):
         if name == "forced":  # as if detection missed it: the zygote's failure is caught
-            local._why_not_host_root = lambda: None
-        with LocalExecutor(workers=1, wall_factor=10, **options) as executor:
+            _host.why_not_host_root = lambda: None
+        with LocalExecutor(workers=1, wall_factor=30, **options) as executor:
             limits = ExecLimits(time_limit_s=0.5)
             jobs = [
                 ExecJob("right", "def f(x):\\n    return 2 * x\\n", "f", TESTS, limits),

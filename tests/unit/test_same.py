@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from codeeval.sandbox._codec import Opaque
-from codeeval.sandbox._trusted import same
+from codeeval.sandbox._compare import same
 
 BIG = 2**61 + 12345
 

@@ -1,38 +1,37 @@
-"""The trusted test runner: grades one job against sandboxed children, deciding every verdict.
+"""Grading one job in the grader: its tests, run against sandboxed children, decide every verdict.
 
-The job's tests are trusted source run here, in the grader's process, with `candidate` a
-proxy whose calls execute in the sandbox and return decoded plain data. Differential cases
-are compared here too. Nothing the child writes, prints or exits with can turn a failing
-test into a passing one; at most it can end the test early, which never passes it.
+The tests run in the grader's process (see `_trusted_tests`), with `candidate` a proxy whose
+calls execute in the sandbox and return decoded plain data; differential cases are compared
+here too (see `_compare`). Nothing the child writes, prints or exits with can turn a failing
+test into a passing one; at most it can end the test early, which never passes it. Both
+executors grade with `grade_job`, each starting its own kind of child.
 """
 
 from __future__ import annotations
 
-import builtins
-import functools
-import itertools
 import math
-import random
-import threading
 import time
 import traceback
-import types
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
+from codeeval.sandbox._compare import same, short_repr
 from codeeval.sandbox._session import (
     ChildHandle,
     ChildSession,
     GraderError,
     SessionDown,
 )
+from codeeval.sandbox._trusted_tests import (
+    TESTS_FILENAME,
+    CandidateProxy,
+    load_tests,
+    seeded_random,
+)
 from codeeval.types import Case, CaseResult, ExecJob, ExecResult, Status
 
-TESTS_FILENAME = "<tests>"
-_TESTS_MODULE = "codeeval_tests"
 # Which non-pass status names a job whose tests ended differently: limits first (they
 # explain the other failures), then crashes, then wrong answers.
 _PRECEDENCE = (
@@ -59,221 +58,7 @@ class GradeOptions:
     open_files: int = 256
 
 
-class CandidateProxy:
-    """Stands in for the program's entry point: every call runs in the sandbox."""
-
-    def __init__(self, session: ChildSession, name: str) -> None:
-        self._session, self.__name__ = session, name
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.call(args, kwargs)
-
-    def __repr__(self) -> str:
-        return f"<sandboxed {self.__name__}>"
-
-
-@functools.lru_cache(maxsize=512)
-def _compile_tests(source: str) -> types.CodeType:
-    return compile(source, TESTS_FILENAME, "exec", dont_inherit=True)
-
-
-_per_thread = threading.local()
-
-
-def _seeded_random() -> tuple[types.ModuleType, random.Random]:
-    """The calling thread's stand-in `random` module and its private generator.
-
-    Each test reseeds the generator, so the inputs a test draws are the same in every run
-    and for every sample.
-    """
-    cached = getattr(_per_thread, "random", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    generator = random.Random(0)
-    module = types.ModuleType("random")
-    for name in dir(random):
-        if not name.startswith("__"):
-            value = getattr(random, name)
-            own = getattr(value, "__self__", None) is getattr(random, "_inst", None)
-            setattr(module, name, getattr(generator, name) if own else value)
-    _per_thread.random = (module, generator)
-    return module, generator
-
-
-def load_tests(
-    source: str, random_module: types.ModuleType
-) -> tuple[list[tuple[str, Callable[..., Any]]], dict[str, Any]]:
-    """The test functions of trusted `source` and the namespace they run in.
-
-    The tests are every `test_*` function, or else one `check`. `import random` inside the
-    tests gets `random_module`.
-    """
-    real_import = builtins.__import__
-
-    def _import(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name == "random" and not kwargs.get("level", args[3] if len(args) > 3 else 0):
-            return random_module
-        return real_import(name, *args, **kwargs)
-
-    namespace: dict[str, Any] = {
-        "__name__": _TESTS_MODULE,
-        "__builtins__": {**vars(builtins), "__import__": _import},
-    }
-    exec(_compile_tests(source), namespace)
-    functions = [
-        (name, value)
-        for name, value in namespace.items()
-        if isinstance(value, types.FunctionType) and value.__module__ == _TESTS_MODULE
-    ]
-    tests: list[tuple[str, Callable[..., Any]]]
-    tests = [(name, value) for name, value in functions if name.startswith("test_")]
-    if not tests:
-        tests = [(name, value) for name, value in functions if name == "check"]
-    return tests, namespace
-
-
-# Scalars compared by `==` once their types match exactly: a list of only these is compared
-# in one step (`==`, then the item types).
-_EXACT_SCALARS = frozenset({int, str, bool, type(None), bytes})
-
-
-def same(actual: Any, expected: Any, float_for_int: bool = False) -> bool:
-    """Plain-data equality that keeps the types of the answer, floats within a tolerance.
-
-    Where the expected value is a float, an int or float is equal within 1e-9 (relative) or
-    1e-12 (absolute), and nan equals nan; a complex is compared part by part the same way.
-    Everywhere else the types must match, at every depth: an int expected and a float
-    returned differ (however close), as do bool and int, list and tuple, bytes and
-    bytearray, a set's or dict key's 1 and 1.0. With `float_for_int` (a task's
-    `[differential] float_for_int`), a float where an int is expected is compared as a float.
-    """
-    kind = type(expected)
-    if kind is float:
-        return _close(actual, expected)
-    if kind is int and float_for_int and type(actual) is float:
-        return _close(actual, expected)
-    if type(actual) is not kind:
-        return False
-    if kind is list or kind is tuple:
-        if len(actual) != len(expected):
-            return False
-        if set(map(type, expected)) <= _EXACT_SCALARS:
-            return bool(actual == expected) and list(map(type, actual)) == list(map(type, expected))
-        return all(same(a, e, float_for_int) for a, e in zip(actual, expected, strict=True))
-    if kind is dict:
-        if len(actual) != len(expected):
-            return False
-        keys = {key: key for key in actual}  # actual's own key, found by an equal one
-        return all(
-            key in keys
-            and same(keys[key], key, float_for_int)
-            and same(actual[key], value, float_for_int)
-            for key, value in expected.items()
-        )
-    if kind is set or kind is frozenset:
-        if len(actual) != len(expected):
-            return False
-        members = {member: member for member in actual}
-        return all(
-            member in members and same(members[member], member, float_for_int)
-            for member in expected
-        )
-    if kind is complex:
-        return _close(actual.real, expected.real) and _close(actual.imag, expected.imag)
-    return bool(actual == expected)
-
-
-def _close(actual: Any, expected: float | int) -> bool:
-    """Whether `actual`, an int or float, is within the float tolerance of `expected`."""
-    try:
-        if type(actual) is int:
-            actual = float(actual)
-        expected = float(expected)
-    except OverflowError:  # an int beyond any float: equal to none
-        return False
-    if type(actual) is not float:
-        return False
-    if math.isnan(expected) or math.isnan(actual):
-        return math.isnan(expected) and math.isnan(actual)
-    return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12)
-
-
-def short_repr(value: Any, limit: int = 200) -> str:
-    """`repr(value)`, cut to `limit` characters, at a cost bounded by `limit`.
-
-    Only the first items of a container are looked at, an int of more than 4,000 bits shows
-    its size instead (its decimal digits take quadratic time, and more than 4,300 of them
-    raise), and a nesting too deep ends in "...".
-    """
-    parts: list[str] = []
-    try:
-        _render(value, parts, limit, 0)
-    except Exception:  # nothing the program sent may stop a failure message
-        parts = [f"<{type(value).__name__} object>"]
-    text = "".join(parts)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _render(value: Any, parts: list[str], budget: int, depth: int) -> int:
-    """Append `value`'s repr to `parts`, stopping after `budget` characters; what is left."""
-    if budget <= 0:
-        return budget
-    kind = type(value)
-    brackets = _BRACKETS.get(kind)
-    if brackets is None or ((kind is set or kind is frozenset) and not value):
-        text = _scalar_repr(value, budget)
-        parts.append(text)
-        return budget - len(text)
-    opening, closing = brackets
-    if depth >= 20:
-        parts.append(opening + "...")
-        return 0
-    parts.append(opening)
-    budget -= len(opening)
-    items: Any = value.items() if kind is dict else value
-    for index, item in enumerate(itertools.islice(items, budget // 3 + 1)):
-        if budget <= 0:
-            break
-        if index:
-            parts.append(", ")
-            budget -= 2
-        if kind is dict:
-            budget = _render(item[0], parts, budget, depth + 1)
-            parts.append(": ")
-            budget = _render(item[1], parts, budget - 2, depth + 1)
-        else:
-            budget = _render(item, parts, budget, depth + 1)
-    if kind is tuple and len(value) == 1:
-        parts.append(",")
-    parts.append(closing)
-    return budget - len(closing)
-
-
-_BRACKETS: dict[type, tuple[str, str]] = {
-    list: ("[", "]"),
-    tuple: ("(", ")"),
-    dict: ("{", "}"),
-    set: ("{", "}"),
-    frozenset: ("frozenset({", "})"),
-}
-
-
-def _scalar_repr(value: Any, budget: int) -> str:
-    kind = type(value)
-    if (kind is set or kind is frozenset) and not value:
-        return f"{kind.__name__}()"
-    if kind is int and value.bit_length() > 4000:
-        return f"<int of {value.bit_length()} bits>"
-    if kind is str or kind is bytes or kind is bytearray:
-        return repr(value[: budget + 1])
-    if kind is Fraction:
-        bits = max(value.numerator.bit_length(), value.denominator.bit_length())
-        if bits > 4000:
-            return f"<Fraction with parts of up to {bits} bits>"
-    return repr(value)
-
-
-class _JobGrader:
+class JobGrader:
     """Grades one job; one instance per job."""
 
     def __init__(
@@ -288,7 +73,7 @@ class _JobGrader:
         self.stopped: tuple[Status, str] | None = None
         self.restarts = 0
         self.time_limit_s = job.limits.time_limit_s
-        self.random_module, self.generator = _seeded_random()
+        self.random_module, self.generator = seeded_random()
         self.test_lines = job.tests.splitlines()
         self.test_count = 0
         self.namespace: dict[str, Any] = {}
@@ -529,4 +314,4 @@ def grade_job(
 
     Returns exactly one result; whatever the program does becomes its status.
     """
-    return _JobGrader(job, open_child, options).grade()
+    return JobGrader(job, open_child, options).grade()

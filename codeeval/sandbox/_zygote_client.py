@@ -20,8 +20,9 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from codeeval.sandbox._cgroup import JobCgroup, ProcessTree
+from codeeval.sandbox._cgroup import JobCgroup
 from codeeval.sandbox._linux import process_cpu_clock
+from codeeval.sandbox._process_tree import ProcessTree
 
 _SANDBOX_DIR = str(Path(__file__).resolve().parent)
 _BOOTSTRAP = (
