@@ -477,17 +477,25 @@ def find_regressions(
 
 
 def format_estimate(estimate: Estimate | None, fmt: str = ".2f") -> str:
-    """`0.82 ± 0.04` (or `82% ± 4%` with fmt ".0%"); an em dash when there is no value."""
+    """The value and its interval as it is: `33% [8-67]` with fmt ".0%", `2.5 [1.0-4.0]`.
+
+    The interval is shown by its bounds, not as a symmetric "± half-width", which would
+    imply values that cannot occur (above 100%, below 0) when it is lopsided. Bounds that
+    round to the shown value on both sides, or a missing interval, show the value alone; an
+    em dash when there is no value.
+    """
     if estimate is None:
         return "—"
-    half = (
-        (estimate.high - estimate.low) / 2
-        if estimate.low is not None and estimate.high is not None
-        else 0.0
-    )
-    if half <= 0:  # one sample, or identical values: no interval to show
-        return format(estimate.value, fmt)
-    return f"{format(estimate.value, fmt)} ± {format(half, fmt)}"
+    value = format(estimate.value, fmt)
+    if estimate.low is None or estimate.high is None:
+        return value
+    unit = "%" if fmt.endswith("%") else ""
+    bounds = (estimate.low + 0.0, estimate.high + 0.0)  # + 0.0: no "-0%"
+    low, high = (format(bound, fmt).removesuffix(unit) for bound in bounds)
+    if low == high == value.removesuffix(unit):  # one sample, or identical values
+        return value
+    joint = "-" if estimate.low >= 0 else ", "  # "-3--1" would read as a subtraction
+    return f"{value} [{low}{joint}{high}]"
 
 
 def table_rows(data: ReportData) -> list[dict[str, str]]:
