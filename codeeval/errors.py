@@ -8,7 +8,8 @@ CodeevalError
 │   ├── MissingDependency   "pip install 'codeeval[hf]'"
 │   ├── BadTaskFile         "<path>: <problem>"
 │   ├── BadInputFile        "<path>:<line>: <problem>"
-│   └── BadConfig           "<source>: <key>: <problem>"
+│   ├── BadConfig           "<source>: <key>: <problem>"
+│   └── OutputNotWritable   "cannot write <path>: <why>; <where the results are, the fix>"
 ├── ProviderError           a call failed for good; the sample is recorded as not generated
 │   ├── RateLimited         .retry_after; the runner backs off and retries
 │   └── TransientProviderError
@@ -76,6 +77,10 @@ class BadInputFile(UserError):
 
 class BadConfig(UserError):
     """A configuration value (flag, environment variable, codeeval.toml) is invalid."""
+
+
+class OutputNotWritable(UserError):
+    """A file codeeval was asked to write (results, a report) cannot be written."""
 
 
 class ProviderError(CodeevalError):
