@@ -14,6 +14,7 @@ CodeevalError
 │   ├── RateLimited         .retry_after; the runner backs off and retries
 │   └── TransientProviderError
 └── StoreError
+    └── RunNotFound         no run has the id asked for
 ```
 
 Every message says what is wrong and how to fix it. Bugs are not wrapped: they stay loud.
@@ -101,3 +102,7 @@ class TransientProviderError(ProviderError):
 
 class StoreError(CodeevalError):
     """The results database cannot be opened or written."""
+
+
+class RunNotFound(StoreError):
+    """No run in the database has the id asked for."""

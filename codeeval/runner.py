@@ -140,7 +140,7 @@ def resolve_models(config: RunConfig) -> tuple[list[str], str | None]:
         return found, f"no --model given; using every provider with a key set: {', '.join(found)}"
     return ["reference"], (
         "no API key set, so only the reference solution ran (a ceiling row); to add a model, "
-        "set e.g. OPENAI_API_KEY and pass --model openai/gpt-4o (see: codeeval providers)"
+        "set e.g. OPENAI_API_KEY and pass --model openai/gpt-4o"
     )
 
 

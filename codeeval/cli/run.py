@@ -12,14 +12,16 @@ from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
+    Hints,
     JsonOption,
     SandboxPackageOption,
     app,
+    load_run,
     split_values,
     stderr,
     stdout,
 )
-from codeeval.errors import BadConfig, StoreError
+from codeeval.errors import BadConfig, RunNotFound
 
 # What `--resume` takes from the command line; every other setting is the stored run's.
 _RESUME_FLAGS = {
@@ -167,7 +169,7 @@ def run(
         }
         config = config.model_copy(update={"providers": providers})
     _check_formats(config.formats)
-    _run_and_report(config, resume, fail_on_regression, json_output)
+    _run_and_report(config, resume, fail_on_regression, json_output, Hints(db, config_file))
 
 
 def _refuse_flags_resume_ignores(ctx: typer.Context, resume: int) -> None:
@@ -197,7 +199,9 @@ def _check_formats(formats: tuple[str, ...]) -> None:
         registry.resolve(registry.RENDERERS, name)
 
 
-def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bool) -> None:
+def _run_and_report(
+    config: Any, resume: int | None, fail: bool, json_output: bool, hints: Hints
+) -> None:
     from codeeval.config import RunConfig
     from codeeval.console import ProgressListener
     from codeeval.runner import Runner
@@ -206,7 +210,7 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
     store = SqlStore(config.db)
     try:
         if resume is not None:
-            stored = store.load_run(resume)
+            stored = load_run(store, resume, hints)
             if stored.summary.status == "finished" and stored.summary.graded:
                 stderr.print(f"run {resume} already finished; re-reporting it", markup=False)
             config = RunConfig.model_validate(
@@ -218,28 +222,34 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
                     "baseline": config.baseline,
                 }
             )
-        _check_before_paying(store, config)
+        _check_before_paying(store, config, hints)
         listener = ProgressListener(stderr)
         try:
             with listener:
                 outcome = Runner(config, store, listener).run(resume_run=resume)
         except KeyboardInterrupt:
             if listener.run_id is not None:
+                resume_hint = hints.command("run", "--resume", str(listener.run_id))
                 stderr.print(
-                    f"interrupted; resume with: python -m codeeval run --resume {listener.run_id}",
-                    markup=False,
+                    f"interrupted; resume with: {resume_hint}", markup=False, highlight=False
                 )
             raise typer.Exit(130) from None
         if outcome.default_models_note:
-            stderr.print(outcome.default_models_note, markup=False)
-        regressions = _report(store, outcome.run_id, config, json_output)
+            providers_hint = hints.command("providers", db=False)
+            stderr.print(
+                f"{outcome.default_models_note}; see: {providers_hint}",
+                markup=False,
+                highlight=False,
+            )
+        regressions = _report(store, outcome.run_id, config, json_output, hints)
     finally:
         store.close()
     failed, obtained = outcome.counts.get("error", 0), sum(outcome.counts.values())
     if failed and failed == obtained:  # nothing generated: a nightly job must notice
         stderr.print(
             f"error: run {outcome.run_id}: all {failed} generation(s) failed, so nothing was "
-            f"graded; fix the provider, then: python -m codeeval run --resume {outcome.run_id}",
+            f"graded; fix the provider, then: "
+            f"{hints.command('run', '--resume', str(outcome.run_id))}",
             markup=False,
             highlight=False,
         )
@@ -248,7 +258,7 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
         raise typer.Exit(1)
 
 
-def _check_before_paying(store: Any, config: Any) -> None:
+def _check_before_paying(store: Any, config: Any, hints: Hints) -> None:
     """Mistakes that would otherwise surface after the generations are paid for.
 
     Raises:
@@ -271,14 +281,14 @@ def _check_before_paying(store: Any, config: Any) -> None:
             raise BadConfig(f"--baseline: {config.baseline!r}: give a run id or 'latest'")
         try:
             store.load_run(int(config.baseline))
-        except StoreError:
+        except RunNotFound:
             raise BadConfig(
-                f"--baseline {config.baseline}: no such run in {config.db}; "
-                "list runs with: codeeval runs"
+                f"--baseline {config.baseline}: no such run in this database; "
+                f"list the runs with: {hints.command('runs')}"
             ) from None
 
 
-def print_summary(data: Any) -> None:
+def print_summary(data: Any, hints: Hints) -> None:
     """The comparison table, then deployment figures, paired tests and warnings."""
     from codeeval.console import (
         comparison_lines,
@@ -298,15 +308,15 @@ def print_summary(data: Any) -> None:
         stdout.print(line, markup=False, highlight=False)
     for warning in data.warnings:
         stdout.print(f"warning: {warning}", style="yellow", markup=False)
-    _warn_failures(data)
+    _warn_failures(data, hints)
 
 
-def _warn_failures(data: Any) -> None:
+def _warn_failures(data: Any, hints: Hints) -> None:
     for failure in data.generation_failures:
         stderr.print(
             f"warning: {failure.count} generation(s) failed for {failure.model} after retries "
-            f"(first error: {failure.first_error}); resume with --resume {data.run.id} to "
-            "retry them",
+            f"(first error: {failure.first_error}); to retry them: "
+            f"{hints.command('run', '--resume', str(data.run.id))}",
             style="yellow",
             markup=False,
             highlight=False,
@@ -340,7 +350,7 @@ def baseline_id_for(store: Any, wanted: str | None, run_id: int) -> int | None:
     return int(wanted)
 
 
-def _report(store: Any, run_id: int, config: Any, json_output: bool) -> int:
+def _report(store: Any, run_id: int, config: Any, json_output: bool, hints: Hints) -> int:
     from codeeval.report import build_report
 
     baseline_id = baseline_id_for(store, config.baseline, run_id)
@@ -357,9 +367,9 @@ def _report(store: Any, run_id: int, config: Any, json_output: bool) -> int:
         written.append(path)
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-        _warn_failures(data)
+        _warn_failures(data, hints)
     else:
-        print_summary(data)
+        print_summary(data, hints)
         for regression in data.regressions:
             where = regression.task_id or "all shared tasks"
             stdout.print(
