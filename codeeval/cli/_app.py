@@ -62,9 +62,32 @@ def load_settings(cli_values: dict[str, Any], config_file: str | None) -> Any:
 
 
 def open_store(db: str | None, config_file: str | None) -> Any:
+    return open_store_at(load_settings({"db": db}, config_file).db)
+
+
+def open_store_at(db: str) -> Any:
+    """The store at `db` (a path or URL).
+
+    Raises:
+        OutputNotWritable: the folder for a database file cannot be made.
+    """
+    from codeeval.errors import OutputNotWritable
     from codeeval.store.sql import SqlStore
 
-    return SqlStore(load_settings({"db": db}, config_file).db)
+    try:
+        return SqlStore(db)
+    except OSError as exc:  # e.g. a parent that is a file, or a folder that cannot be made
+        raise OutputNotWritable(
+            f"--db {hide_password(db)}: cannot create {exc.filename or db}: {why_not(exc)}; "
+            "pass --db a file in a writable folder"
+        ) from None
+
+
+def why_not(exc: OSError) -> str:
+    """Why a file or folder could not be made, in words."""
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return "a file is in the way of a folder"
+    return str(exc.strerror or exc)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,11 +19,13 @@ from codeeval.cli._app import (
     SandboxPackageOption,
     app,
     load_run,
+    open_store_at,
     split_values,
     stderr,
     stdout,
+    why_not,
 )
-from codeeval.errors import BadConfig, RunNotFound
+from codeeval.errors import BadConfig, OutputNotWritable, RunNotFound
 
 # What `--resume` takes from the command line; every other setting is the stored run's.
 _RESUME_FLAGS = {
@@ -205,9 +209,8 @@ def _run_and_report(
     from codeeval.config import RunConfig
     from codeeval.console import ProgressListener
     from codeeval.runner import Runner
-    from codeeval.store.sql import SqlStore
 
-    store = SqlStore(config.db)
+    store = open_store_at(config.db)
     try:
         if resume is not None:
             stored = load_run(store, resume, hints)
@@ -356,15 +359,7 @@ def _report(store: Any, run_id: int, config: Any, json_output: bool, hints: Hint
     baseline_id = baseline_id_for(store, config.baseline, run_id)
     baseline = store.load_run(baseline_id) if baseline_id is not None else None
     data = build_report(store.load_run(run_id), baseline, config.regression_threshold)
-    folder = config.report_root() / f"run-{run_id}"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in config.formats:
-        render = registry.resolve(registry.RENDERERS, name)
-        suffix = registry.resolve_attribute(registry.RENDERERS, name, "SUFFIX")
-        path = folder / f"report{suffix}"
-        path.write_text(render(data), encoding="utf-8")
-        written.append(path)
+    written, failed = _write_reports(data, config.report_root() / f"run-{run_id}", config.formats)
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
         _warn_failures(data, hints)
@@ -379,4 +374,37 @@ def _report(store: Any, run_id: int, config: Any, json_output: bool, hints: Hint
                 markup=False,
             )
         stdout.print(f"run {run_id}; reports: " + ", ".join(str(p) for p in written), markup=False)
+    if failed:
+        path, name, why = failed[0]
+        others = f" (and {len(failed) - 1} other report(s))" if len(failed) > 1 else ""
+        again = hints.command("report", str(run_id), "--format", name)
+        raise OutputNotWritable(
+            f"cannot write {path}{others}: {why}; run {run_id} is stored in the database, so "
+            f"nothing is lost: write it with: {again}"
+        )
     return len(data.regressions)
+
+
+def _write_reports(
+    data: Any, folder: Path, formats: Sequence[str]
+) -> tuple[list[Path], list[tuple[Path, str, str]]]:
+    """Write each report into `folder`.
+
+    Returns:
+        The paths written, and (path, format, why) for each report that could not be: the
+        caller says so after the summary, since the run itself is stored.
+    """
+    written: list[Path] = []
+    failed: list[tuple[Path, str, str]] = []
+    for name in formats:
+        render = registry.resolve(registry.RENDERERS, name)
+        suffix = registry.resolve_attribute(registry.RENDERERS, name, "SUFFIX")
+        path = folder / f"report{suffix}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(render(data), encoding="utf-8")
+        except OSError as exc:
+            failed.append((path, name, why_not(exc)))
+        else:
+            written.append(path)
+    return written, failed
