@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from codeeval.calibration import PreparedTask, ReferenceRun, plan_reference
 from codeeval.errors import BadConfig, BadInputFile, OutputNotWritable
+from codeeval.extract import cut_response
 from codeeval.problems import read_problem_file, task_from_problem
 from codeeval.sandbox import Executor
 from codeeval.scoring import pass_at_k_table
@@ -33,6 +34,7 @@ from codeeval.task import load_benchmark
 from codeeval.types import ExecJob, ExecResult, Status, Task
 
 RESULTS_SUFFIX = "_results.jsonl"
+DEFAULT_MAX_RESPONSE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +85,12 @@ def load_grading_tasks(benchmark: str | None, problems: Path | None) -> list[Tas
 
 
 def _read_samples(
-    path: Path, index: Mapping[str, Task], problems: list[str]
+    path: Path, index: Mapping[str, Task], problems: list[str], max_bytes: int
 ) -> tuple[list[_Sample], int]:
-    """The file's samples, and its number of non-blank lines; bad lines go to `problems`."""
+    """The file's samples, and its number of non-blank lines; bad lines go to `problems`.
+
+    A completion longer than `max_bytes` is cut at its last line end that fits, and said so.
+    """
     try:
         handle = path.open("rb")
     except FileNotFoundError:
@@ -117,6 +122,12 @@ def _read_samples(
                 message = "needs a JSON object with string task_id and completion"
                 problems.append(f"{path}:{number}: {message}; line skipped")
                 continue
+            completion, cut = cut_response(record["completion"], max_bytes)
+            if cut:  # at the last line end that fits: a partial last line is no program
+                record["completion"] = completion[: completion.rfind("\n") + 1] or completion
+                problems.append(
+                    f"{path}:{number}: completion longer than {max_bytes} bytes; cut there"
+                )
             task = index.get(record["task_id"])
             if task is None:
                 problems.append(f"{path}:{number}: unknown task_id {record['task_id']!r}")
@@ -230,11 +241,13 @@ def grade_file(
     min_time_limit_s: float | None = None,
     memory_mb: int | None = None,
     results_path: Path | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> GradeReport:
     """Grade every sample of `samples_path` and write the results file.
 
     The results go to `results_path`, by default `results_path_for(samples_path)`; whether
-    it can be written is checked before anything is graded.
+    it can be written is checked before anything is graded. A completion longer than
+    `max_response_bytes` is graded cut at its last line end that fits, and reported.
 
     Raises:
         BadConfig: both or neither of `benchmark` and `problems_path`.
@@ -248,7 +261,8 @@ def grade_file(
         benchmark = None
     tasks = load_grading_tasks(benchmark, problems_path)
     problems: list[str] = []
-    samples, lines = _read_samples(samples_path, _task_index(tasks), problems)
+    index = _task_index(tasks)
+    samples, lines = _read_samples(samples_path, index, problems, max_response_bytes)
     results_path = results_path or results_path_for(samples_path)
     out = _open_results(results_path)
     try:

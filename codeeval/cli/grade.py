@@ -40,6 +40,15 @@ def grade(
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
+    max_response_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-response-bytes",
+            envvar="CODEEVAL_MAX_RESPONSE_BYTES",
+            min=1000,
+            help="Cut longer completions at their last line end that fits (default 1000000).",
+        ),
+    ] = 1_000_000,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Results file (default: SAMPLES_results.jsonl)."),
@@ -87,6 +96,7 @@ def grade(
             min_time_limit_s=min_time_limit,
             memory_mb=memory_mb,
             results_path=out,
+            max_response_bytes=max_response_bytes,
         )
     finally:
         sandbox.close()

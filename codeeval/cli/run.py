@@ -131,6 +131,14 @@ def run(
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
     max_line_length: Annotated[int | None, typer.Option("--max-line-length")] = None,
+    max_response_bytes: Annotated[
+        int | None,
+        typer.Option(
+            "--max-response-bytes",
+            envvar="CODEEVAL_MAX_RESPONSE_BYTES",
+            help="Cut longer responses there before storing and grading them (default 1000000).",
+        ),
+    ] = None,
     json_output: JsonOption = False,
     config_file: ConfigOption = None,
 ) -> None:
@@ -164,6 +172,7 @@ def run(
         "memory_mb": memory_mb,
         "max_line_length": max_line_length,
         "max_attempts": max_attempts,
+        "max_response_bytes": max_response_bytes,
     }
     config = load_run_config(cli_values, config_file)
     if replay:
