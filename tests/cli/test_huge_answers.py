@@ -93,6 +93,22 @@ def test_a_huge_answer_is_cut_and_graded_in_bounded_time_and_memory(
     assert "were cut there" in report
 
 
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "<think>",  # reasoning never closed: a lazy regex per tag was quadratic (minutes)
+        "Here:\nimport os\nos.path\nThe answer is\n",  # code runs in prose, no fences
+        "def (\n",  # code-like lines that never parse
+    ],
+)
+def test_hostile_huge_answers_cost_bounded_time_and_memory(tmp_path: Path, unit: str) -> None:
+    data, peak = _run(tmp_path, unit * (10 * 2**20 // len(unit)))
+    assert peak < GIB, f"peak RSS {peak / 2**20:.0f} MB"
+    (line,) = data["samples"]
+    assert line["status"] in ("no_code", "failed", "error", "syntax_error")
+    assert "1 response(s) longer than 1000000 bytes were cut there" in " ".join(data["warnings"])
+
+
 def test_the_maximum_response_size_is_a_setting(tmp_path: Path) -> None:
     data, _ = _run(tmp_path, _answer(20_000), "--max-response-bytes", "5000")
     text, _, method = _stored(tmp_path)
