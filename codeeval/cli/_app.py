@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -121,19 +121,16 @@ class Hints:
 
 
 def hide_password(db: str) -> str:
-    """`db` with the password of a URL (`postgresql://user:secret@host/x`) replaced by `***`."""
-    if "://" not in db:
+    """`db` with the password of a URL (`postgresql://user:secret@host/x`) replaced by `***`.
+
+    Everything between the user's `:` and the last `@` is hidden (a password may hold `/`
+    or `@` unescaped), so that no URL, however malformed, gives the password back.
+    """
+    scheme, found, rest = db.partition("://")
+    userinfo = re.match(r"([^:/@]*):(.*)@", rest, re.S) if found else None
+    if userinfo is None:
         return db
-    try:
-        parts = urlsplit(db)
-        password = parts.password
-    except ValueError:
-        return db
-    if not password:
-        return db
-    user, _, host = parts.netloc.rpartition("@")
-    name = user.split(":", 1)[0]
-    return parts._replace(netloc=f"{name}:***@{host}").geturl()
+    return f"{scheme}://{userinfo[1]}:***@{rest[userinfo.end() :]}"
 
 
 def load_run(store: Any, run_id: int, hints: Hints) -> Any:

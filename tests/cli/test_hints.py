@@ -202,3 +202,6 @@ def test_a_password_in_a_database_url_is_never_printed_in_a_hint() -> None:
         "--db 'postgresql+psycopg://ce:***@db.example:5432/evals' --config ci.toml"
     )
     assert Hints("x y.db").command("providers", db=False) == "python -m codeeval providers"
+    for url in ("postgresql://u:p@ss/w@host/db", "mysql://u:s3cret@[::1]:99999/x"):
+        shown = Hints(url).command("runs")
+        assert "ss/w" not in shown and "s3cret" not in shown and ":***@" in shown
