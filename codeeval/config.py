@@ -67,6 +67,8 @@ class RunConfig(BaseModel):
     memory_mb: int | None = Field(None, ge=64)
     max_line_length: int = Field(79, ge=20)
     max_attempts: int = Field(6, ge=1)
+    # A response longer than this (UTF-8 bytes) is cut there before it is stored or graded.
+    max_response_bytes: int = Field(1_000_000, ge=1000, le=1_000_000_000)
     baseline: str | None = None
     regression_threshold: float = Field(0.05, ge=0.0, le=1.0)
     providers: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -8,11 +8,13 @@ CodeevalError
 │   ├── MissingDependency   "pip install 'codeeval[hf]'"
 │   ├── BadTaskFile         "<path>: <problem>"
 │   ├── BadInputFile        "<path>:<line>: <problem>"
-│   └── BadConfig           "<source>: <key>: <problem>"
+│   ├── BadConfig           "<source>: <key>: <problem>"
+│   └── OutputNotWritable   "cannot write <path>: <why>; <where the results are, the fix>"
 ├── ProviderError           a call failed for good; the sample is recorded as not generated
 │   ├── RateLimited         .retry_after; the runner backs off and retries
 │   └── TransientProviderError
 └── StoreError
+    └── RunNotFound         no run has the id asked for
 ```
 
 Every message says what is wrong and how to fix it. Bugs are not wrapped: they stay loud.
@@ -78,6 +80,10 @@ class BadConfig(UserError):
     """A configuration value (flag, environment variable, codeeval.toml) is invalid."""
 
 
+class OutputNotWritable(UserError):
+    """A file codeeval was asked to write (results, a report) cannot be written."""
+
+
 class ProviderError(CodeevalError):
     """A generation failed for good; the sample is recorded as `generation_error`."""
 
@@ -96,3 +102,7 @@ class TransientProviderError(ProviderError):
 
 class StoreError(CodeevalError):
     """The results database cannot be opened or written."""
+
+
+class RunNotFound(StoreError):
+    """No run in the database has the id asked for."""

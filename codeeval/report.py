@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from codeeval.pricing import DeploymentSample, DeploymentSummary, deployment_summary
 from codeeval.scoring import (
+    MAX_STATIC_CODE_CHARS,
     METRICS,
     bootstrap_ci,
     compare,
@@ -30,6 +31,10 @@ from codeeval.types import Status
 SCHEMA_VERSION = 1
 # The per-sample label of the fitted growth class, stored beside the metric values.
 COMPLEXITY_CLASS = "time_complexity_class"
+# Why the static metrics of a sample were not computed, stored beside them when they were not.
+STATIC_METRICS_SKIPPED = "static_metrics_skipped"
+# How a generation's extract_method records that its response was cut to max_response_bytes.
+RESPONSE_CUT = "response cut at"
 
 
 class Estimate(BaseModel):
@@ -371,6 +376,7 @@ def build_report(
         for task in record.tasks.values()
         if not task.reference_ok
     ]
+    warnings += _size_warnings(record)
     return ReportData(
         run=_run_info(record),
         ks=ks,
@@ -383,6 +389,27 @@ def build_report(
         generation_failures=_generation_failures(record.samples),
         samples=[_sample_line(row) for row in record.samples],
     )
+
+
+def _size_warnings(record: RunRecord) -> list[str]:
+    """Responses cut to the maximum size, and programs too long for static metrics."""
+    cut: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    for row in record.samples:
+        if row.generation is not None and RESPONSE_CUT in row.generation.extract_method:
+            cut[row.key.model] += 1
+        if row.result is not None and row.result.scores.get(STATIC_METRICS_SKIPPED):
+            skipped[row.key.model] += 1
+    limit = record.spec.config.get("max_response_bytes", "the maximum")
+    return [
+        f"{model}: {count} response(s) longer than {limit} bytes were cut there before "
+        "grading (--max-response-bytes)"
+        for model, count in cut.items()
+    ] + [
+        f"{model}: static metrics were not computed for {count} sample(s) whose code is "
+        f"longer than {MAX_STATIC_CODE_CHARS} characters"
+        for model, count in skipped.items()
+    ]
 
 
 def _generation_failures(rows: Iterable[SampleRow]) -> list[GenerationFailure]:
@@ -477,17 +504,25 @@ def find_regressions(
 
 
 def format_estimate(estimate: Estimate | None, fmt: str = ".2f") -> str:
-    """`0.82 ± 0.04` (or `82% ± 4%` with fmt ".0%"); an em dash when there is no value."""
+    """The value and its interval as it is: `33% [8-67]` with fmt ".0%", `2.5 [1.0-4.0]`.
+
+    The interval is shown by its bounds, not as a symmetric "± half-width", which would
+    imply values that cannot occur (above 100%, below 0) when it is lopsided. Bounds that
+    round to the shown value on both sides, or a missing interval, show the value alone; an
+    em dash when there is no value.
+    """
     if estimate is None:
         return "—"
-    half = (
-        (estimate.high - estimate.low) / 2
-        if estimate.low is not None and estimate.high is not None
-        else 0.0
-    )
-    if half <= 0:  # one sample, or identical values: no interval to show
-        return format(estimate.value, fmt)
-    return f"{format(estimate.value, fmt)} ± {format(half, fmt)}"
+    value = format(estimate.value, fmt)
+    if estimate.low is None or estimate.high is None:
+        return value
+    unit = "%" if fmt.endswith("%") else ""
+    bounds = (estimate.low + 0.0, estimate.high + 0.0)  # + 0.0: no "-0%"
+    low, high = (format(bound, fmt).removesuffix(unit) for bound in bounds)
+    if low == high == value.removesuffix(unit):  # one sample, or identical values
+        return value
+    joint = "-" if estimate.low >= 0 else ", "  # "-3--1" would read as a subtraction
+    return f"{value} [{low}{joint}{high}]"
 
 
 def table_rows(data: ReportData) -> list[dict[str, str]]:

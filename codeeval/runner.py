@@ -21,14 +21,14 @@ from typing import Any, Protocol
 from codeeval import __version__
 from codeeval.config import RunConfig
 from codeeval.errors import BadConfig, ProviderError, UserError
-from codeeval.extract import extract_code
+from codeeval.extract import cut_response, extract_code
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
 from codeeval.provider import BaseProvider, create_provider, default_models
-from codeeval.report import COMPLEXITY_CLASS
+from codeeval.report import COMPLEXITY_CLASS, RESPONSE_CUT, STATIC_METRICS_SKIPPED
 from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.sandbox import Executor, create_executor
-from codeeval.scoring import fit_time_complexity, score_sample
+from codeeval.scoring import fit_time_complexity, score_sample, static_metrics_skipped
 from codeeval.store import GenerationRecord, Store, TaskRecord
 from codeeval.store.owner import host_id
 from codeeval.task import select_tasks
@@ -140,7 +140,7 @@ def resolve_models(config: RunConfig) -> tuple[list[str], str | None]:
         return found, f"no --model given; using every provider with a key set: {', '.join(found)}"
     return ["reference"], (
         "no API key set, so only the reference solution ran (a ceiling row); to add a model, "
-        "set e.g. OPENAI_API_KEY and pass --model openai/gpt-4o (see: codeeval providers)"
+        "set e.g. OPENAI_API_KEY and pass --model openai/gpt-4o"
     )
 
 
@@ -413,18 +413,27 @@ class Runner:
                 "error",
             )
         latency = generation.latency_s or (time.perf_counter() - started)
+        # Whatever a model sends, every later stage (extraction, store, sandbox, metrics)
+        # sees at most max_response_bytes of it.
+        limit = self.config.max_response_bytes
+        text, cut = cut_response(generation.text, limit)
         prefix = task.code_prefix if task.prompt_style == "completion" else ""
-        extraction = extract_code(generation.text, task.entry_point, prefix)
+        extraction = extract_code(text, task.entry_point, prefix)
         method = ";".join(
-            [extraction.method, *(["truncated"] if extraction.truncated else []), *extraction.notes]
+            [
+                extraction.method,
+                *(["truncated"] if extraction.truncated else []),
+                *extraction.notes,
+                *([f"{RESPONSE_CUT} {limit} bytes"] if cut else []),
+            ]
         )
         return (
             GenerationRecord(
                 prompt=request.prompt,
-                text=generation.text,
+                text=text,
                 code=extraction.code,
                 extract_method=method,
-                raw=generation.raw,
+                raw={"omitted": f"{RESPONSE_CUT} {limit} bytes"} if cut else generation.raw,
                 input_tokens=generation.input_tokens,
                 output_tokens=generation.output_tokens,
                 finish_reason=generation.finish_reason,
@@ -499,4 +508,7 @@ def sample_scores(
     )
     fit = fit_time_complexity(timings) if status == Status.PASSED and timings else None
     scores[COMPLEXITY_CLASS] = fit.complexity if fit is not None and fit.reliable else None
+    skipped = static_metrics_skipped(code) if status is not Status.GENERATION_ERROR else None
+    if skipped:
+        scores[STATIC_METRICS_SKIPPED] = skipped
     return scores

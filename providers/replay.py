@@ -47,6 +47,8 @@ def read_replay_file(path: Path) -> dict[tuple[str, int], str]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise BadInputFile(f"{path}:{number}: invalid JSON: {exc.msg}") from None
+        except RecursionError:  # [[[[... deeper than the decoder's recursion limit
+            raise BadInputFile(f"{path}:{number}: invalid JSON: nested too deeply") from None
         text = next(
             (record[f] for f in _TEXT_FIELDS if isinstance(record, dict) and f in record), None
         )

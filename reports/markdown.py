@@ -37,7 +37,7 @@ def render(data: ReportData) -> str:
         "",
         "## Comparison",
         "",
-        "Values are means over tasks with a 95% bootstrap confidence interval (± half-width).",
+        "Values are means over tasks with their 95% bootstrap confidence interval [low-high].",
         "",
     ]
     rows = table_rows(data)

@@ -29,6 +29,7 @@ CODEEVAL_ALL = {
 SCORING_ALL = {
     "EXECUTION_METRICS",
     "GROWTH_CLASSES",
+    "MAX_STATIC_CODE_CHARS",
     "METRICS",
     "STATIC_METRICS",
     "Comparison",
@@ -59,6 +60,7 @@ SCORING_ALL = {
     "score_code",
     "score_execution",
     "score_sample",
+    "static_metrics_skipped",
     "time_complexity_score",
 }
 

@@ -1,7 +1,8 @@
 """The command-line interface; the only package that prints or exits.
 
 Exit codes: 0 ok, 1 regression (with --fail-on-regression), unsound task, a run whose every
-generation failed or a grade that graded nothing, 2 user error, 130 interrupted. One module per
+generation failed, a grade that graded nothing or skipped a line (unless --allow-bad-lines),
+2 user error (output that cannot be written included), 130 interrupted. One module per
 command group; `_app.py` holds the typer app they share.
 """
 

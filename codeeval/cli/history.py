@@ -13,8 +13,10 @@ from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
+    Hints,
     JsonOption,
     app,
+    load_run,
     load_settings,
     open_store,
     stderr,
@@ -44,7 +46,8 @@ def runs(
     if json_output:
         sys.stdout.write(json.dumps([asdict(s) for s in summaries], indent=2) + "\n")
     elif not summaries:
-        stdout.print("no runs yet; start one with: python -m codeeval run --tasks quicksort")
+        start = Hints(db, config_file).command("run", "--tasks", "quicksort")
+        stdout.print(f"no runs yet; start one with: {start}", markup=False, soft_wrap=True)
     else:
         stdout.print(runs_table(summaries))
 
@@ -61,12 +64,13 @@ def show(
     from codeeval.report import build_report
 
     config = load_settings({"db": db, "baseline": baseline}, config_file)
+    hints = Hints(db, config_file)
     store = open_store(config.db, config_file)
     try:
         baseline_id = baseline_id_for(store, config.baseline, run_id)
         data = build_report(
-            store.load_run(run_id),
-            store.load_run(baseline_id) if baseline_id is not None else None,
+            load_run(store, run_id, hints),
+            load_run(store, baseline_id, hints) if baseline_id is not None else None,
             config.regression_threshold,
         )
     finally:
@@ -74,7 +78,7 @@ def show(
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
         return
-    print_summary(data)
+    print_summary(data, hints)
 
 
 @app.command()
@@ -95,12 +99,13 @@ def report(
 
     render = registry.resolve(registry.RENDERERS, report_format)
     config = load_settings({"db": db, "baseline": baseline}, config_file)
+    hints = Hints(db, config_file)
     store = open_store(config.db, config_file)
     try:
         baseline_id = baseline_id_for(store, config.baseline, run_id)
         data = build_report(
-            store.load_run(run_id),
-            store.load_run(baseline_id) if baseline_id is not None else None,
+            load_run(store, run_id, hints),
+            load_run(store, baseline_id, hints) if baseline_id is not None else None,
             config.regression_threshold,
         )
     finally:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,14 +14,18 @@ from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
+    Hints,
     JsonOption,
     SandboxPackageOption,
     app,
+    load_run,
+    open_store_at,
     split_values,
     stderr,
     stdout,
+    why_not,
 )
-from codeeval.errors import BadConfig, StoreError
+from codeeval.errors import BadConfig, OutputNotWritable, RunNotFound
 
 # What `--resume` takes from the command line; every other setting is the stored run's.
 _RESUME_FLAGS = {
@@ -125,6 +131,14 @@ def run(
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
     max_line_length: Annotated[int | None, typer.Option("--max-line-length")] = None,
+    max_response_bytes: Annotated[
+        int | None,
+        typer.Option(
+            "--max-response-bytes",
+            envvar="CODEEVAL_MAX_RESPONSE_BYTES",
+            help="Cut longer responses there before storing and grading them (default 1000000).",
+        ),
+    ] = None,
     json_output: JsonOption = False,
     config_file: ConfigOption = None,
 ) -> None:
@@ -158,6 +172,7 @@ def run(
         "memory_mb": memory_mb,
         "max_line_length": max_line_length,
         "max_attempts": max_attempts,
+        "max_response_bytes": max_response_bytes,
     }
     config = load_run_config(cli_values, config_file)
     if replay:
@@ -167,7 +182,7 @@ def run(
         }
         config = config.model_copy(update={"providers": providers})
     _check_formats(config.formats)
-    _run_and_report(config, resume, fail_on_regression, json_output)
+    _run_and_report(config, resume, fail_on_regression, json_output, Hints(db, config_file))
 
 
 def _refuse_flags_resume_ignores(ctx: typer.Context, resume: int) -> None:
@@ -197,17 +212,18 @@ def _check_formats(formats: tuple[str, ...]) -> None:
         registry.resolve(registry.RENDERERS, name)
 
 
-def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bool) -> None:
+def _run_and_report(
+    config: Any, resume: int | None, fail: bool, json_output: bool, hints: Hints
+) -> None:
     from codeeval.config import RunConfig
     from codeeval.console import ProgressListener
     from codeeval.runner import Runner
-    from codeeval.store.sql import SqlStore
     from codeeval.store.urls import restore_passwords
 
-    store = SqlStore(config.db)
+    store = open_store_at(config.db)
     try:
         if resume is not None:
-            stored = store.load_run(resume)
+            stored = load_run(store, resume, hints)
             if stored.summary.status == "finished" and stored.summary.graded:
                 stderr.print(f"run {resume} already finished; re-reporting it", markup=False)
             config = RunConfig.model_validate(
@@ -219,28 +235,34 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
                     "baseline": config.baseline,
                 }
             )
-        _check_before_paying(store, config)
+        _check_before_paying(store, config, hints)
         listener = ProgressListener(stderr)
         try:
             with listener:
                 outcome = Runner(config, store, listener).run(resume_run=resume)
         except KeyboardInterrupt:
             if listener.run_id is not None:
+                resume_hint = hints.command("run", "--resume", str(listener.run_id))
                 stderr.print(
-                    f"interrupted; resume with: python -m codeeval run --resume {listener.run_id}",
-                    markup=False,
+                    f"interrupted; resume with: {resume_hint}", markup=False, highlight=False
                 )
             raise typer.Exit(130) from None
         if outcome.default_models_note:
-            stderr.print(outcome.default_models_note, markup=False)
-        regressions = _report(store, outcome.run_id, config, json_output)
+            providers_hint = hints.command("providers", db=False)
+            stderr.print(
+                f"{outcome.default_models_note}; see: {providers_hint}",
+                markup=False,
+                highlight=False,
+            )
+        regressions = _report(store, outcome.run_id, config, json_output, hints)
     finally:
         store.close()
     failed, obtained = outcome.counts.get("error", 0), sum(outcome.counts.values())
     if failed and failed == obtained:  # nothing generated: a nightly job must notice
         stderr.print(
             f"error: run {outcome.run_id}: all {failed} generation(s) failed, so nothing was "
-            f"graded; fix the provider, then: python -m codeeval run --resume {outcome.run_id}",
+            f"graded; fix the provider, then: "
+            f"{hints.command('run', '--resume', str(outcome.run_id))}",
             markup=False,
             highlight=False,
         )
@@ -249,7 +271,7 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
         raise typer.Exit(1)
 
 
-def _check_before_paying(store: Any, config: Any) -> None:
+def _check_before_paying(store: Any, config: Any, hints: Hints) -> None:
     """Mistakes that would otherwise surface after the generations are paid for.
 
     Raises:
@@ -274,14 +296,14 @@ def _check_before_paying(store: Any, config: Any) -> None:
             raise BadConfig(f"--baseline: {config.baseline!r}: give a run id or 'latest'")
         try:
             store.load_run(int(config.baseline))
-        except StoreError:
+        except RunNotFound:
             raise BadConfig(
-                f"--baseline {config.baseline}: no such run in {masked(config.db)}; "
-                "list runs with: codeeval runs"
+                f"--baseline {config.baseline}: no such run in this database; "
+                f"list the runs with: {hints.command('runs')}"
             ) from None
 
 
-def print_summary(data: Any) -> None:
+def print_summary(data: Any, hints: Hints) -> None:
     """The comparison table, then deployment figures, paired tests and warnings."""
     from codeeval.console import (
         comparison_lines,
@@ -301,15 +323,15 @@ def print_summary(data: Any) -> None:
         stdout.print(line, markup=False, highlight=False)
     for warning in data.warnings:
         stdout.print(f"warning: {warning}", style="yellow", markup=False)
-    _warn_failures(data)
+    _warn_failures(data, hints)
 
 
-def _warn_failures(data: Any) -> None:
+def _warn_failures(data: Any, hints: Hints) -> None:
     for failure in data.generation_failures:
         stderr.print(
             f"warning: {failure.count} generation(s) failed for {failure.model} after retries "
-            f"(first error: {failure.first_error}); resume with --resume {data.run.id} to "
-            "retry them",
+            f"(first error: {failure.first_error}); to retry them: "
+            f"{hints.command('run', '--resume', str(data.run.id))}",
             style="yellow",
             markup=False,
             highlight=False,
@@ -343,26 +365,18 @@ def baseline_id_for(store: Any, wanted: str | None, run_id: int) -> int | None:
     return int(wanted)
 
 
-def _report(store: Any, run_id: int, config: Any, json_output: bool) -> int:
+def _report(store: Any, run_id: int, config: Any, json_output: bool, hints: Hints) -> int:
     from codeeval.report import build_report
 
     baseline_id = baseline_id_for(store, config.baseline, run_id)
     baseline = store.load_run(baseline_id) if baseline_id is not None else None
     data = build_report(store.load_run(run_id), baseline, config.regression_threshold)
-    folder = config.report_root() / f"run-{run_id}"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in config.formats:
-        render = registry.resolve(registry.RENDERERS, name)
-        suffix = registry.resolve_attribute(registry.RENDERERS, name, "SUFFIX")
-        path = folder / f"report{suffix}"
-        path.write_text(render(data), encoding="utf-8")
-        written.append(path)
+    written, failed = _write_reports(data, config.report_root() / f"run-{run_id}", config.formats)
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-        _warn_failures(data)
+        _warn_failures(data, hints)
     else:
-        print_summary(data)
+        print_summary(data, hints)
         for regression in data.regressions:
             where = regression.task_id or "all shared tasks"
             stdout.print(
@@ -372,4 +386,37 @@ def _report(store: Any, run_id: int, config: Any, json_output: bool) -> int:
                 markup=False,
             )
         stdout.print(f"run {run_id}; reports: " + ", ".join(str(p) for p in written), markup=False)
+    if failed:
+        path, name, why = failed[0]
+        others = f" (and {len(failed) - 1} other report(s))" if len(failed) > 1 else ""
+        again = hints.command("report", str(run_id), "--format", name)
+        raise OutputNotWritable(
+            f"cannot write {path}{others}: {why}; run {run_id} is stored in the database, so "
+            f"nothing is lost: write it with: {again}"
+        )
     return len(data.regressions)
+
+
+def _write_reports(
+    data: Any, folder: Path, formats: Sequence[str]
+) -> tuple[list[Path], list[tuple[Path, str, str]]]:
+    """Write each report into `folder`.
+
+    Returns:
+        The paths written, and (path, format, why) for each report that could not be: the
+        caller says so after the summary, since the run itself is stored.
+    """
+    written: list[Path] = []
+    failed: list[tuple[Path, str, str]] = []
+    for name in formats:
+        render = registry.resolve(registry.RENDERERS, name)
+        suffix = registry.resolve_attribute(registry.RENDERERS, name, "SUFFIX")
+        path = folder / f"report{suffix}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(render(data), encoding="utf-8")
+        except OSError as exc:
+            failed.append((path, name, why_not(exc)))
+        else:
+            written.append(path)
+    return written, failed

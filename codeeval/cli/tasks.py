@@ -18,8 +18,9 @@ from codeeval.cli._app import (
     split_values,
     stdout,
     tasks_app,
+    why_not,
 )
-from codeeval.errors import BadConfig
+from codeeval.errors import BadConfig, OutputNotWritable
 
 
 @tasks_app.command("list")
@@ -115,7 +116,13 @@ def tasks_new(
     """Create a complete, passing task folder to edit."""
     from codeeval.task.scaffold import scaffold_task
 
-    folder = scaffold_task(name, directory)
+    try:
+        folder = scaffold_task(name, directory)
+    except OSError as exc:
+        raise OutputNotWritable(
+            f"--dir {directory}: cannot create {exc.filename or directory}: "
+            f"{why_not(exc)}; pass --dir a writable folder"
+        ) from None
     # A bare name means a built-in task to `tasks check` and `run --tasks`; a path does not.
     selector = str(folder) if folder.is_absolute() else os.path.join(".", folder)
     stdout.print(

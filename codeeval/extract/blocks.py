@@ -15,7 +15,9 @@ STATEMENT_START = re.compile(
     r"|@|[A-Za-z_][\w.]*(\[[^\]]*\])?\s*([-+*/%&|^@]|//|\*\*|<<|>>)?=[^=]"
     r"|[A-Za-z_][\w.]*\(|#)"
 )
-_REASONING = re.compile(r"<(think|thinking|reasoning)>.*?</\1\s*>", re.S | re.I)
+_REASONING_TAG = re.compile(
+    r"<(?:(?P<open>think|thinking|reasoning)|/(?P<close>think|thinking|reasoning)\s*)>", re.I
+)
 _OPEN_REASONING = re.compile(r"<(think|thinking|reasoning)>", re.I)
 _CLOSE_REASONING = re.compile(r"</(think|thinking|reasoning)\s*>", re.I)
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
@@ -55,9 +57,38 @@ def syntax_error(code: str) -> SyntaxError | None:
     return None
 
 
+def _without_closed_sections(text: str) -> str:
+    """`text` less every `<think>...</think>`, in one pass over its tags.
+
+    A section ends at the first closing tag of the same name after it opened. A lazy
+    regular expression tried at each opening tag costs time quadratic in the number of
+    tags never closed; here each tag is looked at once.
+    """
+    tags = list(_REASONING_TAG.finditer(text))
+    following: dict[str, int] = {}  # name -> index in tags of the next closing tag
+    next_closing: list[int | None] = [None] * len(tags)
+    for index in range(len(tags) - 1, -1, -1):
+        opening, closing = tags[index]["open"], tags[index]["close"]
+        if closing:
+            following[closing.lower()] = index
+        else:
+            next_closing[index] = following.get(opening.lower())
+    kept, position, index = [], 0, 0
+    while index < len(tags):
+        closing = next_closing[index]
+        if closing is None:
+            index += 1
+            continue
+        kept.append(text[position : tags[index].start()])
+        position = tags[closing].end()
+        index = closing + 1
+    kept.append(text[position:])
+    return "".join(kept)
+
+
 def strip_reasoning(text: str) -> tuple[str, bool]:
     """The answer without reasoning sections; True if any was removed."""
-    stripped = _REASONING.sub("", text)
+    stripped = _without_closed_sections(text)
     closing = list(_CLOSE_REASONING.finditer(stripped))
     if closing:  # the chat template opened the section, the model only closed it
         stripped = stripped[closing[-1].end() :]
@@ -212,6 +243,6 @@ def prose_blocks(text: str) -> tuple[list[Block], bool]:
         code = "\n".join(lines[start : start + keep]).strip("\n") + "\n"
         blocks.append(Block(len(blocks), code, open_ended=start + keep >= len(lines)))
         start += keep
-        rest = [line for line in lines[start:] if line.strip()]
-        cut_short = bool(rest) and bool(STATEMENT_START.match(rest[0]))
+        following = next((lines[j] for j in range(start, len(lines)) if lines[j].strip()), None)
+        cut_short = following is not None and bool(STATEMENT_START.match(following))
     return blocks, cut_short

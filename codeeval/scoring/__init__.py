@@ -22,12 +22,14 @@ from codeeval.scoring.complexity import (
 )
 from codeeval.scoring.metrics import (
     EXECUTION_METRICS,
+    MAX_STATIC_CODE_CHARS,
     METRICS,
     STATIC_METRICS,
     Metric,
     score_code,
     score_execution,
     score_sample,
+    static_metrics_skipped,
 )
 from codeeval.scoring.passk import pass_at_k
 from codeeval.scoring.stats import (
@@ -50,6 +52,7 @@ from codeeval.scoring.timefit import (
 __all__ = [
     "EXECUTION_METRICS",
     "GROWTH_CLASSES",
+    "MAX_STATIC_CODE_CHARS",
     "METRICS",
     "STATIC_METRICS",
     "Comparison",
@@ -80,5 +83,6 @@ __all__ = [
     "score_code",
     "score_execution",
     "score_sample",
+    "static_metrics_skipped",
     "time_complexity_score",
 ]

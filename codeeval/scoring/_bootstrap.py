@@ -3,26 +3,81 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TypeAlias
+from collections.abc import Iterable, Mapping, Sequence
+from numbers import Integral, Real
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 if TYPE_CHECKING:
     import numpy as np
 
 Groups: TypeAlias = Mapping[str, Sequence[float | None]] | Sequence[Sequence[float | None]]
+Counts: TypeAlias = Mapping[str, tuple[int, int]] | Sequence[tuple[int, int]]
 
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 20240601
 CHUNK_ELEMENTS = 2_000_000  # bound on one bootstrap chunk's array, to keep memory flat
 
 
-def task_groups(values: Groups) -> list[tuple[str, list[float]]]:
-    """(task key, values without None) for every task, tasks in a stable order."""
-    if isinstance(values, Mapping):
-        items = [(str(key), values[key]) for key in sorted(values, key=str)]
-    else:
-        items = [(str(index), group) for index, group in enumerate(values)]
-    return [(key, [float(v) for v in group if v is not None]) for key, group in items]
+VALUES_SHAPE = (
+    "values per task: a mapping {task: [value, ...]} or a sequence of per-task lists "
+    "[[value, ...], ...], each value a number or None"
+)
+COUNTS_SHAPE = (
+    "(n, c) per task: a mapping {task: (n, c)} or a sequence [(n, c), ...], with n samples "
+    "of which c passed"
+)
+
+
+def _is_list(value: object) -> TypeGuard[Iterable[object]]:
+    """A sequence or a numpy array, but not a string or a mapping."""
+    if isinstance(value, str | bytes | Mapping):
+        return False
+    return isinstance(value, Sequence) or hasattr(value, "__array__")
+
+
+def _per_task(data: object, shape: str, where: str) -> list[tuple[str, object]]:
+    """(task key, item) for every task of a mapping or a sequence, tasks in a stable order."""
+    if isinstance(data, Mapping):
+        return [(str(key), data[key]) for key in sorted(data, key=str)]
+    if _is_list(data):
+        return [(str(index), item) for index, item in enumerate(data)]
+    raise ValueError(f"{where}: expected {shape}; got a {type(data).__name__}")
+
+
+def _wrong(where: str, shape: str, key: str, item: object) -> ValueError:
+    return ValueError(f"{where}: expected {shape}; task {key!r} holds {item!r:.60}")
+
+
+def task_groups(values: Groups, where: str = "values") -> list[tuple[str, list[float]]]:
+    """(task key, values without None) for every task, tasks in a stable order.
+
+    Raises:
+        ValueError: `values` is not shaped as `VALUES_SHAPE` says (the message says so).
+    """
+    groups = []
+    for key, group in _per_task(values, VALUES_SHAPE, where):
+        items = list(group) if _is_list(group) else [key]  # a str: refused below
+        numbers = [float(v) for v in items if isinstance(v, Real)]
+        if len(numbers) + sum(v is None for v in items) != len(items):
+            raise _wrong(where, VALUES_SHAPE, key, group)
+        groups.append((key, numbers))
+    return groups
+
+
+def task_counts(counts: Counts, where: str = "counts") -> list[tuple[int, int]]:
+    """(n, c) for every task, tasks in a stable order (a mapping's in sorted order of keys).
+
+    Raises:
+        ValueError: `counts` is not shaped as `COUNTS_SHAPE` says (the message says so).
+    """
+    pairs = []
+    for key, pair in _per_task(counts, COUNTS_SHAPE, where):
+        items = list(pair) if _is_list(pair) else []
+        numbers = [int(x) for x in items if isinstance(x, Integral) and not isinstance(x, bool)]
+        if len(items) != 2 or len(numbers) != 2:
+            raise _wrong(where, COUNTS_SHAPE, key, pair)
+        pairs.append((numbers[0], numbers[1]))
+    return pairs
 
 
 def generator(seed: int) -> np.random.Generator:

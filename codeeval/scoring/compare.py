@@ -37,11 +37,13 @@ class Comparison:
     level: float = 0.95
 
 
-def _paired(a: Groups, b: Groups) -> tuple[list[list[float]], list[list[float]]]:
+def _paired(
+    a: Groups, b: Groups, where: str = "compare"
+) -> tuple[list[list[float]], list[list[float]]]:
     """The groups of the tasks where both A and B have a value, in the same order."""
     if isinstance(a, Mapping) != isinstance(b, Mapping):
-        raise ValueError("compare two mappings of task id -> values, or two aligned sequences")
-    left, right = dict(task_groups(a)), dict(task_groups(b))
+        raise ValueError(f"{where}: give two mappings keyed by task, or two aligned sequences")
+    left, right = dict(task_groups(a, f"{where}: a")), dict(task_groups(b, f"{where}: b"))
     if not isinstance(a, Mapping) and len(left) != len(right):
         raise ValueError(f"aligned sequences differ in length: {len(left)} and {len(right)} tasks")
     keys = [key for key in left if key in right and left[key] and right[key]]
@@ -133,7 +135,12 @@ def clopper_pearson(successes: int, trials: int, *, level: float = 0.95) -> tupl
     return low, high
 
 
-def mcnemar_test(a: Sequence[bool], b: Sequence[bool], *, level: float = 0.95) -> Comparison:
+def mcnemar_test(
+    a: Mapping[str, bool] | Sequence[bool],
+    b: Mapping[str, bool] | Sequence[bool],
+    *,
+    level: float = 0.95,
+) -> Comparison:
     """Exact McNemar test of two models' paired binary outcomes (one pair per task).
 
     Definition: `difference` is the share of successes of A minus that of B,
@@ -145,16 +152,23 @@ def mcnemar_test(a: Sequence[bool], b: Sequence[bool], *, level: float = 0.95) -
     boundary). With no discordant pair it is [0, 0].
 
     Args:
-        a: A's outcome on each task.
-        b: B's outcome on the same tasks, in the same order.
+        a: A's outcome on each task: `{task: passed}`, or a sequence with one per task.
+        b: B's outcomes, shaped as `a`: a mapping is paired with `a` by task (tasks only
+            one of them has are left out), a sequence by position.
         level: Confidence level; `significant` is `p_value < 1 - level`.
 
     Returns:
         The comparison.
 
     Raises:
-        ValueError: If the sequences differ in length or are empty.
+        ValueError: If one is a mapping and the other not, the sequences differ in length,
+            or no task is shared.
     """
+    if isinstance(a, Mapping) != isinstance(b, Mapping):
+        raise ValueError("mcnemar_test: give two mappings keyed by task, or two aligned sequences")
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        shared = sorted(set(a) & set(b), key=str)
+        a, b = [a[task] for task in shared], [b[task] for task in shared]
     if len(a) != len(b) or not a:
         raise ValueError(f"need two equal, non-empty outcome lists, got {len(a)} and {len(b)}")
     check_options(level, 1)
@@ -196,7 +210,8 @@ def paired_bootstrap(
     replicates d*, so that `significant` (`p < 1 - level`) matches an interval excluding 0.
 
     Args:
-        a: Model A's per-task sample values (None left out).
+        a: Model A's per-task sample values, `{task: [value, ...]}` or `[[value, ...], ...]`
+            (None left out).
         b: Model B's, keyed (or ordered) the same way.
         level: Confidence level.
         resamples: Bootstrap replicates.
@@ -207,13 +222,13 @@ def paired_bootstrap(
         The comparison, or None when no task has values for both models.
 
     Raises:
-        ValueError: If one argument is a mapping and the other not, aligned sequences differ
-            in length, or an option is invalid.
+        ValueError: If an argument is not shaped so, one is a mapping and the other not,
+            aligned sequences differ in length, or an option is invalid.
     """
     import numpy as np
 
     check_options(level, resamples)
-    left, right = _paired(a, b)
+    left, right = _paired(a, b, "paired_bootstrap")
     if not left:
         return None
     difference = sum(sum(g) / len(g) for g in left) / len(left)
@@ -259,7 +274,8 @@ def compare(
     is not used across several samples of one task, since those pairs are not independent.
 
     Args:
-        a: Model A's per-task sample values (None left out).
+        a: Model A's per-task sample values, `{task: [value, ...]}` or `[[value, ...], ...]`
+            (None left out).
         b: Model B's, keyed (or ordered) the same way.
         level: Confidence level.
         resamples: Bootstrap replicates (paired bootstrap only).

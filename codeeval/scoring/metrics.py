@@ -117,28 +117,51 @@ METRICS: tuple[Metric, ...] = (
 )
 
 STATIC_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS if m.source == "static")
+# Beyond this many characters a program's static metrics (other than "compiles") are not
+# computed: each costs time linear in the code, but a real answer is far shorter.
+MAX_STATIC_CODE_CHARS = 100_000
 EXECUTION_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS if m.source == "execution")
 
 
-def score_code(code: str | None, max_line_length: int = 79) -> dict[str, float | None]:
+def static_metrics_skipped(code: str | None, max_chars: int = MAX_STATIC_CODE_CHARS) -> str | None:
+    """Why `score_code` leaves the static metrics of `code` None whether it compiles or not.
+
+    Args:
+        code: The extracted program, or None.
+        max_chars: The longest program whose static metrics are computed.
+
+    Returns:
+        A one-line reason when `code` is longer than `max_chars` characters, else None.
+    """
+    if code is not None and len(code) > max_chars:
+        return f"code of {len(code)} characters is longer than {max_chars}"
+    return None
+
+
+def score_code(
+    code: str | None, max_line_length: int = 79, max_chars: int = MAX_STATIC_CODE_CHARS
+) -> dict[str, float | None]:
     """Every static metric of one program, keyed by metric name (`STATIC_METRICS`).
 
     Definition: "compiles" is 1.0 or 0.0 (`compiles`). The other metrics describe code
     that compiles; for code that does not (or no code at all) they are None, so that a
     broken sample lowers the compile rate but never drags style averages towards 0 or 100.
-    "pep8_violations" is `pep8_violations` as a float; "max_cyclomatic" is
-    `max_cyclomatic_complexity`; "maintainability" is `maintainability_index`.
+    They are None as well for code longer than `max_chars` characters
+    (`static_metrics_skipped` says so), which bounds their cost. "pep8_violations" is
+    `pep8_violations` as a float; "max_cyclomatic" is `max_cyclomatic_complexity`;
+    "maintainability" is `maintainability_index`.
 
     Args:
         code: The extracted program, or None when the response held no code.
         max_line_length: The longest allowed line for the PEP 8 metrics.
+        max_chars: The longest program whose metrics other than "compiles" are computed.
 
     Returns:
         `{name: value or None}` for every name in `STATIC_METRICS`.
     """
     scores: dict[str, float | None] = dict.fromkeys(STATIC_METRICS)
     scores["compiles"] = 1.0 if compiles(code) else 0.0
-    if code is None or not scores["compiles"]:
+    if code is None or not scores["compiles"] or static_metrics_skipped(code, max_chars):
         return scores
     violations, compliance = pep8_scores(code, max_line_length)
     scores.update(

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from codeeval.errors import StoreError, UserError
+from codeeval.errors import RunNotFound, StoreError, UserError
 from codeeval.store import (
     GenerationRecord,
     RunRecord,
@@ -334,11 +334,11 @@ class SqlStore:
         """Everything stored about a run.
 
         Raises:
-            StoreError: no run has that id.
+            RunNotFound: no run has that id.
         """
         summaries = self._summaries(runs.c.id == run_id, 1)
         if not summaries:
-            raise StoreError(f"no run {run_id} in this database; list runs with: codeeval runs")
+            raise RunNotFound(f"no run {run_id} in this database; list runs with: codeeval runs")
         with self._engine.connect() as connection:
             spec_json = connection.execute(
                 sa.select(runs.c.spec_json).where(runs.c.id == run_id)

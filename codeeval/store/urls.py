@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 MASK = "***"
-# scheme://user:password@  -- for text SQLAlchemy cannot parse (a bad port, say)
+# scheme://user:password@, the password running to the last `@`
 _USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]*:)[^\s]*@")
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
 POSTGRES_DRIVER = "psycopg"
@@ -67,19 +67,15 @@ def sqlite_file(db: str) -> Path | None:
 
 
 def masked(text: str) -> str:
-    """`text` with the password of the URL it holds replaced by `***` (other text unchanged)."""
+    """`text` with the password of the URL it holds replaced by `***` (other text unchanged).
+
+    Everything between the user's `:` and the last `@` is hidden, by plain text work rather
+    than by parsing: a password may hold `/` or `@` unescaped, which a URL parser would split
+    at the first `@` and so show the rest of it.
+    """
     if not is_url(text):
         return text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        url = make_url(text.strip())
-    except (ArgumentError, ValueError):
-        return _USERINFO.sub(rf"\g<head>{MASK}@", text)
-    if url.password is None:
-        return text
-    return url.render_as_string(hide_password=True)
+    return _USERINFO.sub(rf"\g<head>{MASK}@", text)
 
 
 def mask_passwords(value: Any) -> Any:

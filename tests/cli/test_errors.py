@@ -64,6 +64,13 @@ def test_replay_file_problems_name_file_and_line(codeeval, tmp_path: Path) -> No
     assert_one_line_error(result, "bad.jsonl:2: invalid JSON")
 
 
+def test_a_deeply_nested_replay_line_is_named_not_a_crash(codeeval, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"task_id": "quicksort", "completion": "x"}\n' + "[" * 100_000 + "\n")
+    result = codeeval("run", "--tasks", "quicksort", "--model", f"replay/{deep}")
+    assert_one_line_error(result, "deep.jsonl:2: ", "nested too deeply")
+
+
 def test_usage_errors_exit_2_without_traceback(codeeval) -> None:
     result = codeeval("run", "--samples", "many")
     assert result.returncode == 2

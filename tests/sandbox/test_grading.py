@@ -63,7 +63,7 @@ def test_a_file_with_every_kind_of_bad_sample(
         _sample("Toy/0", ""),  # empty: the stub returns None
         _sample("Toy/0", "    return a +\n"),  # syntax error
         _sample("Toy/0", "    return '\udcff'\n"),  # a lone surrogate (non-UTF-8 source)
-        _sample("Toy/1", "    return -a\n" + "#" * (10 << 20) + "\n"),  # a 10 MB completion
+        _sample("Toy/1", "    return -a\n" + "#" * (10 << 20) + "\n"),  # 10 MB: cut to 1 MB
         _sample("Toy/9", "    return 1\n"),  # unknown task id
         b'{"task_id": "Toy/1", "completion": ',  # bad JSON
         b'{"task_id": "Toy/1", "completion": "\xff\xfe"}',  # not UTF-8
@@ -95,7 +95,10 @@ def test_a_file_with_every_kind_of_bad_sample(
         1: pytest.approx((1 / 5 + 1) / 2),
         2: pytest.approx((pass_at_k(5, 1, 2) + 1) / 2),
     }
+    assert report.lines == 11 and report.skipped == 4  # 3 unreadable, 1 unknown task
+    assert results[5]["completion"] == "    return -a\n"  # cut at its last line end that fits
     assert report.problems == (
+        f"{samples}:6: completion longer than 1000000 bytes; cut there",
         f"{samples}:7: unknown task_id 'Toy/9'",
         f"{samples}:8: not valid JSON (Expecting value: line 1 column 36 (char 35)); line skipped",
         f"{samples}:9: not UTF-8 (invalid start byte); line skipped",

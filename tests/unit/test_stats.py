@@ -238,3 +238,43 @@ def test_invalid_options_raise() -> None:
         bootstrap_ci({"a": [1.0]}, level=1.5)
     with pytest.raises(ValueError, match="resamples"):
         bootstrap_ci({"a": [1.0]}, resamples=0)
+
+
+def test_counts_keyed_by_task_are_taken_like_values_keyed_by_task() -> None:
+    keyed = {"b": (10, 0), "a": (10, 3), "d": (10, 10), "c": (10, 7)}
+    listed = [keyed[task] for task in sorted(keyed)]
+    for k in (1, 5):
+        assert pass_at_k_ci(keyed, k) == pass_at_k_ci(listed, k)
+    assert pass_at_k_table(keyed, [1, 5]) == pass_at_k_table(listed, [1, 5])
+    single = pass_at_k_ci({"a": (10, 3)}, 1)
+    assert single is not None and single.value == pytest.approx(0.3) and single.tasks == 1
+    assert pass_at_k_ci({}, 1) is None and pass_at_k_table({}) == {}
+
+
+@pytest.mark.parametrize("counts", [(10, 3), [10, 3], {"a": 3}, {"a": (10, 3, 1)}, {"a": "10"}])
+def test_counts_of_the_wrong_shape_name_the_expected_one(counts: object) -> None:
+    for function in (lambda c: pass_at_k_ci(c, 1), pass_at_k_table):
+        with pytest.raises(ValueError, match=r"\(n, c\) per task: a mapping \{task: \(n, c\)\}"):
+            function(counts)
+
+
+@pytest.mark.parametrize("values", [[1.0, 0.0], {"a": 1.0}, {"a": "10"}, {"a": [1.0, "x"]}])
+def test_values_of_the_wrong_shape_name_the_expected_one(values: object) -> None:
+    functions = (
+        bootstrap_ci,
+        mean_of_means,
+        lambda v: compare(v, v),
+        lambda v: paired_bootstrap(v, v),
+    )
+    for function in functions:
+        with pytest.raises(ValueError, match=r"values per task: a mapping \{task: \[value, "):
+            function(values)
+
+
+def test_mcnemar_test_pairs_outcomes_keyed_by_task() -> None:
+    a = {f"t{i}": i % 3 != 0 for i in range(12)}
+    b = {f"t{i}": i % 4 == 0 for i in reversed(range(12))}
+    keys = sorted(a)
+    assert mcnemar_test(a, b) == mcnemar_test([a[t] for t in keys], [b[t] for t in keys])
+    with pytest.raises(ValueError, match="two mappings"):
+        mcnemar_test(a, [True])
