@@ -1,4 +1,9 @@
-"""One warm executor for the sandbox tests, and a helper that grades a program against tests."""
+"""Warm executors for the sandbox tests, and a helper that grades a program against tests.
+
+`executor` is the local executor, `docker_sandbox` the Docker one, whose tests skip, with the
+reason, where no engine or no image is there, and fail instead when CODEEVAL_REQUIRE_DOCKER=1
+(as CI sets it).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,15 @@ from typing import Any
 
 import pytest
 
+from codeeval.sandbox import Executor
 from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status
 
 if sys.platform != "linux":  # pragma: no cover - the local sandbox is Linux-only
     pytest.skip("the local sandbox needs Linux", allow_module_level=True)
 
+from codeeval.sandbox.docker import DockerExecutor
 from codeeval.sandbox.local import LocalExecutor
+from tests.servers.docker_engine import require_docker
 
 Grade = Callable[..., ExecResult]
 
@@ -39,19 +47,31 @@ def patient() -> Iterator[LocalExecutor]:
         yield running
 
 
+def docker_executor(**options: Any) -> DockerExecutor:
+    """A Docker executor with the default image; the test skips (or fails) without one."""
+    require_docker()
+    return DockerExecutor(**options)
+
+
+@pytest.fixture(scope="session")
+def docker_sandbox() -> Iterator[DockerExecutor]:
+    with docker_executor(workers=2) as running:
+        yield running
+
+
 @pytest.fixture
 def grade(executor: LocalExecutor) -> Grade:
     """grade(code, tests, entry_point="f", time_limit_s=1.0, memory_mb=256, ...) -> ExecResult."""
-    return _grader(executor)
+    return grader(executor)
 
 
 @pytest.fixture
 def grade_patiently(patient: LocalExecutor) -> Grade:
     """Like `grade`, on the `patient` executor: a loop's timeout is its CPU limit."""
-    return _grader(patient)
+    return grader(patient)
 
 
-def _grader(executor: LocalExecutor) -> Grade:
+def grader(executor: Executor) -> Grade:
     def run(
         code: str,
         tests: str = "def test_value(candidate):\n    assert candidate(2) == 4\n",
@@ -75,6 +95,17 @@ def _grader(executor: LocalExecutor) -> Grade:
 @pytest.fixture
 def probe(executor: LocalExecutor) -> Callable[..., Any]:
     """probe(code, *args) -> the value the sandboxed `f(*args)` returned, decoded."""
+    return prober(executor)
+
+
+@pytest.fixture
+def docker_probe(docker_sandbox: DockerExecutor) -> Callable[..., Any]:
+    """Like `probe`, in a Docker container."""
+    return prober(docker_sandbox)
+
+
+def prober(executor: Executor) -> Callable[..., Any]:
+    """probe(code, *args) -> the value `f(*args)` returned in `executor`'s sandbox, decoded."""
 
     def run(code: str, *args: Any, **limits: Any) -> Any:
         settings = {"time_limit_s": 2.0, "memory_mb": 256, "processes": 16, **limits}
