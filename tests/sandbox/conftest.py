@@ -1,8 +1,9 @@
 """Warm executors for the sandbox tests, and a helper that grades a program against tests.
 
-`executor` is the local executor, `docker_sandbox` the Docker one, whose tests skip, with the
-reason, where no engine or no image is there, and fail instead when CODEEVAL_REQUIRE_DOCKER=1
-(as CI sets it).
+`executor` is the local executor; `sandbox` is each executor in turn (the local one, then the
+Docker one) for the hostile checks that must hold in both. The Docker executor's tests skip,
+with the reason, where no engine or no image is there, and fail instead when
+CODEEVAL_REQUIRE_DOCKER=1 (as CI sets it).
 """
 
 from __future__ import annotations
@@ -59,6 +60,31 @@ def docker_sandbox() -> Iterator[DockerExecutor]:
         yield running
 
 
+@pytest.fixture(scope="session", params=["local", "docker"])
+def sandbox(request: pytest.FixtureRequest) -> Executor:
+    """Each executor in turn: the hostile checks that run on it must hold in both."""
+    built: Executor = request.getfixturevalue(
+        "executor" if request.param == "local" else "docker_sandbox"
+    )
+    return built
+
+
+@pytest.fixture(scope="session")
+def patient_docker() -> Iterator[DockerExecutor]:
+    """The Docker executor with the `patient` executor's wall-clock cap."""
+    with docker_executor(workers=2, wall_factor=PATIENT_WALL_FACTOR) as running:
+        yield running
+
+
+@pytest.fixture(scope="session", params=["local", "docker"])
+def patient_sandbox(request: pytest.FixtureRequest) -> Executor:
+    """`patient` and `patient_docker` in turn."""
+    built: Executor = request.getfixturevalue(
+        "patient" if request.param == "local" else "patient_docker"
+    )
+    return built
+
+
 @pytest.fixture
 def grade(executor: LocalExecutor) -> Grade:
     """grade(code, tests, entry_point="f", time_limit_s=1.0, memory_mb=256, ...) -> ExecResult."""
@@ -90,6 +116,18 @@ def grader(executor: Executor) -> Grade:
         return result
 
     return run
+
+
+@pytest.fixture
+def grade_anywhere(sandbox: Executor) -> Grade:
+    """Like `grade`, in each executor in turn (see `sandbox`)."""
+    return grader(sandbox)
+
+
+@pytest.fixture
+def grade_patiently_anywhere(patient_sandbox: Executor) -> Grade:
+    """Like `grade_patiently`, in each executor in turn."""
+    return grader(patient_sandbox)
 
 
 @pytest.fixture
@@ -152,6 +190,16 @@ def job_processes(executor: LocalExecutor) -> Callable[[], list[int]]:
         return found
 
     return scan
+
+
+@pytest.fixture
+def leftovers(sandbox: Executor, request: pytest.FixtureRequest) -> Callable[[], list[str]]:
+    """A function listing what jobs left behind in `sandbox`: processes running as a per-job
+    user ID (see `job_processes`), or containers."""
+    if isinstance(sandbox, DockerExecutor):
+        return sandbox.containers
+    scan: Callable[[], list[int]] = request.getfixturevalue("job_processes")
+    return lambda: [str(pid) for pid in scan()]
 
 
 def _zygote_pid(launcher: int) -> int:
