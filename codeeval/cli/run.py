@@ -12,6 +12,7 @@ from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
+    DockerImageOption,
     JsonOption,
     SandboxPackageOption,
     app,
@@ -87,6 +88,7 @@ def run(
     ] = None,
     workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
     sandbox_package: SandboxPackageOption = None,
+    docker_image: DockerImageOption = None,
     db: DbOption = None,
     out: Annotated[
         str | None, typer.Option("--out", envvar="CODEEVAL_OUT", help="Folder for report files.")
@@ -148,6 +150,7 @@ def run(
         "executor": executor,
         "workers": workers,
         "sandbox_packages": split_values(sandbox_package),
+        "docker_image": docker_image,
         "db": db,
         "out": out,
         "formats": split_values(report_format),

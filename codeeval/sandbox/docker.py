@@ -229,8 +229,7 @@ class DockerExecutor:
             ),
             "private_tmp": f"on: /tmp ({self.tmp_mb} MB tmpfs, one per container)",
             "unprivileged": (
-                f"on: a user ID per container ({_UID_BASE}..), no capabilities, "
-                "no new privileges"
+                f"on: a user ID per container ({_UID_BASE}..), no capabilities, no new privileges"
             ),
             "seccomp": (
                 "on: the engine's default profile, broader than the local executor's filter: "
