@@ -34,6 +34,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 # per user ID, host-wide) is per job. Below the local executor's range (from 100,000,000)
 # and runc's limit (2**31 - 1); far above real users.
 _UID_BASE, _UID_SLOTS, _UID_COUNT = 90_000_000, 9_765, 1024
+_UIDS = itertools.count()  # one count for every executor of this process
 _LABEL = "org.codeeval.grader"
 
 
@@ -145,7 +146,6 @@ class DockerExecutor:
         self.image, self.tmp_mb, self.docker = image, tmp_mb, docker
         self._bootstrap = _bootstrap()
         self._owner = f"{socket.gethostname()}:{os.getpid()}"
-        self._uids = itertools.count()
         self.options = GradeOptions(wall_factor=wall_factor, timing_repeats=timing_repeats)
         self._remove_stale_containers()
         self._cpu_accounting = self._probe()
@@ -246,7 +246,7 @@ class DockerExecutor:
 
     def _user(self) -> int:
         slot = os.getpid() % _UID_SLOTS
-        return _UID_BASE + slot * _UID_COUNT + next(self._uids) % _UID_COUNT
+        return _UID_BASE + slot * _UID_COUNT + next(_UIDS) % _UID_COUNT
 
     def _command(self, name: str, limits: ExecLimits) -> list[str]:
         uid = self._user()
