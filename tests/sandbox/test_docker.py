@@ -116,7 +116,6 @@ def test_a_container_grades_right_wrong_and_hostile_programs(
         "network": Status.ERROR,
         "env": Status.FAILED,
     }
-    assert "2 s CPU time limit" in results["loops"].message
 
 
 # -- nothing left behind -----------------------------------------------------------------
