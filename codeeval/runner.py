@@ -192,6 +192,7 @@ class Runner:
             self.config.executor,
             workers=self.config.workers,
             packages=self.config.sandbox_packages,
+            image=self.config.docker_image,
         )
         try:
             if resume_run is None:

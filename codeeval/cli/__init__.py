@@ -13,7 +13,8 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from codeeval.cli import grade, history, providers, run, tasks  # noqa: F401  (registers commands)
+# Imported for their commands:
+from codeeval.cli import grade, history, providers, run, sandbox, tasks  # noqa: F401
 from codeeval.cli._app import app, stderr
 from codeeval.errors import StoreError, UserError
 

@@ -46,6 +46,16 @@ SandboxPackageOption = Annotated[
     ),
 ]
 
+DockerImageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--docker-image",
+        envvar="CODEEVAL_DOCKER_IMAGE",
+        help="Image for --executor docker (default: codeeval's own; build it with: "
+        "python -m codeeval sandbox build-image).",
+    ),
+]
+
 
 def split_values(values: list[str] | None) -> tuple[str, ...] | None:
     """Accept repeated options and comma- or space-separated lists alike."""

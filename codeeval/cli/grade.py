@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from codeeval.grading import GradeReport
 
 from codeeval.cli._app import (
+    DockerImageOption,
     JsonOption,
     SandboxPackageOption,
     app,
@@ -37,6 +38,7 @@ def grade(
     executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
     workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
     sandbox_package: SandboxPackageOption = None,
+    docker_image: DockerImageOption = None,
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
@@ -83,9 +85,13 @@ def grade(
         executor=executor or "local",
         workers=workers,
         sandbox_packages=split_values(sandbox_package) or (),
+        docker_image=docker_image,
     )
     sandbox = create_executor(
-        settings.executor, workers=settings.workers, packages=settings.sandbox_packages
+        settings.executor,
+        workers=settings.workers,
+        packages=settings.sandbox_packages,
+        image=settings.docker_image,
     )
     try:
         report = grade_file(

@@ -14,6 +14,7 @@ from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
+    DockerImageOption,
     Hints,
     JsonOption,
     SandboxPackageOption,
@@ -93,6 +94,7 @@ def run(
     ] = None,
     workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
     sandbox_package: SandboxPackageOption = None,
+    docker_image: DockerImageOption = None,
     db: DbOption = None,
     out: Annotated[
         str | None, typer.Option("--out", envvar="CODEEVAL_OUT", help="Folder for report files.")
@@ -162,6 +164,7 @@ def run(
         "executor": executor,
         "workers": workers,
         "sandbox_packages": split_values(sandbox_package),
+        "docker_image": docker_image,
         "db": db,
         "out": out,
         "formats": split_values(report_format),

@@ -13,6 +13,7 @@ import typer
 
 from codeeval import registry
 from codeeval.cli._app import (
+    DockerImageOption,
     JsonOption,
     SandboxPackageOption,
     split_values,
@@ -140,6 +141,7 @@ def tasks_check(
     ] = None,
     executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
     sandbox_package: SandboxPackageOption = None,
+    docker_image: DockerImageOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Prove tasks sound: references pass, every mutant is caught, generators are valid."""
@@ -152,9 +154,15 @@ def tasks_check(
 
     tasks = select_tasks(names or ["all"])
     runner_config = RunConfig(
-        executor=executor or "local", sandbox_packages=split_values(sandbox_package) or ()
+        executor=executor or "local",
+        sandbox_packages=split_values(sandbox_package) or (),
+        docker_image=docker_image,
     )
-    sandbox = create_executor(runner_config.executor, packages=runner_config.sandbox_packages)
+    sandbox = create_executor(
+        runner_config.executor,
+        packages=runner_config.sandbox_packages,
+        image=runner_config.docker_image,
+    )
     checks = []
     try:
         for check in check_tasks(tasks, sandbox):

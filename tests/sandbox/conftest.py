@@ -1,4 +1,10 @@
-"""One warm executor for the sandbox tests, and a helper that grades a program against tests."""
+"""Warm executors for the sandbox tests, and a helper that grades a program against tests.
+
+`executor` is the local executor; `sandbox` is each executor in turn (the local one, then the
+Docker one) for the hostile checks that must hold in both. The Docker executor's tests skip,
+with the reason, where no engine or no image is there, and fail instead when
+CODEEVAL_REQUIRE_DOCKER=1 (as CI sets it).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,15 @@ from typing import Any
 
 import pytest
 
+from codeeval.sandbox import Executor
 from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status
 
 if sys.platform != "linux":  # pragma: no cover - the local sandbox is Linux-only
     pytest.skip("the local sandbox needs Linux", allow_module_level=True)
 
+from codeeval.sandbox.docker import DockerExecutor
 from codeeval.sandbox.local import LocalExecutor
+from tests.servers.docker_engine import require_docker
 
 Grade = Callable[..., ExecResult]
 
@@ -39,19 +48,56 @@ def patient() -> Iterator[LocalExecutor]:
         yield running
 
 
+def docker_executor(**options: Any) -> DockerExecutor:
+    """A Docker executor with the default image; the test skips (or fails) without one."""
+    require_docker()
+    return DockerExecutor(**options)
+
+
+@pytest.fixture(scope="session")
+def docker_sandbox() -> Iterator[DockerExecutor]:
+    with docker_executor(workers=2) as running:
+        yield running
+
+
+@pytest.fixture(scope="session", params=["local", "docker"])
+def sandbox(request: pytest.FixtureRequest) -> Executor:
+    """Each executor in turn: the hostile checks that run on it must hold in both."""
+    built: Executor = request.getfixturevalue(
+        "executor" if request.param == "local" else "docker_sandbox"
+    )
+    return built
+
+
+@pytest.fixture(scope="session")
+def patient_docker() -> Iterator[DockerExecutor]:
+    """The Docker executor with the `patient` executor's wall-clock cap."""
+    with docker_executor(workers=2, wall_factor=PATIENT_WALL_FACTOR) as running:
+        yield running
+
+
+@pytest.fixture(scope="session", params=["local", "docker"])
+def patient_sandbox(request: pytest.FixtureRequest) -> Executor:
+    """`patient` and `patient_docker` in turn."""
+    built: Executor = request.getfixturevalue(
+        "patient" if request.param == "local" else "patient_docker"
+    )
+    return built
+
+
 @pytest.fixture
 def grade(executor: LocalExecutor) -> Grade:
     """grade(code, tests, entry_point="f", time_limit_s=1.0, memory_mb=256, ...) -> ExecResult."""
-    return _grader(executor)
+    return grader(executor)
 
 
 @pytest.fixture
 def grade_patiently(patient: LocalExecutor) -> Grade:
     """Like `grade`, on the `patient` executor: a loop's timeout is its CPU limit."""
-    return _grader(patient)
+    return grader(patient)
 
 
-def _grader(executor: LocalExecutor) -> Grade:
+def grader(executor: Executor) -> Grade:
     def run(
         code: str,
         tests: str = "def test_value(candidate):\n    assert candidate(2) == 4\n",
@@ -73,8 +119,31 @@ def _grader(executor: LocalExecutor) -> Grade:
 
 
 @pytest.fixture
+def grade_anywhere(sandbox: Executor) -> Grade:
+    """Like `grade`, in each executor in turn (see `sandbox`)."""
+    return grader(sandbox)
+
+
+@pytest.fixture
+def grade_patiently_anywhere(patient_sandbox: Executor) -> Grade:
+    """Like `grade_patiently`, in each executor in turn."""
+    return grader(patient_sandbox)
+
+
+@pytest.fixture
 def probe(executor: LocalExecutor) -> Callable[..., Any]:
     """probe(code, *args) -> the value the sandboxed `f(*args)` returned, decoded."""
+    return prober(executor)
+
+
+@pytest.fixture
+def docker_probe(docker_sandbox: DockerExecutor) -> Callable[..., Any]:
+    """Like `probe`, in a Docker container."""
+    return prober(docker_sandbox)
+
+
+def prober(executor: Executor) -> Callable[..., Any]:
+    """probe(code, *args) -> the value `f(*args)` returned in `executor`'s sandbox, decoded."""
 
     def run(code: str, *args: Any, **limits: Any) -> Any:
         settings = {"time_limit_s": 2.0, "memory_mb": 256, "processes": 16, **limits}
@@ -121,6 +190,16 @@ def job_processes(executor: LocalExecutor) -> Callable[[], list[int]]:
         return found
 
     return scan
+
+
+@pytest.fixture
+def leftovers(sandbox: Executor, request: pytest.FixtureRequest) -> Callable[[], list[str]]:
+    """A function listing what jobs left behind in `sandbox`: processes running as a per-job
+    user ID (see `job_processes`), or containers."""
+    if isinstance(sandbox, DockerExecutor):
+        return sandbox.containers
+    scan: Callable[[], list[int]] = request.getfixturevalue("job_processes")
+    return lambda: [str(pid) for pid in scan()]
 
 
 def _zygote_pid(launcher: int) -> int:

@@ -61,6 +61,18 @@ def test_an_unknown_executor_is_refused_with_the_names_there_are() -> None:
     assert "docker" in str(raised.value) and "local" in str(raised.value)
 
 
+def test_an_image_reaches_an_executor_that_takes_one_and_no_other() -> None:
+    # A configured image (codeeval.toml, CODEEVAL_DOCKER_IMAGE) must not stop a local run.
+    executor = create_executor("local", workers=1, image="python:3.12-slim")
+    try:
+        assert isinstance(executor, LocalExecutor)
+    finally:
+        executor.close()
+    # The Docker executor gets it: with no engine (none on PATH here), its check names it.
+    with pytest.raises(BadConfig, match="^--executor docker: no no-such-docker command"):
+        create_executor("docker", image="python:3.12-slim", docker="no-such-docker")
+
+
 def test_packages_are_refused_by_an_executor_that_cannot_expose_them() -> None:
     # Refused before the executor is built: no Docker engine is needed to say so.
     with pytest.raises(BadConfig) as raised:

