@@ -96,7 +96,7 @@ def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "described = codeeval_executors:DescribedExecutor\n"
     )
     monkeypatch.syspath_prepend(str(site))
-    monkeypatch.setattr(registry, "load_entry_points", True)
+    monkeypatch.setenv("CODEEVAL_NO_PLUGINS", "0")
     registry._entry_points.cache_clear()
     yield
     registry._entry_points.cache_clear()
