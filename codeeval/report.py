@@ -14,10 +14,13 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
+from codeeval.extract import RESPONSE_CUT
 from codeeval.pricing import DeploymentSample, DeploymentSummary, deployment_summary
 from codeeval.scoring import (
+    COMPLEXITY_CLASS,
     MAX_STATIC_CODE_CHARS,
     METRICS,
+    STATIC_METRICS_SKIPPED,
     bootstrap_ci,
     compare,
     pass_at_k,
@@ -29,12 +32,6 @@ from codeeval.store import RunRecord, SampleRow
 from codeeval.types import Status
 
 SCHEMA_VERSION = 1
-# The per-sample label of the fitted growth class, stored beside the metric values.
-COMPLEXITY_CLASS = "time_complexity_class"
-# Why the static metrics of a sample were not computed, stored beside them when they were not.
-STATIC_METRICS_SKIPPED = "static_metrics_skipped"
-# How a generation's extract_method records that its response was cut to max_response_bytes.
-RESPONSE_CUT = "response cut at"
 
 
 class Estimate(BaseModel):

@@ -21,14 +21,13 @@ from typing import Any, Protocol
 from codeeval import __version__
 from codeeval.config import RunConfig
 from codeeval.errors import BadConfig, ProviderError, UserError
-from codeeval.extract import cut_response, extract_code
+from codeeval.extract import cut_note, cut_response, extract_code
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
 from codeeval.provider import BaseProvider, create_provider, default_models
-from codeeval.report import COMPLEXITY_CLASS, RESPONSE_CUT, STATIC_METRICS_SKIPPED
 from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.sandbox import Executor, create_executor
-from codeeval.scoring import fit_time_complexity, score_sample, static_metrics_skipped
+from codeeval.scoring import scores_to_store
 from codeeval.store import GenerationRecord, Store, TaskRecord
 from codeeval.store.owner import host_id
 from codeeval.task import select_tasks
@@ -424,7 +423,7 @@ class Runner:
                 extraction.method,
                 *(["truncated"] if extraction.truncated else []),
                 *extraction.notes,
-                *([f"{RESPONSE_CUT} {limit} bytes"] if cut else []),
+                *([cut_note(limit)] if cut else []),
             ]
         )
         return (
@@ -433,7 +432,7 @@ class Runner:
                 text=text,
                 code=extraction.code,
                 extract_method=method,
-                raw={"omitted": f"{RESPONSE_CUT} {limit} bytes"} if cut else generation.raw,
+                raw={"omitted": cut_note(limit)} if cut else generation.raw,
                 input_tokens=generation.input_tokens,
                 output_tokens=generation.output_tokens,
                 finish_reason=generation.finish_reason,
@@ -489,26 +488,9 @@ class Runner:
         execution: ExecResult | None,
         task: Task,
     ) -> None:
-        scores = sample_scores(code, status, execution, task, self.config.max_line_length)
+        timings = execution.timings if execution is not None else ()
+        scores = scores_to_store(
+            code, status, timings, task.time_complexity, self.config.max_line_length
+        )
         self.store.save_result(run_id, SampleResult(key, status, scores, execution))
         self.listener.graded(key, status)
-
-
-def sample_scores(
-    code: str | None,
-    status: Status,
-    execution: ExecResult | None,
-    task: Task,
-    max_line_length: int = 79,
-) -> dict[str, float | str | None]:
-    """Every per-sample metric of a graded sample, plus the label of its fitted growth class."""
-    timings = execution.timings if execution is not None else ()
-    scores: dict[str, float | str | None] = dict(
-        score_sample(code, status, timings, task.time_complexity, max_line_length)
-    )
-    fit = fit_time_complexity(timings) if status == Status.PASSED and timings else None
-    scores[COMPLEXITY_CLASS] = fit.complexity if fit is not None and fit.reliable else None
-    skipped = static_metrics_skipped(code) if status is not Status.GENERATION_ERROR else None
-    if skipped:
-        scores[STATIC_METRICS_SKIPPED] = skipped
-    return scores

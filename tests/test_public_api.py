@@ -27,11 +27,13 @@ CODEEVAL_ALL = {
 }
 
 SCORING_ALL = {
+    "COMPLEXITY_CLASS",
     "EXECUTION_METRICS",
     "GROWTH_CLASSES",
     "MAX_STATIC_CODE_CHARS",
     "METRICS",
     "STATIC_METRICS",
+    "STATIC_METRICS_SKIPPED",
     "Comparison",
     "ComplexityFit",
     "Estimate",
@@ -60,6 +62,7 @@ SCORING_ALL = {
     "score_code",
     "score_execution",
     "score_sample",
+    "scores_to_store",
     "static_metrics_skipped",
     "time_complexity_score",
 }
