@@ -8,20 +8,20 @@ generation: each answer is handed to the executor as soon as it is stored.
 from __future__ import annotations
 
 import logging
-import os
-import platform
 import queue
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 from codeeval import __version__
 from codeeval.config import RunConfig
 from codeeval.errors import BadConfig, ProviderError, UserError
 from codeeval.extract import cut_note, cut_response, extract_code
+from codeeval.listener import RunListener
+from codeeval.machine import machine_fingerprint
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
 from codeeval.provider import BaseProvider, create_provider, default_models
@@ -29,7 +29,6 @@ from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.sandbox import Executor, create_executor
 from codeeval.scoring import scores_to_store
 from codeeval.store import GenerationRecord, Store, TaskRecord
-from codeeval.store.owner import host_id
 from codeeval.task import select_tasks
 from codeeval.task.prepare import PreparedTask, prepare_tasks
 from codeeval.types import (
@@ -46,50 +45,6 @@ from codeeval.types import (
 log = logging.getLogger(__name__)
 
 
-class RunListener(Protocol):
-    """Receives progress; the CLI draws it, tests record it. Must not raise."""
-
-    def started(self, run_id: int) -> None:
-        """The run has its id (a new run, or the one being resumed)."""
-
-    def stage(self, message: str) -> None:
-        """A new phase of the run started."""
-
-    def warn(self, message: str) -> None:
-        """Something the user should know, which does not stop the run."""
-
-    def planned(self, to_generate: int, to_grade: int) -> None:
-        """How many generations and gradings this run will do."""
-
-    def generated(self, key: SampleKey, source: str) -> None:
-        """A generation is ready; source is api, cache, stored or error."""
-
-    def graded(self, key: SampleKey, status: Status) -> None:
-        """A sample has its verdict."""
-
-
-class SilentListener:
-    """A listener that ignores everything."""
-
-    def started(self, run_id: int) -> None:
-        """Ignore."""
-
-    def stage(self, message: str) -> None:
-        """Ignore."""
-
-    def warn(self, message: str) -> None:
-        """Ignore."""
-
-    def planned(self, to_generate: int, to_grade: int) -> None:
-        """Ignore."""
-
-    def generated(self, key: SampleKey, source: str) -> None:
-        """Ignore."""
-
-    def graded(self, key: SampleKey, status: Status) -> None:
-        """Ignore."""
-
-
 @dataclass(slots=True)
 class RunOutcome:
     """What a run did: its id, final status and how its generations were obtained."""
@@ -99,30 +54,6 @@ class RunOutcome:
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     default_models_note: str | None = None
-
-
-def machine_fingerprint() -> dict[str, Any]:
-    """Facts about this machine that change timings, stored with every run."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            cpu = next(
-                (
-                    line.split(":", 1)[1].strip()
-                    for line in cpuinfo
-                    if line.startswith("model name")
-                ),
-                platform.processor(),
-            )
-    except OSError:
-        cpu = platform.processor()
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        # Tells machines apart without storing the host's name.
-        "host": host_id(),
-    }
 
 
 def resolve_models(config: RunConfig) -> tuple[list[str], str | None]:
@@ -170,7 +101,7 @@ class Runner:
     ) -> None:
         self.config = config
         self.store = store
-        self.listener = listener or SilentListener()
+        self.listener = listener or RunListener()
         self._sleep = sleep
         self._counts: dict[str, int] = {"api": 0, "cache": 0, "stored": 0, "error": 0}
         self._counts_lock = threading.Lock()

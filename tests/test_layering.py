@@ -105,6 +105,22 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.tasks",
         "codeeval.sandbox",
     ),
+    # What library code subclasses: the value types, nothing that does work.
+    "codeeval.listener": (
+        *PLUGINS,
+        *CORE_ONLY,
+        "codeeval.sandbox",
+        "codeeval.provider",
+        "codeeval.scoring",
+        "codeeval.config",
+    ),
+    "codeeval.machine": (
+        *PLUGINS,
+        "codeeval.runner",
+        "codeeval.cli",
+        "codeeval.sandbox",
+        "codeeval.provider",
+    ),
     "codeeval.runner": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.cli": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.console": (*PLUGINS, *EXECUTOR_IMPLS),
