@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,13 +16,12 @@ from codeeval.cli._app import (
     Hints,
     JsonOption,
     app,
-    load_run,
     load_settings,
     open_store,
     stderr,
     stdout,
 )
-from codeeval.cli.run import baseline_id_for, print_summary
+from codeeval.cli.run import print_summary
 from codeeval.errors import BadConfig
 
 
@@ -61,20 +60,9 @@ def show(
     config_file: ConfigOption = None,
 ) -> None:
     """Print a stored run's comparison table again."""
-    from codeeval.report import build_report
-
     config = load_settings({"db": db, "baseline": baseline}, config_file)
     hints = Hints(db, config_file)
-    store = open_store(config.db, config_file)
-    try:
-        baseline_id = baseline_id_for(store, config.baseline, run_id)
-        data = build_report(
-            load_run(store, run_id, hints),
-            load_run(store, baseline_id, hints) if baseline_id is not None else None,
-            config.regression_threshold,
-        )
-    finally:
-        store.close()
+    data = _stored_report(run_id, config, hints, config_file)
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
         return
@@ -95,21 +83,10 @@ def report(
     config_file: ConfigOption = None,
 ) -> None:
     """Render a stored run as a report."""
-    from codeeval.report import build_report
-
     render = registry.resolve(registry.RENDERERS, report_format)
     config = load_settings({"db": db, "baseline": baseline}, config_file)
     hints = Hints(db, config_file)
-    store = open_store(config.db, config_file)
-    try:
-        baseline_id = baseline_id_for(store, config.baseline, run_id)
-        data = build_report(
-            load_run(store, run_id, hints),
-            load_run(store, baseline_id, hints) if baseline_id is not None else None,
-            config.regression_threshold,
-        )
-    finally:
-        store.close()
+    data = _stored_report(run_id, config, hints, config_file)
     text = render(data)
     if output:
         try:
@@ -122,3 +99,23 @@ def report(
         stderr.print(f"wrote {output}", markup=False)
     else:
         sys.stdout.write(text)
+
+
+def _stored_report(run_id: int, config: Any, hints: Hints, config_file: str | None) -> Any:
+    from codeeval.errors import RunNotFound
+    from codeeval.report import build_report_for
+
+    store = open_store(config.db, config_file)
+    try:
+        return build_report_for(
+            store,
+            run_id,
+            baseline=config.baseline,
+            regression_threshold=config.regression_threshold,
+        )
+    except RunNotFound as exc:
+        raise BadConfig(
+            f"no run {exc.run_id} in this database; list the runs with: {hints.command('runs')}"
+        ) from None
+    finally:
+        store.close()

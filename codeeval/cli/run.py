@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
@@ -23,7 +20,6 @@ from codeeval.cli._app import (
     split_values,
     stderr,
     stdout,
-    why_not,
 )
 from codeeval.errors import BadConfig, OutputNotWritable, RunNotFound
 
@@ -144,6 +140,7 @@ def run(
 ) -> None:
     """Generate, grade and score: tasks x models x samples, then print the comparison."""
     from codeeval.config import load_run_config
+    from codeeval.report import check_formats
 
     if resume is not None:
         _refuse_flags_resume_ignores(ctx, resume)
@@ -181,7 +178,7 @@ def run(
             "replay": {**config.providers.get("replay", {}), "path": replay},
         }
         config = config.model_copy(update={"providers": providers})
-    _check_formats(config.formats)
+    check_formats(config.formats)
     _run_and_report(config, resume, fail_on_regression, json_output, Hints(db, config_file))
 
 
@@ -205,11 +202,6 @@ def _refuse_flags_resume_ignores(ctx: typer.Context, resume: int) -> None:
             f"--resume {resume} finishes the run with its own settings, so {', '.join(given)} "
             "would be ignored; drop them, or start a new run with them"
         )
-
-
-def _check_formats(formats: tuple[str, ...]) -> None:
-    for name in formats:
-        registry.resolve(registry.RENDERERS, name)
 
 
 def _run_and_report(
@@ -338,40 +330,13 @@ def _warn_failures(data: Any, hints: Hints) -> None:
         )
 
 
-def baseline_id_for(store: Any, wanted: str | None, run_id: int) -> int | None:
-    """The baseline run for `run_id`: an id as given, or the latest comparable run.
-
-    "latest" is the newest finished run before `run_id` sharing a model and a task with it
-    (None when there is none).
-
-    Raises:
-        BadConfig: `wanted` is neither a run id nor "latest".
-    """
-    if wanted is None:
-        return None
-    if wanted == "latest":
-        current = store.load_run(run_id).spec
-        for summary in store.runs(limit=200):
-            if (
-                summary.id < run_id
-                and summary.status == "finished"
-                and (set(summary.models) & set(current.models))
-                and set(summary.tasks) & set(current.tasks)
-            ):
-                return int(summary.id)
-        return None
-    if not wanted.isdigit():
-        raise BadConfig(f"--baseline: {wanted!r}: give a run id or 'latest'")
-    return int(wanted)
-
-
 def _report(store: Any, run_id: int, config: Any, json_output: bool, hints: Hints) -> int:
-    from codeeval.report import build_report
+    from codeeval.report import build_report_for, write_reports
 
-    baseline_id = baseline_id_for(store, config.baseline, run_id)
-    baseline = store.load_run(baseline_id) if baseline_id is not None else None
-    data = build_report(store.load_run(run_id), baseline, config.regression_threshold)
-    written, failed = _write_reports(data, config.report_root() / f"run-{run_id}", config.formats)
+    data = build_report_for(
+        store, run_id, baseline=config.baseline, regression_threshold=config.regression_threshold
+    )
+    files = write_reports(data, config.report_root() / f"run-{run_id}", config.formats)
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
         _warn_failures(data, hints)
@@ -385,38 +350,14 @@ def _report(store: Any, run_id: int, config: Any, json_output: bool, hints: Hint
                 style="bold red",
                 markup=False,
             )
-        stdout.print(f"run {run_id}; reports: " + ", ".join(str(p) for p in written), markup=False)
-    if failed:
-        path, name, why = failed[0]
-        others = f" (and {len(failed) - 1} other report(s))" if len(failed) > 1 else ""
-        again = hints.command("report", str(run_id), "--format", name)
+        written = ", ".join(str(path) for path in files.written.values())
+        stdout.print(f"run {run_id}; reports: {written}", markup=False)
+    if files.failed:
+        first = files.failed[0]
+        others = f" (and {len(files.failed) - 1} other report(s))" if len(files.failed) > 1 else ""
+        again = hints.command("report", str(run_id), "--format", first.format)
         raise OutputNotWritable(
-            f"cannot write {path}{others}: {why}; run {run_id} is stored in the database, so "
-            f"nothing is lost: write it with: {again}"
+            f"cannot write {first.path}{others}: {first.reason}; run {run_id} is stored in the "
+            f"database, so nothing is lost: write it with: {again}"
         )
     return len(data.regressions)
-
-
-def _write_reports(
-    data: Any, folder: Path, formats: Sequence[str]
-) -> tuple[list[Path], list[tuple[Path, str, str]]]:
-    """Write each report into `folder`.
-
-    Returns:
-        The paths written, and (path, format, why) for each report that could not be: the
-        caller says so after the summary, since the run itself is stored.
-    """
-    written: list[Path] = []
-    failed: list[tuple[Path, str, str]] = []
-    for name in formats:
-        render = registry.resolve(registry.RENDERERS, name)
-        suffix = registry.resolve_attribute(registry.RENDERERS, name, "SUFFIX")
-        path = folder / f"report{suffix}"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(data), encoding="utf-8")
-        except OSError as exc:
-            failed.append((path, name, why_not(exc)))
-        else:
-            written.append(path)
-    return written, failed
