@@ -121,7 +121,9 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.sandbox",
         "codeeval.provider",
     ),
-    "codeeval.runner": (*PLUGINS, *EXECUTOR_IMPLS),
+    "codeeval.runner": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.cli", "codeeval.evaluation"),
+    # The library's entry point: the CLI is built on it, never the other way.
+    "codeeval.evaluation": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.cli", "codeeval.console"),
     "codeeval.cli": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.console": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.grading": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.store", "codeeval.runner"),

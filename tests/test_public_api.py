@@ -15,8 +15,14 @@ CODEEVAL_ALL = {
     "GenerationRequest",
     "MissingApiKey",
     "MissingDependency",
+    "OutputSettings",
     "ProviderError",
     "RateLimited",
+    "RunDefinition",
+    "RunListener",
+    "RunOptions",
+    "RunResult",
+    "RunSettings",
     "SampleKey",
     "Status",
     "Task",
@@ -24,6 +30,7 @@ CODEEVAL_ALL = {
     "UnknownName",
     "UserError",
     "__version__",
+    "evaluate",
 }
 
 SCORING_ALL = {

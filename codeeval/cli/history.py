@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,11 +18,16 @@ from codeeval.cli._app import (
     app,
     load_settings,
     open_store,
+    run_not_found,
     stderr,
     stdout,
 )
-from codeeval.cli.run import print_summary
-from codeeval.errors import BadConfig
+from codeeval.cli._summary import print_summary
+from codeeval.errors import BadConfig, RunNotFound
+
+if TYPE_CHECKING:
+    from codeeval.config import OutputSettings
+    from codeeval.report import ReportData
 
 
 @app.command()
@@ -60,7 +65,7 @@ def show(
     config_file: ConfigOption = None,
 ) -> None:
     """Print a stored run's comparison table again."""
-    config = load_settings({"db": db, "baseline": baseline}, config_file)
+    config = load_settings({"db": db, "baseline": baseline}, config_file).output
     hints = Hints(db, config_file)
     data = _stored_report(run_id, config, hints, config_file)
     if json_output:
@@ -84,7 +89,7 @@ def report(
 ) -> None:
     """Render a stored run as a report."""
     render = registry.resolve(registry.RENDERERS, report_format)
-    config = load_settings({"db": db, "baseline": baseline}, config_file)
+    config = load_settings({"db": db, "baseline": baseline}, config_file).output
     hints = Hints(db, config_file)
     data = _stored_report(run_id, config, hints, config_file)
     text = render(data)
@@ -101,21 +106,20 @@ def report(
         sys.stdout.write(text)
 
 
-def _stored_report(run_id: int, config: Any, hints: Hints, config_file: str | None) -> Any:
-    from codeeval.errors import RunNotFound
+def _stored_report(
+    run_id: int, settings: OutputSettings, hints: Hints, config_file: str | None
+) -> ReportData:
     from codeeval.report import build_report_for
 
-    store = open_store(config.db, config_file)
+    store = open_store(settings.db, config_file)
     try:
         return build_report_for(
             store,
             run_id,
-            baseline=config.baseline,
-            regression_threshold=config.regression_threshold,
+            baseline=settings.baseline,
+            regression_threshold=settings.regression_threshold,
         )
     except RunNotFound as exc:
-        raise BadConfig(
-            f"no run {exc.run_id} in this database; list the runs with: {hints.command('runs')}"
-        ) from None
+        raise run_not_found(exc, hints, None if exc.run_id == run_id else "--baseline") from None
     finally:
         store.close()

@@ -13,14 +13,14 @@ import typer
 
 from codeeval import registry
 from codeeval.cli._app import (
+    ExecutorOption,
     JsonOption,
     SandboxPackageOption,
     split_values,
     stdout,
     tasks_app,
-    why_not,
 )
-from codeeval.errors import BadConfig, OutputNotWritable
+from codeeval.errors import BadConfig, OutputNotWritable, os_error_reason
 
 
 @tasks_app.command("list")
@@ -121,7 +121,7 @@ def tasks_new(
     except OSError as exc:
         raise OutputNotWritable(
             f"--dir {directory}: cannot create {exc.filename or directory}: "
-            f"{why_not(exc)}; pass --dir a writable folder"
+            f"{os_error_reason(exc)}; pass --dir a writable folder"
         ) from None
     # A bare name means a built-in task to `tasks check` and `run --tasks`; a path does not.
     selector = str(folder) if folder.is_absolute() else os.path.join(".", folder)
@@ -138,23 +138,20 @@ def tasks_check(
     names: Annotated[
         list[str] | None, typer.Argument(help="Tasks to check (default: every built-in task).")
     ] = None,
-    executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
+    executor: ExecutorOption = None,
     sandbox_package: SandboxPackageOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Prove tasks sound: references pass, every mutant is caught, generators are valid."""
     from dataclasses import asdict
 
-    from codeeval.config import RunConfig
-    from codeeval.sandbox import create_executor
+    from codeeval.config import build_settings
     from codeeval.task import select_tasks
     from codeeval.task.check import check_tasks
 
     tasks = select_tasks(names or ["all"])
-    runner_config = RunConfig(
-        executor=executor or "local", sandbox_packages=split_values(sandbox_package) or ()
-    )
-    sandbox = create_executor(runner_config.executor, packages=runner_config.sandbox_packages)
+    options = build_settings({"executor": executor}).options
+    sandbox = options.create_executor(split_values(sandbox_package) or ())
     checks = []
     try:
         for check in check_tasks(tasks, sandbox):

@@ -1,6 +1,6 @@
 """The Store interface and the records it keeps: runs, task calibrations, generations, results.
 
-Every number in a report can be rebuilt from what the store holds: the run's config (never a
+Every number in a report can be rebuilt from what the store holds: the run's definition (never a
 key), each task's content hash, the prompt, raw response, extracted code, per-test results and
 the machine fingerprint. The default implementation is `codeeval.store.sql.SqlStore`.
 """
