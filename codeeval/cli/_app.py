@@ -128,6 +128,25 @@ def hide_password(db: str) -> str:
     return masked(db)
 
 
+def renamed_option(old: str, new: str, old_value: str | None, new_value: str | None) -> str | None:
+    """The value of an option that may still be given by its old name, which says so once.
+
+    Raises:
+        BadConfig: both names were given.
+    """
+    if old_value is None:
+        return new_value
+    if new_value is not None:
+        raise BadConfig(f"{old} and {new} are one option; give {new} only")
+    stderr.print(
+        f"warning: {old} is deprecated here; use {new}, which takes the same value",
+        style="yellow",
+        markup=False,
+        highlight=False,
+    )
+    return old_value
+
+
 def run_not_found(exc: RunNotFound, hints: Hints, flag: str | None = None) -> BadConfig:
     """The one-line error for a run id the database does not hold, with the hint to list its runs.
 

@@ -18,6 +18,7 @@ from codeeval.cli._app import (
     SandboxPackageOption,
     WorkersOption,
     app,
+    renamed_option,
     split_values,
     stderr,
     stdout,
@@ -51,9 +52,12 @@ def grade(
             help="Cut longer completions at their last line end that fits (default 1000000).",
         ),
     ] = 1_000_000,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Results file (default: SAMPLES_results.jsonl)."),
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Results file (default: SAMPLES_results.jsonl)."),
+    ] = None,
+    old_output: Annotated[
+        str | None, typer.Option("--out", hidden=True, help="Deprecated: --output.")
     ] = None,
     allow_bad_lines: Annotated[
         bool,
@@ -74,6 +78,7 @@ def grade(
     from codeeval.config import build_settings
     from codeeval.grading import grade_file
 
+    output = renamed_option("--out", "--output", old_output, output)
     try:
         ks = tuple(int(part) for part in k.replace(" ", "").split(",") if part)
     except ValueError:
@@ -92,7 +97,7 @@ def grade(
             time_factor=time_factor,
             min_time_limit_s=min_time_limit,
             memory_mb=memory_mb,
-            results_path=out,
+            results_path=Path(output) if output else None,
             max_response_bytes=max_response_bytes,
         )
     finally:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
@@ -18,12 +17,14 @@ from codeeval.cli._app import (
     app,
     load_settings,
     open_store,
+    renamed_option,
     run_not_found,
+    split_values,
     stderr,
     stdout,
 )
 from codeeval.cli._summary import print_summary
-from codeeval.errors import BadConfig, RunNotFound
+from codeeval.errors import OutputNotWritable, RunNotFound
 
 if TYPE_CHECKING:
     from codeeval.config import OutputSettings
@@ -77,33 +78,68 @@ def show(
 @app.command()
 def report(
     run_id: Annotated[int, typer.Argument(help="Run id (see: codeeval runs).")],
-    report_format: Annotated[
-        str, typer.Option("--format", "-f", help="json, markdown or html.")
-    ] = "markdown",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json, markdown (default) or html; repeatable or comma-separated. Several: "
+            "one file each, in --output or the run's report folder.",
+        ),
+    ] = None,
     output: Annotated[
-        str | None, typer.Option("--out", "-o", help="File to write (default: stdout).")
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (default: stdout); with several formats, the folder.",
+        ),
+    ] = None,
+    old_output: Annotated[
+        str | None, typer.Option("--out", hidden=True, help="Deprecated: --output.")
     ] = None,
     baseline: Annotated[str | None, typer.Option("--baseline")] = None,
     db: DbOption = None,
     config_file: ConfigOption = None,
 ) -> None:
-    """Render a stored run as a report."""
-    render = registry.resolve(registry.RENDERERS, report_format)
-    config = load_settings({"db": db, "baseline": baseline}, config_file).output
-    hints = Hints(db, config_file)
-    data = _stored_report(run_id, config, hints, config_file)
-    text = render(data)
-    if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadConfig(
-                f"--out {output}: cannot write the report: {exc.strerror or exc}; "
-                "give a file path in an existing folder"
-            ) from None
-        stderr.print(f"wrote {output}", markup=False)
+    """Render a stored run as a report: one format on stdout or in a file, or several files."""
+    from codeeval.report import check_formats, render, write_reports
+
+    output = renamed_option("--out", "--output", old_output, output)
+    names = tuple(dict.fromkeys(split_values(formats) or ("markdown",)))
+    check_formats(names)
+    settings = load_settings({"db": db, "baseline": baseline}, config_file).output
+    data = _stored_report(run_id, settings, Hints(db, config_file), config_file)
+    if len(names) == 1 and not output:
+        sys.stdout.write(render(data, names[0]))
+    elif len(names) == 1 and output:
+        _write_file(Path(output), render(data, names[0]))
     else:
-        sys.stdout.write(text)
+        folder = Path(output) if output else settings.report_folder(run_id)
+        files = write_reports(data, folder, names)
+        for path in files.written.values():
+            stderr.print(f"wrote {path}", markup=False, highlight=False)
+        if files.failed:
+            first = files.failed[0]
+            raise OutputNotWritable(
+                f"cannot write {first.path}: {first.reason}; give --output a writable folder"
+            )
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write one report file in one step.
+
+    Raises:
+        OutputNotWritable: it cannot be written.
+    """
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputNotWritable(
+            f"--output {path}: cannot write the report: {exc.strerror or exc}; "
+            "give a file path in an existing folder"
+        ) from None
+    stderr.print(f"wrote {path}", markup=False, highlight=False)
 
 
 def _stored_report(

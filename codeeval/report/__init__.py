@@ -17,9 +17,9 @@ a finished ReportData into text; they never query the store or compute a metric.
 from codeeval.report.build import build_report
 from codeeval.report.data import (
     SCHEMA_VERSION,
-    Comparison,
-    Estimate,
     GenerationFailure,
+    MetricValue,
+    ModelComparison,
     ModelSummary,
     Regression,
     Renderer,
@@ -27,7 +27,7 @@ from codeeval.report.data import (
     RunInfo,
     SampleLine,
     TaskCell,
-    TaskRow,
+    TaskResults,
 )
 from codeeval.report.display import format_estimate, table_rows
 from codeeval.report.files import (
@@ -44,8 +44,8 @@ from codeeval.report.stored import LATEST, build_report_for, find_baseline
 __all__ = [
     "LATEST",
     "SCHEMA_VERSION",
-    "Comparison",
-    "Estimate",
+    "ModelComparison",
+    "MetricValue",
     "GenerationFailure",
     "ModelSummary",
     "Regression",
@@ -55,7 +55,7 @@ __all__ = [
     "RunInfo",
     "SampleLine",
     "TaskCell",
-    "TaskRow",
+    "TaskResults",
     "UnwrittenReport",
     "build_report",
     "build_report_for",

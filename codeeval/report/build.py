@@ -14,14 +14,14 @@ from typing import Any
 from codeeval.extract import RESPONSE_CUT
 from codeeval.pricing import DeploymentSample, deployment_summary
 from codeeval.report.data import (
-    Comparison,
-    Estimate,
     GenerationFailure,
+    MetricValue,
+    ModelComparison,
     ModelSummary,
     ReportData,
     RunInfo,
     SampleLine,
-    TaskRow,
+    TaskResults,
 )
 from codeeval.report.display import format_estimate
 from codeeval.report.regressions import find_regressions
@@ -30,18 +30,18 @@ from codeeval.scoring import (
     MAX_STATIC_CODE_CHARS,
     METRICS,
     STATIC_METRICS_SKIPPED,
+    Estimate,
     bootstrap_ci,
     compare,
     pass_at_k_ci,
     pass_at_k_table,
 )
-from codeeval.scoring import Estimate as StatsEstimate
 from codeeval.store import RunRecord, SampleRow
 from codeeval.types import Status
 
 
-def _estimate(value: StatsEstimate | None) -> Estimate | None:
-    return None if value is None else Estimate(value=value.value, low=value.low, high=value.high)
+def _metric_value(value: Estimate | None) -> MetricValue | None:
+    return None if value is None else MetricValue(value=value.value, low=value.low, high=value.high)
 
 
 def _ks(samples: int) -> list[int]:
@@ -66,7 +66,7 @@ def _model_summary(
             if row.result is None and row.generation is not None and row.generation.error
         ),
         metrics={
-            metric.name: _estimate(
+            metric.name: _metric_value(
                 bootstrap_ci(
                     {task: sample_values(rows, metric.name) for task, rows in graded.items()}
                 )
@@ -78,7 +78,7 @@ def _model_summary(
             for k in ks
             if counts
             and all(n >= k for n, _ in counts)
-            and (estimate := _estimate(pass_at_k_ci(counts, k))) is not None
+            and (estimate := _metric_value(pass_at_k_ci(counts, k))) is not None
         },
         pass_at_every_k=pass_at_k_table(counts) if counts else {},
         statuses=dict(
@@ -91,7 +91,7 @@ def _model_summary(
 
 
 def _complexity_label(
-    graded: Mapping[str, Sequence[SampleRow]], share: Estimate | None
+    graded: Mapping[str, Sequence[SampleRow]], share: MetricValue | None
 ) -> str | None:
     """One task: the growth class most samples showed. Several: the share at optimal growth."""
     if len(graded) == 1:
@@ -137,7 +137,7 @@ def _pass_values(by_task: Mapping[str, Sequence[SampleRow]]) -> dict[str, list[f
     return {task: sample_values(rows, "pass@1") for task, rows in by_task.items()}
 
 
-def _comparisons(grouped: Mapping[str, Mapping[str, Sequence[SampleRow]]]) -> list[Comparison]:
+def _comparisons(grouped: Mapping[str, Mapping[str, Sequence[SampleRow]]]) -> list[ModelComparison]:
     models = sorted(grouped)
     found = []
     for index, model_a in enumerate(models):
@@ -145,7 +145,7 @@ def _comparisons(grouped: Mapping[str, Mapping[str, Sequence[SampleRow]]]) -> li
             result = compare(_pass_values(grouped[model_a]), _pass_values(grouped[model_b]))
             if result is not None:
                 found.append(
-                    Comparison(
+                    ModelComparison(
                         model_a=model_a,
                         model_b=model_b,
                         tasks=result.tasks,
@@ -185,7 +185,7 @@ def build_report(
     grouped = by_model_task(record.samples)
     models = [_model_summary(model, grouped.get(model, {}), ks) for model in spec.models]
     tasks = [
-        TaskRow(
+        TaskResults(
             task_id=task.task_id,
             content_hash=task.content_hash,
             optimal_complexity=task.optimal_complexity,

@@ -16,8 +16,11 @@ from codeeval.pricing import DeploymentSummary
 SCHEMA_VERSION = 1
 
 
-class Estimate(BaseModel):
-    """A value with its 95% confidence interval (bounds None when there is too little data)."""
+class MetricValue(BaseModel):
+    """A metric's value with its 95% confidence interval (bounds None with too little data).
+
+    `codeeval.scoring.Estimate` is what the statistics return; this is what a report shows.
+    """
 
     value: float
     low: float | None = None
@@ -31,8 +34,8 @@ class ModelSummary(BaseModel):
     tasks: int
     samples: int
     generation_errors: int = 0
-    metrics: dict[str, Estimate | None] = Field(default_factory=dict)
-    pass_at: dict[int, Estimate] = Field(default_factory=dict)
+    metrics: dict[str, MetricValue | None] = Field(default_factory=dict)
+    pass_at: dict[int, MetricValue] = Field(default_factory=dict)
     pass_at_every_k: dict[int, float] = Field(default_factory=dict)
     time_complexity: str | None = None
     statuses: dict[str, int] = Field(default_factory=dict)
@@ -51,8 +54,8 @@ class TaskCell(BaseModel):
     statuses: dict[str, int] = Field(default_factory=dict)
 
 
-class TaskRow(BaseModel):
-    """One task across models."""
+class TaskResults(BaseModel):
+    """One task across models: a cell per model (`codeeval.task.info.TaskRow` is a listing)."""
 
     task_id: str
     content_hash: str
@@ -61,8 +64,11 @@ class TaskRow(BaseModel):
     cells: dict[str, TaskCell] = Field(default_factory=dict)
 
 
-class Comparison(BaseModel):
-    """A paired comparison of two models on the tasks both ran (pass@1 per task)."""
+class ModelComparison(BaseModel):
+    """A paired comparison of two models on the tasks both ran (pass@1 per task).
+
+    The report's form of `codeeval.scoring.Comparison`, with the two models named.
+    """
 
     model_a: str
     model_b: str
@@ -134,8 +140,8 @@ class ReportData(BaseModel):
     run: RunInfo
     ks: list[int]
     models: list[ModelSummary]
-    tasks: list[TaskRow]
-    comparisons: list[Comparison] = Field(default_factory=list)
+    tasks: list[TaskResults]
+    comparisons: list[ModelComparison] = Field(default_factory=list)
     baseline_run: int | None = None
     regressions: list[Regression] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

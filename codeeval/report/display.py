@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from codeeval.report.data import Estimate, ReportData
+from codeeval.report.data import MetricValue, ReportData
 from codeeval.scoring import METRICS
 
 
-def format_estimate(estimate: Estimate | None, fmt: str = ".2f") -> str:
+def format_estimate(estimate: MetricValue | None, fmt: str = ".2f") -> str:
     """The value and its interval as it is: `33% [8-67]` with fmt ".0%", `2.5 [1.0-4.0]`.
 
     The interval is shown by its bounds, not as a symmetric "± half-width", which would

@@ -201,7 +201,7 @@ class DockerExecutor:
             self.image, "python", "-I", "-S", "-c", self._bootstrap,
         ]  # fmt: skip
 
-    def grade(self, job: ExecJob) -> ExecResult:
+    def run_one(self, job: ExecJob) -> ExecResult:
         """Grade one job in the calling thread."""
 
         def open_child() -> ContainerChild:
@@ -217,7 +217,7 @@ class DockerExecutor:
 
         The iterable is consumed lazily (and from worker threads, one at a time).
         """
-        return run_jobs(jobs, lambda job, _worker: self.grade(job), self.workers)
+        return run_jobs(jobs, lambda job, _worker: self.run_one(job), self.workers)
 
     def close(self) -> None:
         """Nothing to stop: every container is removed when its job ends."""
