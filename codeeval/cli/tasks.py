@@ -7,7 +7,7 @@ import os
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from codeeval.cli._app import (
     tasks_app,
 )
 from codeeval.errors import BadConfig, OutputNotWritable, os_error_reason
+
+if TYPE_CHECKING:
+    from codeeval.task.check import TaskCheck
 
 
 @tasks_app.command("list")
@@ -174,7 +177,7 @@ def tasks_check(
         raise typer.Exit(1)
 
 
-def _print_check(check: Any) -> None:
+def _print_check(check: TaskCheck) -> None:
     caught = sum(1 for mutant in check.mutants if mutant.caught)
     mark = "ok  " if check.ok else "FAIL"
     stdout.print(
