@@ -39,6 +39,20 @@ def test_each_setting_has_one_place() -> None:
     assert {"executor", "workers", "executor_options", "use_cache", "max_attempts"} == parts[1]
 
 
+# Every setting [run] took when one RunConfig held them all: users' files name them.
+RUN_CONFIG_KEYS = (
+    "tasks tags models samples temperature top_p max_tokens seed system_prompt stop lang "
+    "executor workers sandbox_packages db out formats use_cache time_factor min_time_limit_s "
+    "memory_mb max_line_length max_attempts max_response_bytes baseline regression_threshold "
+    "providers endpoints prices"
+).split()
+
+
+def test_run_takes_every_key_it_took() -> None:
+    assert set(RUN_CONFIG_KEYS) <= set(setting_names())
+    assert set(setting_names()) - set(RUN_CONFIG_KEYS) == {"executor_options"}
+
+
 def test_every_key_of_run_goes_to_its_part(tmp_path: Path) -> None:
     """`[run]` keeps taking every setting it took when they were one object."""
     (tmp_path / "codeeval.toml").write_text(
