@@ -1,8 +1,19 @@
-"""RunConfig and where its values come from: flag > CODEEVAL_* env > codeeval.toml > default.
+"""Run settings and where their values come from: flag > CODEEVAL_* env > codeeval.toml > default.
 
-Flags and environment variables arrive together from the CLI (each typer option declares its
-`envvar=`); this module adds the `codeeval.toml` layer and the defaults, and is the only module
-that reads `CODEEVAL_*` or the config file. API keys never enter a RunConfig.
+A run's settings are three objects, split by what they are for:
+
+- `RunDefinition`: what the run measures (tasks, models, samples, generation parameters,
+  limits). It is stored with the run, and `--resume` takes it from there: a flag that would
+  change it is refused.
+- `RunOptions`: how the run is carried out (executor, workers, answer cache, retries).
+  Not stored; a resumed run may change it.
+- `OutputSettings`: where the results go and what the report compares them with (database,
+  report folder and formats, baseline, regression threshold). Not stored.
+
+`[run]` in codeeval.toml takes any of their settings by name. Flags and environment variables
+arrive together from the CLI (each typer option declares its `envvar=`); this module adds the
+`codeeval.toml` layer and the defaults, and is the only module that reads `CODEEVAL_*` or the
+config file. API keys never enter any of them.
 """
 
 from __future__ import annotations
@@ -10,8 +21,9 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -23,10 +35,23 @@ from pydantic import (
 )
 
 from codeeval.errors import BadConfig
+from codeeval.task.folder import MAX_MEMORY_MB, MIN_MEMORY_MB
+
+if TYPE_CHECKING:
+    from codeeval.sandbox import Executor
 
 CONFIG_FILE = "codeeval.toml"
 DEFAULT_HOME = Path("codeeval-results")
 _SECRET_WORDS = ("api_key", "apikey", "secret", "token", "password")
+# codeeval.toml's tables besides [run], and the setting each one fills.
+_TABLES = {
+    "providers": "providers",
+    "endpoints": "endpoints",
+    "prices": "prices",
+    "executors": "executor_options",
+}
+# Settings that are tables of tables: the layers are merged per name, then per option.
+_NESTED = ("providers", "executor_options")
 
 
 class EndpointConfig(BaseModel):
@@ -39,8 +64,12 @@ class EndpointConfig(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
-class RunConfig(BaseModel):
-    """Everything one run was asked to do. Stored with the run, so it never holds a secret."""
+class RunDefinition(BaseModel):
+    """What a run measures; stored with the run, so it never holds a secret.
+
+    Two runs with equal definitions (and unchanged tasks) measure the same thing: every
+    setting that can change a stored answer, verdict or score is here.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -55,23 +84,14 @@ class RunConfig(BaseModel):
     system_prompt: str | None = None
     stop: tuple[str, ...] = ()
     lang: str = "en"
-    executor: str = "local"
-    workers: int | None = Field(None, ge=1)
     sandbox_packages: tuple[str, ...] = ()  # installed packages programs may import
-    docker_image: str | None = None  # --executor docker's image (None: codeeval's own)
-    db: str = str(DEFAULT_HOME / "codeeval.db")
-    out: str | None = None
-    formats: tuple[str, ...] = ("json", "markdown")
-    use_cache: bool = True
     time_factor: float | None = Field(None, gt=0)
     min_time_limit_s: float | None = Field(None, gt=0)
-    memory_mb: int | None = Field(None, ge=64)
+    # The same bounds a task file's [limits] memory_mb has.
+    memory_mb: int | None = Field(None, ge=MIN_MEMORY_MB, le=MAX_MEMORY_MB)
     max_line_length: int = Field(79, ge=20)
-    max_attempts: int = Field(6, ge=1)
     # A response longer than this (UTF-8 bytes) is cut there before it is stored or graded.
     max_response_bytes: int = Field(1_000_000, ge=1000, le=1_000_000_000)
-    baseline: str | None = None
-    regression_threshold: float = Field(0.05, ge=0.0, le=1.0)
     providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict)
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
@@ -96,8 +116,92 @@ class RunConfig(BaseModel):
                     )
         return value
 
+    def safe_dump(self) -> dict[str, Any]:
+        """The definition as JSON-ready data, for the store and reports: URL passwords masked."""
+        from codeeval.store.urls import mask_passwords
+
+        dumped: dict[str, Any] = mask_passwords(self.model_dump(mode="json"))
+        return dumped
+
+    @classmethod
+    def from_stored(
+        cls, stored: Mapping[str, Any], current: RunDefinition | None = None
+    ) -> RunDefinition:
+        """The definition of a stored run, to resume it.
+
+        A run stored by an earlier version holds its whole config, output and options
+        included (`db`, `out`, `executor`, ...): only the definition's settings are read.
+        A URL whose password was stored masked gets it back from `current` where that names
+        the very same URL.
+
+        Raises:
+            BadConfig: a stored value this version refuses.
+        """
+        from codeeval.store.urls import restore_passwords
+
+        own = {key: value for key, value in stored.items() if key in cls.model_fields}
+        if current is not None:
+            own = restore_passwords(own, current.model_dump(mode="json"))
+        try:
+            return cls.model_validate(own)
+        except ValidationError as exc:
+            raise BadConfig(f"the stored run: {_problem(exc)}") from None
+
+
+class RunOptions(BaseModel):
+    """How a run is carried out; not stored, and a resumed run may change it.
+
+    None of these changes what a run measures: time limits are measured again in the
+    executor at each start (and the sandbox's protections are stored with the machine's
+    facts), a reused answer is marked as such in the store, and a generation that failed
+    for good is stored as failed, for `--resume` to retry.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    executor: str = "local"
+    workers: int | None = Field(None, ge=1)
+    # Each executor's own options, from [executors.NAME] (and the flags that set them).
+    executor_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    use_cache: bool = True
+    max_attempts: int = Field(6, ge=1)
+
+    def create_executor(self, packages: tuple[str, ...] = ()) -> Executor:
+        """The executor these options name, built with its options and `packages`.
+
+        Raises:
+            UnknownName: no executor of that name.
+            BadConfig: an option it does not take, or packages it cannot expose.
+        """
+        from codeeval.sandbox import create_executor
+
+        return create_executor(
+            self.executor,
+            workers=self.workers,
+            packages=packages,
+            **self.executor_options.get(self.executor, {}),
+        )
+
+
+class OutputSettings(BaseModel):
+    """Where a run's results go and what its report compares them with; not stored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    db: str = str(DEFAULT_HOME / "codeeval.db")
+    out: str | None = None
+    formats: tuple[str, ...] = ("json", "markdown")
+    baseline: int | str | None = None  # a run id, or "latest"
+    regression_threshold: float = Field(0.05, ge=0.0, le=1.0)
+
+    @field_validator("db", "out", mode="before")
+    @classmethod
+    def _paths_as_text(cls, value: Any) -> Any:
+        """A `pathlib.Path` is taken as its text (library code passes them)."""
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
+
     def report_root(self) -> Path:
-        """The folder that receives `run-N/`: `--out`, else one that follows the database.
+        """The folder that receives `run-N/`: `out`, else one that follows the database.
 
         A database file `DIR/codeeval.db` puts reports in `DIR/`; any other file `DIR/NAME.db`
         in `DIR/NAME-reports/`; a server URL in `codeeval-results/<backend>-<host>-<name>/`. So
@@ -107,16 +211,31 @@ class RunConfig(BaseModel):
             return Path(self.out).expanduser()
         return report_root_for_db(self.db)
 
-    def safe_dump(self) -> dict[str, Any]:
-        """The config as JSON-ready data, for the store and reports: URL passwords masked."""
-        from codeeval.store.urls import mask_passwords
+    def report_folder(self, run_id: int) -> Path:
+        """Where run `run_id`'s report files go: `run-N/` in the report root."""
+        return self.report_root() / f"run-{run_id}"
 
-        dumped: dict[str, Any] = mask_passwords(self.model_dump(mode="json"))
-        return dumped
+
+SETTINGS = (RunDefinition, RunOptions, OutputSettings)
+_Settings = TypeVar("_Settings", RunDefinition, RunOptions, OutputSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """Everything a run is given: what it measures, how it runs, where its results go."""
+
+    definition: RunDefinition = field(default_factory=RunDefinition)
+    options: RunOptions = field(default_factory=RunOptions)
+    output: OutputSettings = field(default_factory=OutputSettings)
+
+
+def setting_names() -> list[str]:
+    """Every setting `[run]` (and `codeeval.evaluate`) takes, sorted."""
+    return sorted(name for model in SETTINGS for name in model.model_fields)
 
 
 def report_root_for_db(db: str) -> Path:
-    """Where reports of runs in database `db` go by default (see `RunConfig.report_root`)."""
+    """Where reports of runs in database `db` go by default (see `OutputSettings.report_root`)."""
     import re
 
     from sqlalchemy.engine import make_url
@@ -145,7 +264,7 @@ def config_path(explicit: str | None = None) -> Path:
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    """Settings from a codeeval.toml (its `[run]` table, `[providers.*]`, `[endpoints.*]`).
+    """Settings from a codeeval.toml: its `[run]` table, and the tables of `_TABLES`.
 
     A missing file is an empty config.
 
@@ -158,44 +277,86 @@ def read_config_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadConfig(f"{path}: invalid TOML: {exc}") from None
-    unknown = sorted(set(data) - {"run", "providers", "endpoints", "prices"})
+    unknown = sorted(set(data) - {"run", *_TABLES})
     if unknown:
         raise BadConfig(
             f"{path}: {unknown[0]}: unknown table; use [run], [providers.NAME], "
-            "[endpoints.NAME] or [prices]"
+            "[endpoints.NAME], [executors.NAME] or [prices]"
         )
     settings = dict(data.get("run", {}))
-    for table in ("providers", "endpoints", "prices"):
+    for table, setting in _TABLES.items():
         if table in data:
-            settings[table] = data[table]
+            settings[setting] = data[table]
     return settings
 
 
-def build_run_config(
-    cli_values: Mapping[str, Any], file_values: Mapping[str, Any], source: str = CONFIG_FILE
-) -> RunConfig:
-    """Merge the layers: a CLI value (flag or env) wins when it is not None.
+def build_settings(
+    values: Mapping[str, Any],
+    file_values: Mapping[str, Any] | None = None,
+    source: str = CONFIG_FILE,
+    *,
+    given_as: str = "command line",
+) -> RunSettings:
+    """Merge the layers: a given value (flag or env) wins over the file's when it is not None.
+
+    Tables of tables (`providers`, `executor_options`) merge per name and option.
+
+    Args:
+        values: Settings from the command line (flags and environment variables), by name.
+        file_values: Settings from the config file (`read_config_file`).
+        source: The config file's name, for messages.
+        given_as: Where `values` came from, for messages.
 
     Raises:
-        BadConfig: a value is invalid; the message names where it came from.
+        BadConfig: an unknown setting (the valid ones are listed) or an invalid value; the
+            message names where it came from.
     """
-    merged: dict[str, Any] = dict(file_values)
-    merged.update({key: value for key, value in cli_values.items() if value is not None})
-    try:
-        return RunConfig.model_validate(merged)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"])
-        given = cli_values.get(str(error["loc"][0])) is not None
-        origin = "command line" if given else source
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden" and len(error["loc"]) == 1:
-            message = f"unknown setting; valid ones: {', '.join(sorted(RunConfig.model_fields))}"
-        raise BadConfig(f"{origin}: {key}: {message}") from None
+    file_values = file_values or {}
+    given = {key: value for key, value in values.items() if value is not None}
+    merged: dict[str, Any] = {**file_values, **given}
+    for key in _NESTED:
+        if isinstance(file_values.get(key), Mapping) and isinstance(given.get(key), Mapping):
+            merged[key] = _merge_tables(file_values[key], given[key])
+    unknown = sorted(set(merged) - set(setting_names()))
+    if unknown:
+        origin = given_as if unknown[0] in given else source
+        raise BadConfig(
+            f"{origin}: {unknown[0]}: unknown setting; valid ones: {', '.join(setting_names())}"
+        )
+
+    def validated(model: type[_Settings]) -> _Settings:
+        own = {key: value for key, value in merged.items() if key in model.model_fields}
+        try:
+            return model.model_validate(own)
+        except ValidationError as exc:
+            first = str(exc.errors()[0]["loc"][0])
+            raise BadConfig(f"{given_as if first in given else source}: {_problem(exc)}") from None
+
+    return RunSettings(validated(RunDefinition), validated(RunOptions), validated(OutputSettings))
 
 
-def load_run_config(cli_values: Mapping[str, Any], config_file: str | None = None) -> RunConfig:
-    """Build the RunConfig for a command from its CLI values and the config file.
+def _merge_tables(
+    lower: Mapping[str, Mapping[str, Any]], upper: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    merged: dict[str, Any] = {name: dict(options) for name, options in lower.items()}
+    for name, options in upper.items():
+        below = merged.get(name)
+        if isinstance(below, dict) and isinstance(options, Mapping):
+            merged[name] = {**below, **options}
+        else:
+            merged[name] = options
+    return merged
+
+
+def _problem(exc: ValidationError) -> str:
+    """`key: problem` for the first error pydantic found."""
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"])
+    return f"{key}: {str(error['msg']).removeprefix('Value error, ')}"
+
+
+def load_settings(cli_values: Mapping[str, Any], config_file: str | None = None) -> RunSettings:
+    """Build the settings of a command from its CLI values and the config file.
 
     ./codeeval.toml is optional; a file named by `--config` or CODEEVAL_CONFIG must exist.
 
@@ -210,7 +371,7 @@ def load_run_config(cli_values: Mapping[str, Any], config_file: str | None = Non
             f"--config {explicit}: {problem}; name an existing codeeval.toml, or drop --config "
             "(and CODEEVAL_CONFIG) to read ./codeeval.toml when there is one"
         )
-    return build_run_config(cli_values, read_config_file(path), str(path))
+    return build_settings(cli_values, read_config_file(path), str(path))
 
 
 def no_plugins_requested() -> bool:

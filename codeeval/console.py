@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from codeeval.listener import RunListener
 from codeeval.report import ReportData, format_estimate, table_rows
 from codeeval.store import RunSummary
 from codeeval.types import SampleKey, Status
@@ -108,10 +109,11 @@ def runs_table(summaries: Sequence[RunSummary]) -> Table:
     return table
 
 
-class ProgressListener:
+class ProgressListener(RunListener):
     """Draws generation and grading progress on stderr while a run goes on."""
 
     def __init__(self, console: Console) -> None:
+        super().__init__()
         self.console = console
         self.run_id: int | None = None
         self._lock = threading.Lock()

@@ -106,3 +106,14 @@ class StoreError(CodeevalError):
 
 class RunNotFound(StoreError):
     """No run in the database has the id asked for."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        super().__init__(f"no run {run_id} in this database; list the runs with: codeeval runs")
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why a file or folder could not be made or written, in words, for a one-line error."""
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return "a file is in the way of a folder"
+    return str(exc.strerror or exc)

@@ -200,7 +200,7 @@ def _open_results(path: Path) -> IO[str]:
     Raises:
         OutputNotWritable: `path` is a folder, or its folder cannot hold a new file.
     """
-    fix = "pass --out FILE in a writable folder"
+    fix = "pass --output FILE in a writable folder"
     if path.is_dir():
         raise OutputNotWritable(f"cannot write the results to {path}: it is a folder; {fix}")
     try:

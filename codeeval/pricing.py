@@ -2,7 +2,7 @@
 
 The table ships as `codeeval/prices.toml` (USD per million input and output tokens, keyed by
 `provider/model`, with its `as_of` date and sources) and is overridden by `[prices]` in
-codeeval.toml (`RunConfig.prices`). An unknown price is None, never 0.
+codeeval.toml (`RunDefinition.prices`). An unknown price is None, never 0.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ A built-in plug-in's name is its module name (`providers/openai.py` is `openai`)
 underscores written as hyphens (`providers/openai_compatible.py` is `openai-compatible`); modules
 whose names start with `_` are helpers, not plug-ins. Listing names imports nothing; a module is
 imported only when it is used. Third-party packages register through the entry-point groups
-`codeeval.providers`, `codeeval.executors`, `codeeval.renderers` and `codeeval.benchmarks`.
+`codeeval.providers`, `codeeval.executors`, `codeeval.renderers` and `codeeval.benchmarks`;
+`CODEEVAL_NO_PLUGINS=1` leaves them out (the test suite sets it, so that installed plug-ins
+cannot change what it measures).
 """
 
 from __future__ import annotations
@@ -19,9 +21,6 @@ from importlib import metadata
 from typing import Any
 
 from codeeval.errors import BadConfig, UnknownName
-
-# Turned off by the test suite so that installed third-party plug-ins cannot change results.
-load_entry_points = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +62,10 @@ def _entry_points(group: str) -> dict[str, metadata.EntryPoint]:
 
 
 def third_party(point: PlugPoint) -> dict[str, metadata.EntryPoint]:
-    """Installed third-party plug-ins of `point`, by name (empty while plug-ins are off)."""
-    if not load_entry_points:
+    """Installed third-party plug-ins of `point`, by name (none under CODEEVAL_NO_PLUGINS)."""
+    from codeeval.config import no_plugins_requested
+
+    if no_plugins_requested():
         return {}
     found = _entry_points(_GROUPS[point.kind])
     clashes = sorted(set(found) & set(builtin_names(point)))

@@ -1,37 +1,38 @@
 """One run, end to end: plan → generate → extract → execute → score → store, resumable.
 
-Generations are committed to the store as soon as they arrive, before grading, so an
-interrupted run resumes without paying for any finished generation again. Grading overlaps with
-generation: each answer is handed to the executor as soon as it is stored.
+`Runner.run` starts (or reopens) the run in the store, plans what is left to do, and
+dispatches it. Planning measures each task's reference in the sandbox and subtracts the
+samples the store already holds a result for; dispatch sends the rest to the providers, one
+thread pool per model, and grades each answer as soon as it is stored, so grading overlaps
+with generation. Generations are committed before grading, so an interrupted run resumes
+without paying for any finished generation again.
+
+The runner is given its providers and executor (`codeeval.evaluation` builds them from the
+settings and closes them), so a test can hand it fakes that follow the same protocols.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import platform
 import queue
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
 
 from codeeval import __version__
-from codeeval.config import RunConfig
-from codeeval.errors import BadConfig, ProviderError, UserError
-from codeeval.extract import cut_response, extract_code
+from codeeval.config import RunDefinition, RunOptions
+from codeeval.errors import ProviderError, UserError
+from codeeval.extract import cut_note, cut_response, extract_code
+from codeeval.listener import RunListener
+from codeeval.machine import machine_fingerprint
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
-from codeeval.provider import BaseProvider, create_provider, default_models
-from codeeval.report import COMPLEXITY_CLASS, RESPONSE_CUT, STATIC_METRICS_SKIPPED
+from codeeval.provider import BaseProvider
 from codeeval.retry import RetryPolicy, call_with_retries
-from codeeval.sandbox import Executor, create_executor
-from codeeval.scoring import fit_time_complexity, score_sample, static_metrics_skipped
+from codeeval.sandbox import Executor
+from codeeval.scoring import scores_to_store
 from codeeval.store import GenerationRecord, Store, TaskRecord
-from codeeval.store.owner import host_id
-from codeeval.task import select_tasks
 from codeeval.task.prepare import PreparedTask, prepare_tasks
 from codeeval.types import (
     ExecJob,
@@ -44,116 +45,67 @@ from codeeval.types import (
     Task,
 )
 
-log = logging.getLogger(__name__)
+# How each generation of a run was obtained, as `RunListener.generated` names it.
+SOURCES = ("api", "cache", "stored", "error")
+
+_Ready = queue.Queue[tuple[SampleKey, GenerationRecord | None] | BaseException]
 
 
-class RunListener(Protocol):
-    """Receives progress; the CLI draws it, tests record it. Must not raise."""
-
-    def started(self, run_id: int) -> None:
-        """The run has its id (a new run, or the one being resumed)."""
-
-    def stage(self, message: str) -> None:
-        """A new phase of the run started."""
-
-    def warn(self, message: str) -> None:
-        """Something the user should know, which does not stop the run."""
-
-    def planned(self, to_generate: int, to_grade: int) -> None:
-        """How many generations and gradings this run will do."""
-
-    def generated(self, key: SampleKey, source: str) -> None:
-        """A generation is ready; source is api, cache, stored or error."""
-
-    def graded(self, key: SampleKey, status: Status) -> None:
-        """A sample has its verdict."""
-
-
-class SilentListener:
-    """A listener that ignores everything."""
-
-    def started(self, run_id: int) -> None:
-        """Ignore."""
-
-    def stage(self, message: str) -> None:
-        """Ignore."""
-
-    def warn(self, message: str) -> None:
-        """Ignore."""
-
-    def planned(self, to_generate: int, to_grade: int) -> None:
-        """Ignore."""
-
-    def generated(self, key: SampleKey, source: str) -> None:
-        """Ignore."""
-
-    def graded(self, key: SampleKey, status: Status) -> None:
-        """Ignore."""
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RunOutcome:
-    """What a run did: its id, final status and how its generations were obtained."""
+    """What a run did: its id, final status and how many generations came from where."""
 
     run_id: int
     status: str
-    warnings: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    default_models_note: str | None = None
+    counts: Mapping[str, int]
 
 
-def machine_fingerprint() -> dict[str, Any]:
-    """Facts about this machine that change timings, stored with every run."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            cpu = next(
-                (
-                    line.split(":", 1)[1].strip()
-                    for line in cpuinfo
-                    if line.startswith("model name")
-                ),
-                platform.processor(),
-            )
-    except OSError:
-        cpu = platform.processor()
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        # Tells machines apart without storing the host's name.
-        "host": host_id(),
-    }
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """What a run (or its resumption) still has to do.
 
-
-def resolve_models(config: RunConfig) -> tuple[list[str], str | None]:
-    """The models to run, and a note when the defaults were used.
-
-    With no `--model`, every hosted provider whose key is set runs its default model; with
-    none set, the `reference` provider runs alone. A model named twice runs once (the first
-    mention keeps its place), as a task selected twice does.
+    `samples` are the samples with no stored result, in the order they are sent; those in
+    `stored` already have a successful generation (an interrupted run's), which is graded
+    without being generated again.
     """
-    if config.models:
-        return list(dict.fromkeys(config.models)), None
-    found = default_models()
-    if found:
-        return found, f"no --model given; using every provider with a key set: {', '.join(found)}"
-    return ["reference"], (
-        "no API key set, so only the reference solution ran (a ceiling row); to add a model, "
-        "set e.g. OPENAI_API_KEY and pass --model openai/gpt-4o"
-    )
+
+    tasks: Mapping[str, Task]
+    prepared: Mapping[str, PreparedTask]
+    samples: tuple[SampleKey, ...]
+    stored: Mapping[SampleKey, GenerationRecord]
+
+    @property
+    def to_generate(self) -> int:
+        """How many samples need a new generation."""
+        return sum(1 for key in self.samples if key not in self.stored)
 
 
-def build_spec(config: RunConfig, tasks: Sequence[Task], models: Sequence[str]) -> RunSpec:
-    """The stored description of a run (the config holds no secret)."""
+def build_spec(
+    definition: RunDefinition,
+    tasks: Sequence[Task],
+    models: Sequence[str],
+    sandbox: Mapping[str, str] | None = None,
+) -> RunSpec:
+    """The stored description of a run: its definition (no secret), tasks and machine.
+
+    Args:
+        definition: What the run measures.
+        tasks: The tasks selected, with the content hashes stored beside their ids.
+        models: The models, in order.
+        sandbox: How the executor contains programs here (`Executor.isolation`, plus the
+            executor's name), stored with the machine's facts.
+    """
+    machine = machine_fingerprint()
+    if sandbox:
+        machine["sandbox"] = dict(sandbox)
     return RunSpec(
         tasks=tuple(task.id for task in tasks),
         models=tuple(models),
-        samples=config.samples,
-        temperature=config.temperature,
-        lang=config.lang,
-        config=config.safe_dump(),
-        machine=machine_fingerprint(),
+        samples=definition.samples,
+        temperature=definition.temperature,
+        lang=definition.lang,
+        config=definition.safe_dump(),
+        machine=machine,
         task_hashes={task.id: task.content_hash for task in tasks},
         codeeval_version=__version__,
     )
@@ -164,173 +116,101 @@ class Runner:
 
     def __init__(
         self,
-        config: RunConfig,
         store: Store,
+        definition: RunDefinition,
+        options: RunOptions | None = None,
         listener: RunListener | None = None,
-        sleep: Any = time.sleep,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.config = config
         self.store = store
-        self.listener = listener or SilentListener()
+        self.definition = definition
+        self.options = options or RunOptions()
+        self.listener = listener or RunListener()
         self._sleep = sleep
-        self._counts: dict[str, int] = {"api": 0, "cache": 0, "stored": 0, "error": 0}
+        self._counts = dict.fromkeys(SOURCES, 0)
         self._counts_lock = threading.Lock()
 
-    def run(self, resume_run: int | None = None) -> RunOutcome:
-        """Run (or resume) and return the outcome; raises KeyboardInterrupt after recording it.
-
-        Raises:
-            UserError: a bad task, model, key or option, found before anything is stored.
-        """
-        tasks = select_tasks(self.config.tasks, self.config.tags)
-        if not tasks:
-            raise UserError("no task selected; list them with: codeeval tasks list")
-        self._check_lang(tasks)
-        models, note = resolve_models(self.config)
-        providers = self._make_providers(models)
-        executor = create_executor(
-            self.config.executor,
-            workers=self.config.workers,
-            packages=self.config.sandbox_packages,
-            image=self.config.docker_image,
-        )
-        try:
-            if resume_run is None:
-                spec = build_spec(self.config, tasks, models)
-                isolation = executor.isolation
-                if isolation:  # which sandbox protections the kernel allowed, for the record
-                    spec = replace(spec, machine={**spec.machine, "sandbox": dict(isolation)})
-                run_id = self.store.start_run(spec)
-            else:
-                run_id = resume_run
-                self.store.reopen_run(run_id)
-            outcome = RunOutcome(run_id, "running", default_models_note=note)
-            self.listener.started(run_id)
-            try:
-                self._run(run_id, tasks, models, providers, executor, outcome)
-            except KeyboardInterrupt:
-                self.store.finish_run(run_id, "interrupted")
-                raise
-            except BaseException:
-                self.store.finish_run(run_id, "failed")
-                raise
-            self.store.finish_run(run_id, "finished")
-            outcome.status = "finished"
-            outcome.counts = dict(self._counts)
-            return outcome
-        finally:
-            executor.close()
-            for provider in providers.values():
-                provider.close()
-
-    def _check_lang(self, tasks: Sequence[Task]) -> None:
-        """Refuse a language no selected task is written in; warn about English fallbacks."""
-        lang = self.config.lang
-        missing = [task for task in tasks if lang not in task.prompts]
-        if not missing:
-            return
-        if len(missing) == len(tasks):
-            available = sorted({code for task in tasks for code in task.prompts})
-            raise BadConfig(
-                f"--lang {lang}: no selected task has a prompt in {lang!r}; "
-                f"languages available: {', '.join(available)}"
-            )
-        self.listener.warn(
-            f"--lang {lang}: {len(missing)} of {len(tasks)} task(s) have no {lang!r} prompt "
-            f"and get the English one (e.g. {missing[0].id})"
-        )
-
-    def _make_providers(self, models: Sequence[str]) -> dict[str, BaseProvider]:
-        providers: dict[str, BaseProvider] = {}
-        try:
-            for model in models:
-                providers[model] = create_provider(
-                    model, self.config.providers, self.config.endpoints
-                )
-        except BaseException:
-            for provider in providers.values():
-                provider.close()
-            raise
-        return providers
-
-    def _run(
+    def run(
         self,
-        run_id: int,
         tasks: Sequence[Task],
-        models: Sequence[str],
         providers: Mapping[str, BaseProvider],
         executor: Executor,
-        outcome: RunOutcome,
-    ) -> None:
+        *,
+        resume_run: int | None = None,
+    ) -> RunOutcome:
+        """Run (or resume) `tasks` × `providers` (one per model, in order) × samples.
+
+        The caller owns `providers` and `executor`, and closes them. On Ctrl-C the run is
+        marked interrupted and KeyboardInterrupt is raised again; on any other error it is
+        marked failed.
+
+        Raises:
+            UserError: every task's reference fails, so nothing can be graded.
+        """
+        models = list(providers)
+        if resume_run is None:
+            sandbox = {"executor": self.options.executor, **executor.isolation}
+            run_id = self.store.start_run(build_spec(self.definition, tasks, models, sandbox))
+        else:
+            run_id = resume_run
+            self.store.reopen_run(run_id)
+        self.listener.started(run_id)
+        try:
+            plan = self.plan(run_id, tasks, models, executor)
+            self.dispatch(run_id, plan, providers, executor)
+        except KeyboardInterrupt:
+            self.store.finish_run(run_id, "interrupted")
+            raise
+        except BaseException:
+            self.store.finish_run(run_id, "failed")
+            raise
+        self.store.finish_run(run_id, "finished")
+        with self._counts_lock:
+            return RunOutcome(run_id, "finished", dict(self._counts))
+
+    # -- planning ----------------------------------------------------------------------
+
+    def plan(
+        self, run_id: int, tasks: Sequence[Task], models: Sequence[str], executor: Executor
+    ) -> RunPlan:
+        """Measure each task's reference, record the tasks, and list what is left to do.
+
+        Raises:
+            UserError: every task's reference fails its own tests.
+        """
         self.listener.stage("measuring reference solutions")
+        definition = self.definition
         prepared = prepare_tasks(
             tasks,
             executor,
-            time_factor=self.config.time_factor,
-            min_time_limit_s=self.config.min_time_limit_s,
-            memory_mb=self.config.memory_mb,
+            time_factor=definition.time_factor,
+            min_time_limit_s=definition.min_time_limit_s,
+            memory_mb=definition.memory_mb,
         )
-        usable = self._record_tasks(run_id, tasks, prepared, outcome)
+        usable = self._record_tasks(run_id, tasks, prepared)
         if not usable:
             raise UserError(
                 "every selected task's reference solution fails its own tests, so nothing "
                 "can be graded; see: python -m codeeval tasks check"
             )
         done = self.store.completed(run_id)
-        plan = [
-            SampleKey(task.id, model, index)
+        samples = tuple(
+            key
             for task in usable
             for model in models
-            for index in range(self.config.samples)
-            if SampleKey(task.id, model, index) not in done
-        ]
+            for index in range(definition.samples)
+            if (key := SampleKey(task.id, model, index)) not in done
+        )
+        wanted = set(samples)
         stored = {
             key: record
             for key, record in self.store.generations(run_id).items()
-            if record.error is None
+            if record.error is None and key in wanted
         }
-        to_generate = sum(1 for key in plan if key not in stored)
-        self.listener.planned(to_generate, len(plan))
-        self.listener.stage("generating and grading")
-        by_id = {task.id: task for task in usable}
-        ready: queue.Queue[tuple[SampleKey, GenerationRecord | None] | BaseException] = (
-            queue.Queue()
-        )
-        pools = {
-            model: ThreadPoolExecutor(
-                max_workers=max(1, providers[model].max_concurrency),
-                thread_name_prefix=f"gen-{model}",
-            )
-            for model in models
-        }
-        try:
-            for key in plan:
-                if key in stored:
-                    self._count("stored")
-                    self.listener.generated(key, "stored")
-                    ready.put((key, stored[key]))
-                else:
-                    pools[key.model].submit(
-                        self._generate_into,
-                        run_id,
-                        key,
-                        by_id[key.task_id],
-                        providers[key.model],
-                        ready,
-                    )
-            self._grade(run_id, len(plan), ready, by_id, prepared, executor)
-        finally:
-            # Requests already sent are paid for: let them finish and be stored, so that a
-            # resumed run does not send them again. Queued ones are cancelled.
-            for pool in pools.values():
-                pool.shutdown(wait=True, cancel_futures=True)
+        return RunPlan({task.id: task for task in usable}, prepared, samples, stored)
 
     def _record_tasks(
-        self,
-        run_id: int,
-        tasks: Sequence[Task],
-        prepared: Mapping[str, PreparedTask],
-        outcome: RunOutcome,
+        self, run_id: int, tasks: Sequence[Task], prepared: Mapping[str, PreparedTask]
     ) -> list[Task]:
         usable = []
         for task in tasks:
@@ -350,10 +230,54 @@ class Runner:
             if ready.ok:
                 usable.append(task)
             else:
-                message = f"skipping task {task.id}: its reference solution fails: {ready.problem}"
-                outcome.warnings.append(message)
-                self.listener.warn(message)
+                self.listener.warn(
+                    f"skipping task {task.id}: its reference solution fails: {ready.problem}"
+                )
         return usable
+
+    # -- dispatch ----------------------------------------------------------------------
+
+    def dispatch(
+        self,
+        run_id: int,
+        plan: RunPlan,
+        providers: Mapping[str, BaseProvider],
+        executor: Executor,
+    ) -> None:
+        """Generate what `plan` lacks, one pool per model, and grade each answer as it comes.
+
+        A model's pool has `max_concurrency` threads: no more of its requests are in flight
+        at once. On an error or Ctrl-C, requests already sent finish and are stored (they
+        are paid for); queued ones are cancelled.
+        """
+        self.listener.planned(plan.to_generate, len(plan.samples))
+        self.listener.stage("generating and grading")
+        ready: _Ready = queue.Queue()
+        pools = {
+            model: ThreadPoolExecutor(
+                max_workers=max(1, provider.max_concurrency), thread_name_prefix=f"gen-{model}"
+            )
+            for model, provider in providers.items()
+        }
+        try:
+            for key in plan.samples:
+                if key in plan.stored:
+                    self._count("stored")
+                    self.listener.generated(key, "stored")
+                    ready.put((key, plan.stored[key]))
+                else:
+                    pools[key.model].submit(
+                        self._generate_into,
+                        run_id,
+                        key,
+                        plan.tasks[key.task_id],
+                        providers[key.model],
+                        ready,
+                    )
+            self._execute(run_id, plan, ready, executor)
+        finally:
+            for pool in pools.values():
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def _count(self, source: str) -> None:
         with self._counts_lock:
@@ -361,29 +285,25 @@ class Runner:
 
     def _request(self, task: Task, key: SampleKey, provider: BaseProvider) -> GenerationRequest:
         mode = provider.prompt_mode
+        definition = self.definition
         return GenerationRequest(
             task=task,
-            prompt=build_prompt(task, self.config.lang, mode),
+            prompt=build_prompt(task, definition.lang, mode),
             sample_index=key.sample_index,
-            system=self.config.system_prompt,
-            temperature=self.config.temperature,
-            top_p=self.config.top_p,
-            max_tokens=self.config.max_tokens,
-            seed=self.config.seed,
-            stop=self.config.stop,
+            system=definition.system_prompt,
+            temperature=definition.temperature,
+            top_p=definition.top_p,
+            max_tokens=definition.max_tokens,
+            seed=definition.seed,
+            stop=definition.stop,
             mode=mode,
         )
 
     def _generate_into(
-        self,
-        run_id: int,
-        key: SampleKey,
-        task: Task,
-        provider: BaseProvider,
-        ready: queue.Queue[tuple[SampleKey, GenerationRecord | None] | BaseException],
+        self, run_id: int, key: SampleKey, task: Task, provider: BaseProvider, ready: _Ready
     ) -> None:
         try:
-            record, source = self._obtain(run_id, key, task, provider)
+            record, source = self._obtain(key, task, provider)
             self.store.save_generation(run_id, key, record)
             self._count(source)
             self.listener.generated(key, source)
@@ -392,11 +312,11 @@ class Runner:
             ready.put(exc)
 
     def _obtain(
-        self, run_id: int, key: SampleKey, task: Task, provider: BaseProvider
+        self, key: SampleKey, task: Task, provider: BaseProvider
     ) -> tuple[GenerationRecord, str]:
         request = self._request(task, key, provider)
         cache = cache_key(key.model, request, provider.endpoint) if provider.cacheable else None
-        if cache and self.config.use_cache:
+        if cache and self.options.use_cache:
             hit = self.store.cached_generation(cache)
             if hit is not None:
                 from_run, record = hit
@@ -405,7 +325,7 @@ class Runner:
         try:
             generation, attempts = call_with_retries(
                 lambda: provider.generate(request),
-                RetryPolicy(max_attempts=self.config.max_attempts),
+                RetryPolicy(max_attempts=self.options.max_attempts),
                 sleep=self._sleep,
             )
         except ProviderError as exc:
@@ -416,7 +336,7 @@ class Runner:
         latency = generation.latency_s or (time.perf_counter() - started)
         # Whatever a model sends, every later stage (extraction, store, sandbox, metrics)
         # sees at most max_response_bytes of it.
-        limit = self.config.max_response_bytes
+        limit = self.definition.max_response_bytes
         text, cut = cut_response(generation.text, limit)
         prefix = task.code_prefix if task.prompt_style == "completion" else ""
         extraction = extract_code(text, task.entry_point, prefix)
@@ -425,7 +345,7 @@ class Runner:
                 extraction.method,
                 *(["truncated"] if extraction.truncated else []),
                 *extraction.notes,
-                *([f"{RESPONSE_CUT} {limit} bytes"] if cut else []),
+                *([cut_note(limit)] if cut else []),
             ]
         )
         return (
@@ -434,7 +354,7 @@ class Runner:
                 text=text,
                 code=extraction.code,
                 extract_method=method,
-                raw={"omitted": f"{RESPONSE_CUT} {limit} bytes"} if cut else generation.raw,
+                raw={"omitted": cut_note(limit)} if cut else generation.raw,
                 input_tokens=generation.input_tokens,
                 output_tokens=generation.output_tokens,
                 finish_reason=generation.finish_reason,
@@ -443,7 +363,10 @@ class Runner:
                 served_model=generation.served_model,
                 peak_memory_mb=generation.peak_memory_mb,
                 cost_usd=cost_usd(
-                    key.model, generation.input_tokens, generation.output_tokens, self.config.prices
+                    key.model,
+                    generation.input_tokens,
+                    generation.output_tokens,
+                    self.definition.prices,
                 ),
                 attempts=attempts,
                 cache_key=cache,
@@ -451,19 +374,12 @@ class Runner:
             "api",
         )
 
-    def _grade(
-        self,
-        run_id: int,
-        expected: int,
-        ready: queue.Queue[tuple[SampleKey, GenerationRecord | None] | BaseException],
-        tasks: Mapping[str, Task],
-        prepared: Mapping[str, PreparedTask],
-        executor: Executor,
-    ) -> None:
+    def _execute(self, run_id: int, plan: RunPlan, ready: _Ready, executor: Executor) -> None:
+        """Hand each stored answer to the executor as it arrives; store each verdict."""
         pending: dict[str, tuple[SampleKey, str]] = {}
 
         def jobs() -> Iterator[ExecJob]:
-            for _ in range(expected):
+            for _ in plan.samples:
                 item = ready.get()
                 if isinstance(item, BaseException):
                     raise item
@@ -471,15 +387,15 @@ class Runner:
                 if record is None:  # generation failed for good; a resume retries it
                     continue
                 if not record.code:
-                    self._save(run_id, key, Status.NO_CODE, None, None, tasks[key.task_id])
+                    self._save(run_id, key, Status.NO_CODE, None, None, plan.tasks[key.task_id])
                     continue
                 job_id = f"{run_id}:{key.task_id}:{key.model}:{key.sample_index}"
                 pending[job_id] = (key, record.code)
-                yield prepared[key.task_id].job(record.code, job_id)
+                yield plan.prepared[key.task_id].job(record.code, job_id)
 
         for result in executor.run(jobs()):
             key, code = pending.pop(result.job_id)
-            self._save(run_id, key, result.status, code, result, tasks[key.task_id])
+            self._save(run_id, key, result.status, code, result, plan.tasks[key.task_id])
 
     def _save(
         self,
@@ -490,26 +406,9 @@ class Runner:
         execution: ExecResult | None,
         task: Task,
     ) -> None:
-        scores = sample_scores(code, status, execution, task, self.config.max_line_length)
+        timings = execution.timings if execution is not None else ()
+        scores = scores_to_store(
+            code, status, timings, task.time_complexity, self.definition.max_line_length
+        )
         self.store.save_result(run_id, SampleResult(key, status, scores, execution))
         self.listener.graded(key, status)
-
-
-def sample_scores(
-    code: str | None,
-    status: Status,
-    execution: ExecResult | None,
-    task: Task,
-    max_line_length: int = 79,
-) -> dict[str, float | str | None]:
-    """Every per-sample metric of a graded sample, plus the label of its fitted growth class."""
-    timings = execution.timings if execution is not None else ()
-    scores: dict[str, float | str | None] = dict(
-        score_sample(code, status, timings, task.time_complexity, max_line_length)
-    )
-    fit = fit_time_complexity(timings) if status == Status.PASSED and timings else None
-    scores[COMPLEXITY_CLASS] = fit.complexity if fit is not None and fit.reliable else None
-    skipped = static_metrics_skipped(code) if status is not Status.GENERATION_ERROR else None
-    if skipped:
-        scores[STATIC_METRICS_SKIPPED] = skipped
-    return scores

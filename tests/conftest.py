@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from codeeval import registry
 from codeeval.types import Task
 from tests.servers.postgres import PostgresServer, find_binaries
 
@@ -46,7 +45,6 @@ def _isolated_environment(
     empty = tmp_path_factory.mktemp("config") / "codeeval.toml"  # named, so it must exist
     empty.write_text("")
     monkeypatch.setenv("CODEEVAL_CONFIG", str(empty))
-    monkeypatch.setattr(registry, "load_entry_points", False)
     yield
 
 

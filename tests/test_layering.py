@@ -105,7 +105,25 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.tasks",
         "codeeval.sandbox",
     ),
-    "codeeval.runner": (*PLUGINS, *EXECUTOR_IMPLS),
+    # What library code subclasses: the value types, nothing that does work.
+    "codeeval.listener": (
+        *PLUGINS,
+        *CORE_ONLY,
+        "codeeval.sandbox",
+        "codeeval.provider",
+        "codeeval.scoring",
+        "codeeval.config",
+    ),
+    "codeeval.machine": (
+        *PLUGINS,
+        "codeeval.runner",
+        "codeeval.cli",
+        "codeeval.sandbox",
+        "codeeval.provider",
+    ),
+    "codeeval.runner": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.cli", "codeeval.evaluation"),
+    # The library's entry point: the CLI is built on it, never the other way.
+    "codeeval.evaluation": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.cli", "codeeval.console"),
     "codeeval.cli": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.console": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.grading": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.store", "codeeval.runner"),

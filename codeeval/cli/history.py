@@ -5,25 +5,30 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
     Hints,
     JsonOption,
     app,
-    load_run,
     load_settings,
     open_store,
+    renamed_option,
+    run_not_found,
+    split_values,
     stderr,
     stdout,
 )
-from codeeval.cli.run import baseline_id_for, print_summary
-from codeeval.errors import BadConfig
+from codeeval.cli._summary import print_summary
+from codeeval.errors import OutputNotWritable, RunNotFound
+
+if TYPE_CHECKING:
+    from codeeval.config import OutputSettings
+    from codeeval.report import ReportData
 
 
 @app.command()
@@ -61,20 +66,9 @@ def show(
     config_file: ConfigOption = None,
 ) -> None:
     """Print a stored run's comparison table again."""
-    from codeeval.report import build_report
-
-    config = load_settings({"db": db, "baseline": baseline}, config_file)
+    config = load_settings({"db": db, "baseline": baseline}, config_file).output
     hints = Hints(db, config_file)
-    store = open_store(config.db, config_file)
-    try:
-        baseline_id = baseline_id_for(store, config.baseline, run_id)
-        data = build_report(
-            load_run(store, run_id, hints),
-            load_run(store, baseline_id, hints) if baseline_id is not None else None,
-            config.regression_threshold,
-        )
-    finally:
-        store.close()
+    data = _stored_report(run_id, config, hints, config_file)
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
         return
@@ -84,41 +78,84 @@ def show(
 @app.command()
 def report(
     run_id: Annotated[int, typer.Argument(help="Run id (see: codeeval runs).")],
-    report_format: Annotated[
-        str, typer.Option("--format", "-f", help="json, markdown or html.")
-    ] = "markdown",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json, markdown (default) or html; repeatable or comma-separated. Several: "
+            "one file each, in --output or the run's report folder.",
+        ),
+    ] = None,
     output: Annotated[
-        str | None, typer.Option("--out", "-o", help="File to write (default: stdout).")
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (default: stdout); with several formats, the folder.",
+        ),
+    ] = None,
+    old_output: Annotated[
+        str | None, typer.Option("--out", hidden=True, help="Deprecated: --output.")
     ] = None,
     baseline: Annotated[str | None, typer.Option("--baseline")] = None,
     db: DbOption = None,
     config_file: ConfigOption = None,
 ) -> None:
-    """Render a stored run as a report."""
-    from codeeval.report import build_report
+    """Render a stored run as a report: one format on stdout or in a file, or several files."""
+    from codeeval.report import check_formats, render, write_reports
 
-    render = registry.resolve(registry.RENDERERS, report_format)
-    config = load_settings({"db": db, "baseline": baseline}, config_file)
-    hints = Hints(db, config_file)
-    store = open_store(config.db, config_file)
+    output = renamed_option("--out", "--output", old_output, output)
+    names = tuple(dict.fromkeys(split_values(formats) or ("markdown",)))
+    check_formats(names)
+    settings = load_settings({"db": db, "baseline": baseline}, config_file).output
+    data = _stored_report(run_id, settings, Hints(db, config_file), config_file)
+    if len(names) == 1 and not output:
+        sys.stdout.write(render(data, names[0]))
+    elif len(names) == 1 and output:
+        _write_file(Path(output), render(data, names[0]))
+    else:
+        folder = Path(output) if output else settings.report_folder(run_id)
+        files = write_reports(data, folder, names)
+        for path in files.written.values():
+            stderr.print(f"wrote {path}", markup=False, highlight=False)
+        if files.failed:
+            first = files.failed[0]
+            raise OutputNotWritable(
+                f"cannot write {first.path}: {first.reason}; give --output a writable folder"
+            )
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write one report file in one step.
+
+    Raises:
+        OutputNotWritable: it cannot be written.
+    """
     try:
-        baseline_id = baseline_id_for(store, config.baseline, run_id)
-        data = build_report(
-            load_run(store, run_id, hints),
-            load_run(store, baseline_id, hints) if baseline_id is not None else None,
-            config.regression_threshold,
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputNotWritable(
+            f"--output {path}: cannot write the report: {exc.strerror or exc}; "
+            "give a file path in an existing folder"
+        ) from None
+    stderr.print(f"wrote {path}", markup=False, highlight=False)
+
+
+def _stored_report(
+    run_id: int, settings: OutputSettings, hints: Hints, config_file: str | None
+) -> ReportData:
+    from codeeval.report import build_report_for
+
+    store = open_store(settings.db, config_file)
+    try:
+        return build_report_for(
+            store,
+            run_id,
+            baseline=settings.baseline,
+            regression_threshold=settings.regression_threshold,
         )
+    except RunNotFound as exc:
+        raise run_not_found(exc, hints, None if exc.run_id == run_id else "--baseline") from None
     finally:
         store.close()
-    text = render(data)
-    if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadConfig(
-                f"--out {output}: cannot write the report: {exc.strerror or exc}; "
-                "give a file path in an existing folder"
-            ) from None
-        stderr.print(f"wrote {output}", markup=False)
-    else:
-        sys.stdout.write(text)

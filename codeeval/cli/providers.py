@@ -24,7 +24,7 @@ def providers(json_output: JsonOption = False, config_file: ConfigOption = None)
 
     from codeeval.provider import describe_providers
 
-    infos = describe_providers(load_settings({}, config_file).endpoints)
+    infos = describe_providers(load_settings({}, config_file).definition.endpoints)
     if json_output:
         sys.stdout.write(json.dumps([asdict(info) for info in infos], indent=2) + "\n")
         return

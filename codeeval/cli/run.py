@@ -1,44 +1,46 @@
-"""`codeeval run`: generate, grade, score and report, with resume and baselines."""
+"""`codeeval run`: `codeeval.evaluate` with layered settings, progress bars and a summary."""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
     DockerImageOption,
+    ExecutorOption,
     Hints,
     JsonOption,
     SandboxPackageOption,
+    WorkersOption,
     app,
-    load_run,
-    open_store_at,
+    docker_options,
+    load_settings,
+    run_not_found,
     split_values,
     stderr,
     stdout,
-    why_not,
 )
+from codeeval.cli._summary import print_summary, warn_failures
 from codeeval.errors import BadConfig, OutputNotWritable, RunNotFound
 
-# What `--resume` takes from the command line; every other setting is the stored run's.
-_RESUME_FLAGS = {
-    "resume",
-    "db",
-    "out",
-    "report_format",
-    "baseline",
-    "fail_on_regression",
-    "json_output",
-    "config_file",
+if TYPE_CHECKING:
+    from codeeval.config import RunSettings
+    from codeeval.evaluation import RunResult
+
+# Every flag of `run` sets the setting of its parameter's name, except these two, which set
+# another, and the switches of one invocation. The flags that set a part of the definition
+# (RunDefinition) are refused with --resume; tests/cli/test_run_flags.py checks that every
+# flag sets a setting or is a switch.
+_FLAG_SETTINGS = {
+    "replay": "providers",
+    "no_cache": "use_cache",
+    "docker_image": "executor_options",
 }
+_SWITCHES = ("resume", "fail_on_regression", "json_output", "config_file")
 
 
 @app.command()
@@ -54,10 +56,10 @@ def run(
             "or folders; comma-separated or repeated.",
         ),
     ] = None,
-    tag: Annotated[
+    tags: Annotated[
         list[str] | None, typer.Option("--tag", help="Keep only tasks with a tag.")
     ] = None,
-    model: Annotated[
+    models: Annotated[
         list[str] | None,
         typer.Option(
             "--model",
@@ -81,27 +83,25 @@ def run(
         int | None, typer.Option("--max-tokens", envvar="CODEEVAL_MAX_TOKENS")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", envvar="CODEEVAL_SEED")] = None,
-    system: Annotated[str | None, typer.Option("--system", help="System prompt.")] = None,
+    system_prompt: Annotated[str | None, typer.Option("--system", help="System prompt.")] = None,
     stop: Annotated[
         list[str] | None, typer.Option("--stop", help="Stop sequence (repeatable).")
     ] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", envvar="CODEEVAL_LANG", help="Prompt language: en, zh.")
     ] = None,
-    executor: Annotated[
-        str | None,
-        typer.Option("--executor", envvar="CODEEVAL_EXECUTOR", help="Sandbox: local, docker."),
-    ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
-    sandbox_package: SandboxPackageOption = None,
+    executor: ExecutorOption = None,
+    workers: WorkersOption = None,
+    sandbox_packages: SandboxPackageOption = None,
     docker_image: DockerImageOption = None,
     db: DbOption = None,
     out: Annotated[
-        str | None, typer.Option("--out", envvar="CODEEVAL_OUT", help="Folder for report files.")
+        str | None,
+        typer.Option("--out", envvar="CODEEVAL_OUT", help="Folder that receives run-N/."),
     ] = None,
-    report_format: Annotated[
+    formats: Annotated[
         list[str] | None,
-        typer.Option("--format", help="Report files to write: json, markdown, html."),
+        typer.Option("--format", help="Report files to write: json, markdown, html; repeatable."),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Send every request, even ones answered before.")
@@ -130,7 +130,7 @@ def run(
         ),
     ] = None,
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
-    min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
+    min_time_limit_s: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
     max_line_length: Annotated[int | None, typer.Option("--max-line-length")] = None,
     max_response_bytes: Annotated[
@@ -145,61 +145,93 @@ def run(
     config_file: ConfigOption = None,
 ) -> None:
     """Generate, grade and score: tasks x models x samples, then print the comparison."""
-    from codeeval.config import load_run_config
-
     if resume is not None:
-        _refuse_flags_resume_ignores(ctx, resume)
-    cli_values: dict[str, Any] = {
-        "tasks": split_values(tasks),
-        "tags": split_values(tag),
-        "models": split_values(model),
-        "samples": samples,
-        "temperature": temperature,
-        "top_p": top_p,
-        "max_tokens": max_tokens,
-        "seed": seed,
-        "system_prompt": system,
-        "stop": tuple(stop) if stop else None,
-        "lang": lang,
-        "executor": executor,
-        "workers": workers,
-        "sandbox_packages": split_values(sandbox_package),
-        "docker_image": docker_image,
-        "db": db,
-        "out": out,
-        "formats": split_values(report_format),
-        "use_cache": False if no_cache else None,
-        "baseline": baseline,
-        "time_factor": time_factor,
-        "min_time_limit_s": min_time_limit,
-        "memory_mb": memory_mb,
-        "max_line_length": max_line_length,
-        "max_attempts": max_attempts,
-        "max_response_bytes": max_response_bytes,
-    }
-    config = load_run_config(cli_values, config_file)
-    if replay:
-        providers = {
-            **config.providers,
-            "replay": {**config.providers.get("replay", {}), "path": replay},
-        }
-        config = config.model_copy(update={"providers": providers})
-    _check_formats(config.formats)
-    _run_and_report(config, resume, fail_on_regression, json_output, Hints(db, config_file))
+        _refuse_definition_flags(ctx, resume)
+    settings = load_settings(
+        {
+            "tasks": split_values(tasks),
+            "tags": split_values(tags),
+            "models": split_values(models),
+            "samples": samples,
+            "temperature": temperature,
+            "top_p": top_p,
+            "max_tokens": max_tokens,
+            "seed": seed,
+            "system_prompt": system_prompt,
+            "stop": tuple(stop) if stop else None,
+            "lang": lang,
+            "executor": executor,
+            "workers": workers,
+            "sandbox_packages": split_values(sandbox_packages),
+            "executor_options": docker_options(docker_image),
+            "db": db,
+            "out": out,
+            "formats": split_values(formats),
+            "use_cache": False if no_cache else None,
+            "providers": {"replay": {"path": replay}} if replay else None,
+            "baseline": baseline,
+            "time_factor": time_factor,
+            "min_time_limit_s": min_time_limit_s,
+            "memory_mb": memory_mb,
+            "max_line_length": max_line_length,
+            "max_attempts": max_attempts,
+            "max_response_bytes": max_response_bytes,
+        },
+        config_file,
+    )
+    hints = Hints(db, config_file)
+    result = _evaluate(settings, resume, hints)
+    if result.default_models_note:
+        providers_hint = hints.command("providers", db=False)
+        stderr.print(
+            f"{result.default_models_note}; see: {providers_hint}", markup=False, highlight=False
+        )
+    _show(result, json_output, hints)
+    if result.unwritten_reports:
+        first, others = result.unwritten_reports[0], len(result.unwritten_reports) - 1
+        again = hints.command("report", str(result.run_id), "--format", first.format)
+        raise OutputNotWritable(
+            f"cannot write {first.path}"
+            + (f" (and {others} other report(s))" if others else "")
+            + f": {first.reason}; run {result.run_id} is stored in the database, so nothing "
+            f"is lost: write it with: {again}"
+        )
+    if result.all_generations_failed:  # nothing generated: a nightly job must notice
+        failed = result.generations.get("error", 0)
+        stderr.print(
+            f"error: run {result.run_id}: all {failed} generation(s) failed, so nothing was "
+            f"graded; fix the provider, then: "
+            f"{hints.command('run', '--resume', str(result.run_id))}",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    if fail_on_regression and result.regressions:
+        raise typer.Exit(1)
 
 
-def _refuse_flags_resume_ignores(ctx: typer.Context, resume: int) -> None:
-    """A resumed run keeps its own tasks, models and parameters; a flag changing them is refused.
+def flag_setting(name: str) -> str | None:
+    """The setting a flag of `run` sets (by its parameter's name); None for a switch."""
+    if name in _SWITCHES:
+        return None
+    return _FLAG_SETTINGS.get(name, name)
+
+
+def _refuse_definition_flags(ctx: typer.Context, resume: int) -> None:
+    """A resumed run keeps its own definition; a flag that would change it is refused.
 
     Environment variables are not refused: they set defaults for new runs.
 
     Raises:
-        BadConfig: a flag given on the command line that --resume would ignore.
+        BadConfig: a flag of the definition given on the command line.
     """
+    from codeeval.config import RunDefinition
+
     given = [
         param.opts[0]
         for param in ctx.command.params
-        if param.name not in _RESUME_FLAGS
+        if param.opts
+        and flag_setting(param.name or "") in RunDefinition.model_fields
         # ParameterSource.COMMANDLINE, by name: typer vendors click in a private module.
         and getattr(ctx.get_parameter_source(param.name or ""), "name", "") == "COMMANDLINE"
     ]
@@ -210,216 +242,39 @@ def _refuse_flags_resume_ignores(ctx: typer.Context, resume: int) -> None:
         )
 
 
-def _check_formats(formats: tuple[str, ...]) -> None:
-    for name in formats:
-        registry.resolve(registry.RENDERERS, name)
-
-
-def _run_and_report(
-    config: Any, resume: int | None, fail: bool, json_output: bool, hints: Hints
-) -> None:
-    from codeeval.config import RunConfig
+def _evaluate(settings: RunSettings, resume: int | None, hints: Hints) -> RunResult:
+    """`codeeval.evaluate` with progress bars; Ctrl-C prints the resume command, exits 130."""
     from codeeval.console import ProgressListener
-    from codeeval.runner import Runner
-    from codeeval.store.urls import restore_passwords
+    from codeeval.evaluation import evaluate
 
-    store = open_store_at(config.db)
+    listener = ProgressListener(stderr)
     try:
-        if resume is not None:
-            stored = load_run(store, resume, hints)
-            if stored.summary.status == "finished" and stored.summary.graded:
-                stderr.print(f"run {resume} already finished; re-reporting it", markup=False)
-            config = RunConfig.model_validate(
-                {
-                    **restore_passwords(stored.spec.config, config.model_dump(mode="json")),
-                    "db": config.db,
-                    "out": config.out,
-                    "formats": config.formats,
-                    "baseline": config.baseline,
-                }
-            )
-        _check_before_paying(store, config, hints)
-        listener = ProgressListener(stderr)
-        try:
-            with listener:
-                outcome = Runner(config, store, listener).run(resume_run=resume)
-        except KeyboardInterrupt:
-            if listener.run_id is not None:
-                resume_hint = hints.command("run", "--resume", str(listener.run_id))
-                stderr.print(
-                    f"interrupted; resume with: {resume_hint}", markup=False, highlight=False
-                )
-            raise typer.Exit(130) from None
-        if outcome.default_models_note:
-            providers_hint = hints.command("providers", db=False)
-            stderr.print(
-                f"{outcome.default_models_note}; see: {providers_hint}",
-                markup=False,
-                highlight=False,
-            )
-        regressions = _report(store, outcome.run_id, config, json_output, hints)
-    finally:
-        store.close()
-    failed, obtained = outcome.counts.get("error", 0), sum(outcome.counts.values())
-    if failed and failed == obtained:  # nothing generated: a nightly job must notice
-        stderr.print(
-            f"error: run {outcome.run_id}: all {failed} generation(s) failed, so nothing was "
-            f"graded; fix the provider, then: "
-            f"{hints.command('run', '--resume', str(outcome.run_id))}",
-            markup=False,
-            highlight=False,
-        )
-        raise typer.Exit(1)
-    if fail and regressions:
-        raise typer.Exit(1)
+        with listener:
+            return evaluate(settings=settings, resume=resume, listener=listener)
+    except KeyboardInterrupt:
+        if listener.run_id is not None:
+            resume_hint = hints.command("run", "--resume", str(listener.run_id))
+            stderr.print(f"interrupted; resume with: {resume_hint}", markup=False, highlight=False)
+        raise typer.Exit(130) from None
+    except RunNotFound as exc:
+        flag = None if exc.run_id == resume else "--baseline"
+        raise run_not_found(exc, hints, flag) from None
 
 
-def _check_before_paying(store: Any, config: Any, hints: Hints) -> None:
-    """Mistakes that would otherwise surface after the generations are paid for.
-
-    Raises:
-        BadConfig: the report folder cannot be created or written, or --baseline names no run.
-    """
-    from codeeval.store.urls import masked
-
-    root = config.report_root()
-    where = "--out" if config.out else f"report folder for --db {masked(config.db)}"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise BadConfig(f"{where}: {root} is a file, not a folder; pass --out FOLDER") from None
-    except OSError as exc:
-        raise BadConfig(
-            f"{where}: cannot create {root}: {exc.strerror or exc}; pass --out a writable folder"
-        ) from None
-    if not os.access(root, os.W_OK | os.X_OK):
-        raise BadConfig(f"{where}: {root} is not writable; pass --out a writable folder")
-    if config.baseline is not None and config.baseline != "latest":
-        if not config.baseline.isdigit():
-            raise BadConfig(f"--baseline: {config.baseline!r}: give a run id or 'latest'")
-        try:
-            store.load_run(int(config.baseline))
-        except RunNotFound:
-            raise BadConfig(
-                f"--baseline {config.baseline}: no such run in this database; "
-                f"list the runs with: {hints.command('runs')}"
-            ) from None
-
-
-def print_summary(data: Any, hints: Hints) -> None:
-    """The comparison table, then deployment figures, paired tests and warnings."""
-    from codeeval.console import (
-        comparison_lines,
-        comparison_table,
-        deployment_table,
-        pass_at_k_table,
-    )
-
-    stdout.print(comparison_table(data))
-    pass_at_k = pass_at_k_table(data)
-    if pass_at_k is not None:
-        stdout.print(pass_at_k)
-    deployment = deployment_table(data)
-    if deployment is not None:
-        stdout.print(deployment)
-    for line in comparison_lines(data):
-        stdout.print(line, markup=False, highlight=False)
-    for warning in data.warnings:
-        stdout.print(f"warning: {warning}", style="yellow", markup=False)
-    _warn_failures(data, hints)
-
-
-def _warn_failures(data: Any, hints: Hints) -> None:
-    for failure in data.generation_failures:
-        stderr.print(
-            f"warning: {failure.count} generation(s) failed for {failure.model} after retries "
-            f"(first error: {failure.first_error}); to retry them: "
-            f"{hints.command('run', '--resume', str(data.run.id))}",
-            style="yellow",
-            markup=False,
-            highlight=False,
-        )
-
-
-def baseline_id_for(store: Any, wanted: str | None, run_id: int) -> int | None:
-    """The baseline run for `run_id`: an id as given, or the latest comparable run.
-
-    "latest" is the newest finished run before `run_id` sharing a model and a task with it
-    (None when there is none).
-
-    Raises:
-        BadConfig: `wanted` is neither a run id nor "latest".
-    """
-    if wanted is None:
-        return None
-    if wanted == "latest":
-        current = store.load_run(run_id).spec
-        for summary in store.runs(limit=200):
-            if (
-                summary.id < run_id
-                and summary.status == "finished"
-                and (set(summary.models) & set(current.models))
-                and set(summary.tasks) & set(current.tasks)
-            ):
-                return int(summary.id)
-        return None
-    if not wanted.isdigit():
-        raise BadConfig(f"--baseline: {wanted!r}: give a run id or 'latest'")
-    return int(wanted)
-
-
-def _report(store: Any, run_id: int, config: Any, json_output: bool, hints: Hints) -> int:
-    from codeeval.report import build_report
-
-    baseline_id = baseline_id_for(store, config.baseline, run_id)
-    baseline = store.load_run(baseline_id) if baseline_id is not None else None
-    data = build_report(store.load_run(run_id), baseline, config.regression_threshold)
-    written, failed = _write_reports(data, config.report_root() / f"run-{run_id}", config.formats)
+def _show(result: RunResult, json_output: bool, hints: Hints) -> None:
+    data = result.report
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-        _warn_failures(data, hints)
-    else:
-        print_summary(data, hints)
-        for regression in data.regressions:
-            where = regression.task_id or "all shared tasks"
-            stdout.print(
-                f"REGRESSION {regression.model} on {where}: {regression.metric} "
-                f"{regression.baseline:.1%} → {regression.current:.1%}",
-                style="bold red",
-                markup=False,
-            )
-        stdout.print(f"run {run_id}; reports: " + ", ".join(str(p) for p in written), markup=False)
-    if failed:
-        path, name, why = failed[0]
-        others = f" (and {len(failed) - 1} other report(s))" if len(failed) > 1 else ""
-        again = hints.command("report", str(run_id), "--format", name)
-        raise OutputNotWritable(
-            f"cannot write {path}{others}: {why}; run {run_id} is stored in the database, so "
-            f"nothing is lost: write it with: {again}"
+        warn_failures(data, hints)
+        return
+    print_summary(data, hints)
+    for regression in data.regressions:
+        where = regression.task_id or "all shared tasks"
+        stdout.print(
+            f"REGRESSION {regression.model} on {where}: {regression.metric} "
+            f"{regression.baseline:.1%} → {regression.current:.1%}",
+            style="bold red",
+            markup=False,
         )
-    return len(data.regressions)
-
-
-def _write_reports(
-    data: Any, folder: Path, formats: Sequence[str]
-) -> tuple[list[Path], list[tuple[Path, str, str]]]:
-    """Write each report into `folder`.
-
-    Returns:
-        The paths written, and (path, format, why) for each report that could not be: the
-        caller says so after the summary, since the run itself is stored.
-    """
-    written: list[Path] = []
-    failed: list[tuple[Path, str, str]] = []
-    for name in formats:
-        render = registry.resolve(registry.RENDERERS, name)
-        suffix = registry.resolve_attribute(registry.RENDERERS, name, "SUFFIX")
-        path = folder / f"report{suffix}"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(data), encoding="utf-8")
-        except OSError as exc:
-            failed.append((path, name, why_not(exc)))
-        else:
-            written.append(path)
-    return written, failed
+    written = ", ".join(str(path) for path in result.report_files.values())
+    stdout.print(f"run {result.run_id}; reports: {written}", markup=False)

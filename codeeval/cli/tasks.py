@@ -7,21 +7,25 @@ import os
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from codeeval import registry
 from codeeval.cli._app import (
     DockerImageOption,
+    ExecutorOption,
     JsonOption,
     SandboxPackageOption,
+    docker_options,
     split_values,
     stdout,
     tasks_app,
-    why_not,
 )
-from codeeval.errors import BadConfig, OutputNotWritable
+from codeeval.errors import BadConfig, OutputNotWritable, os_error_reason
+
+if TYPE_CHECKING:
+    from codeeval.task.check import TaskCheck
 
 
 @tasks_app.command("list")
@@ -122,7 +126,7 @@ def tasks_new(
     except OSError as exc:
         raise OutputNotWritable(
             f"--dir {directory}: cannot create {exc.filename or directory}: "
-            f"{why_not(exc)}; pass --dir a writable folder"
+            f"{os_error_reason(exc)}; pass --dir a writable folder"
         ) from None
     # A bare name means a built-in task to `tasks check` and `run --tasks`; a path does not.
     selector = str(folder) if folder.is_absolute() else os.path.join(".", folder)
@@ -139,7 +143,7 @@ def tasks_check(
     names: Annotated[
         list[str] | None, typer.Argument(help="Tasks to check (default: every built-in task).")
     ] = None,
-    executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
+    executor: ExecutorOption = None,
     sandbox_package: SandboxPackageOption = None,
     docker_image: DockerImageOption = None,
     json_output: JsonOption = False,
@@ -147,22 +151,15 @@ def tasks_check(
     """Prove tasks sound: references pass, every mutant is caught, generators are valid."""
     from dataclasses import asdict
 
-    from codeeval.config import RunConfig
-    from codeeval.sandbox import create_executor
+    from codeeval.config import build_settings
     from codeeval.task import select_tasks
     from codeeval.task.check import check_tasks
 
     tasks = select_tasks(names or ["all"])
-    runner_config = RunConfig(
-        executor=executor or "local",
-        sandbox_packages=split_values(sandbox_package) or (),
-        docker_image=docker_image,
-    )
-    sandbox = create_executor(
-        runner_config.executor,
-        packages=runner_config.sandbox_packages,
-        image=runner_config.docker_image,
-    )
+    options = build_settings(
+        {"executor": executor, "executor_options": docker_options(docker_image)}
+    ).options
+    sandbox = options.create_executor(split_values(sandbox_package) or ())
     checks = []
     try:
         for check in check_tasks(tasks, sandbox):
@@ -185,7 +182,7 @@ def tasks_check(
         raise typer.Exit(1)
 
 
-def _print_check(check: Any) -> None:
+def _print_check(check: TaskCheck) -> None:
     caught = sum(1 for mutant in check.mutants if mutant.caught)
     mark = "ok  " if check.ok else "FAIL"
     stdout.print(

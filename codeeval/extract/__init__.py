@@ -8,7 +8,7 @@ joins a completion-style answer to the task's prefix. `cut_response` bounds a re
 before any of that reads it.
 """
 
-from codeeval.extract.cut import cut_response
+from codeeval.extract.cut import RESPONSE_CUT, cut_note, cut_response
 from codeeval.extract.extractor import Extraction, extract_code
 
-__all__ = ["Extraction", "cut_response", "extract_code"]
+__all__ = ["RESPONSE_CUT", "Extraction", "cut_note", "cut_response", "extract_code"]

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+# How a stored generation's `extract_method` says that its response was cut (`cut_note`).
+RESPONSE_CUT = "response cut at"
+
+
+def cut_note(max_bytes: int) -> str:
+    """What a generation cut at `max_bytes` records: `response cut at 1000000 bytes`."""
+    return f"{RESPONSE_CUT} {max_bytes} bytes"
+
 
 def cut_response(text: str, max_bytes: int) -> tuple[str, bool]:
     """The longest prefix of `text` whose UTF-8 encoding fits in `max_bytes`.

@@ -49,7 +49,6 @@ def create_executor(
     *,
     workers: int | None = None,
     packages: Sequence[str] = (),
-    image: str | None = None,
     **options: Any,
 ) -> Executor:
     """Build executor `name` (`local`, `docker`, or a third party's) with its options.
@@ -60,9 +59,6 @@ def create_executor(
             built-in ones).
         packages: installed packages programs may import (`--sandbox-package`); only an
             executor with a `packages` option can expose them.
-        image: the container image (`--docker-image`), for an executor with an `image`
-            option (`docker`); the others ignore it, so that a configured image does not
-            stop a run with `--executor local`. None: the executor's default.
         **options: the executor's other keyword options (`LocalExecutor`'s `wall_factor`,
             `DockerExecutor`'s `image`, ...).
 
@@ -86,8 +82,6 @@ def create_executor(
                 "packages; use --executor local"
             )
         options["packages"] = tuple(packages)
-    if image is not None and "image" in registry.options_of(cls):
-        options["image"] = image
     executor = registry.construct(cls, source, **options)
     # Looked up without being called: the local executor's `isolation` starts a zygote.
     missing = [m for m in _MEMBERS if not _has_static(executor, m)]

@@ -92,7 +92,7 @@ class JobGrader:
             "core": 0,
         }
 
-    def grade(self) -> ExecResult:
+    def verdict(self) -> ExecResult:
         started = time.perf_counter()
         try:
             tests, self.namespace = load_tests(self.job.tests, self.random_module)
@@ -314,4 +314,4 @@ def grade_job(
 
     Returns exactly one result; whatever the program does becomes its status.
     """
-    return JobGrader(job, open_child, options).grade()
+    return JobGrader(job, open_child, options).verdict()

@@ -59,7 +59,7 @@ _HIGH_FD = 100  # the zygote's own descriptors live above this; the child closes
 _JOB_FDS = (_child.REQUEST_FD, _child.REPLY_FD, 1)
 
 
-class _Plan:
+class _ChildSetup:
     """What each child does before it waits for its job: the steps the probe found to work."""
 
     def __init__(self, config: dict[str, Any], mode: str) -> None:
@@ -84,7 +84,7 @@ class _Plan:
         return None
 
 
-def _drop_privileges(plan: _Plan, uid: int) -> str:
+def _drop_privileges(plan: _ChildSetup, uid: int) -> str:
     if plan.mode == "user":
         _linux.clear_capabilities()
         return "on (no capabilities; one user ID for all jobs)"
@@ -96,7 +96,7 @@ def _drop_privileges(plan: _Plan, uid: int) -> str:
     return "on (a user ID of its own per job)"
 
 
-def _setup_child(plan: _Plan, uid: int, work_dir: str, done: dict[str, str]) -> None:
+def _setup_child(plan: _ChildSetup, uid: int, work_dir: str, done: dict[str, str]) -> None:
     """Everything the child does before it waits for its job, recording each step in `done`."""
     if plan.mode == "none":  # in a PID namespace the zygote's death takes the child anyway
         _linux.prctl(_linux.PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -118,7 +118,7 @@ class _Zygote:
         self, ctl: _socket.socket, config: dict[str, Any], mode: str, features: dict[str, str]
     ) -> None:
         self.ctl, self.mode, self.features = ctl, mode, features
-        self.plan = _Plan(config, mode)
+        self.plan = _ChildSetup(config, mode)
         self.uid_count = int(config.get("uid_count", 2))
         self.next_uid = 1
         self.work_dirs: dict[int, str] = {}
@@ -363,7 +363,7 @@ def _high(fd: int) -> int:
     return moved
 
 
-def _run_child(plan: _Plan, uid: int, work_dir: str) -> None:
+def _run_child(plan: _ChildSetup, uid: int, work_dir: str) -> None:
     """In the forked child: close the zygote's descriptors, set up, serve; never return."""
     try:
         os.closerange(_child.REPLY_FD + 1, 1 << 20)

@@ -272,7 +272,7 @@ class DockerExecutor:
             self.docker,
         )
 
-    def grade(self, job: ExecJob) -> ExecResult:
+    def run_one(self, job: ExecJob) -> ExecResult:
         """Grade one job in the calling thread."""
         return grade_job(job, lambda: self._start(job.limits), self.options)
 
@@ -281,7 +281,7 @@ class DockerExecutor:
 
         The iterable is consumed lazily (and from worker threads, one at a time).
         """
-        return run_jobs(jobs, lambda job, _worker: self.grade(job), self.workers)
+        return run_jobs(jobs, lambda job, _worker: self.run_one(job), self.workers)
 
     def containers(self) -> list[str]:
         """IDs of this executor's containers that are still there (none between jobs)."""

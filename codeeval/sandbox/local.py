@@ -237,7 +237,7 @@ class LocalExecutor:
             self._release(client)
         return dict(self._features)
 
-    def grade(self, job: ExecJob, cpu: int | None = None) -> ExecResult:
+    def run_one(self, job: ExecJob, cpu: int | None = None) -> ExecResult:
         """Grade one job in the calling thread (with a zygote pinned to `cpu`, if given)."""
         client = self._acquire(cpu)
         try:
@@ -270,7 +270,7 @@ class LocalExecutor:
                 pass
 
         return run_jobs(
-            jobs, lambda job, worker: self.grade(job, cpus[worker]), self.workers, prepare=pin
+            jobs, lambda job, worker: self.run_one(job, cpus[worker]), self.workers, prepare=pin
         )
 
     def close(self) -> None:

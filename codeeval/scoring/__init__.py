@@ -32,6 +32,7 @@ from codeeval.scoring.metrics import (
     static_metrics_skipped,
 )
 from codeeval.scoring.passk import pass_at_k
+from codeeval.scoring.sample import COMPLEXITY_CLASS, STATIC_METRICS_SKIPPED, scores_to_store
 from codeeval.scoring.stats import (
     Estimate,
     bootstrap_ci,
@@ -50,11 +51,13 @@ from codeeval.scoring.timefit import (
 )
 
 __all__ = [
+    "COMPLEXITY_CLASS",
     "EXECUTION_METRICS",
     "GROWTH_CLASSES",
     "MAX_STATIC_CODE_CHARS",
     "METRICS",
     "STATIC_METRICS",
+    "STATIC_METRICS_SKIPPED",
     "Comparison",
     "ComplexityFit",
     "Estimate",
@@ -83,6 +86,7 @@ __all__ = [
     "score_code",
     "score_execution",
     "score_sample",
+    "scores_to_store",
     "static_metrics_skipped",
     "time_complexity_score",
 ]

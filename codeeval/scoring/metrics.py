@@ -14,7 +14,7 @@ from codeeval.scoring.complexity import (
     max_cyclomatic_complexity,
 )
 from codeeval.scoring.style import pep8_scores
-from codeeval.scoring.timefit import fit_time_complexity, time_complexity_score
+from codeeval.scoring.timefit import ComplexityFit, fit_time_complexity, time_complexity_score
 from codeeval.types import Status
 
 MetricSource = Literal["static", "execution"]
@@ -197,12 +197,23 @@ def score_execution(
     Returns:
         `{name: value or None}` for every name in `EXECUTION_METRICS`.
     """
+    return execution_scores(status, fitted(status, timings), optimal_complexity)
+
+
+def fitted(status: Status, timings: Sequence[tuple[int, float]]) -> ComplexityFit | None:
+    """The growth-class fit of a sample's timings; None unless it passed (and was timed)."""
+    return fit_time_complexity(timings) if status is Status.PASSED and timings else None
+
+
+def execution_scores(
+    status: Status, fit: ComplexityFit | None, optimal_complexity: str | None
+) -> dict[str, float | None]:
+    """`score_execution` given the sample's fit (`fitted`), so that a caller fits once."""
     scores: dict[str, float | None] = dict.fromkeys(EXECUTION_METRICS)
     if status is Status.GENERATION_ERROR:
         return scores
     scores["pass@1"] = 1.0 if status is Status.PASSED else 0.0
     if status is Status.PASSED:
-        fit = fit_time_complexity(timings)
         scores["time_complexity"] = time_complexity_score(fit, optimal_complexity)
     return scores
 
@@ -217,6 +228,7 @@ def score_sample(
     """Every per-sample metric of one graded sample: `score_code` and `score_execution`.
 
     A sample whose generation failed has every value None, "compiles" included.
+    `codeeval.scoring.scores_to_store` adds what is stored beside these values.
 
     Args:
         code: The extracted program, or None when the response held no code.
@@ -228,8 +240,21 @@ def score_sample(
     Returns:
         `{name: value or None}` for every metric in `METRICS`.
     """
+    return sample_metrics(
+        code, status, fitted(status, timings), optimal_complexity, max_line_length
+    )
+
+
+def sample_metrics(
+    code: str | None,
+    status: Status,
+    fit: ComplexityFit | None,
+    optimal_complexity: str | None,
+    max_line_length: int,
+) -> dict[str, float | None]:
+    """`score_sample` given the sample's fit (`fitted`), so that a caller fits once."""
     scores = score_code(code, max_line_length)
     if status is Status.GENERATION_ERROR:
         scores = dict.fromkeys(scores)
-    scores.update(score_execution(status, timings, optimal_complexity))
+    scores.update(execution_scores(status, fit, optimal_complexity))
     return {metric.name: scores[metric.name] for metric in METRICS}

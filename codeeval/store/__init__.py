@@ -1,6 +1,6 @@
 """The Store interface and the records it keeps: runs, task calibrations, generations, results.
 
-Every number in a report can be rebuilt from what the store holds: the run's config (never a
+Every number in a report can be rebuilt from what the store holds: the run's definition (never a
 key), each task's content hash, the prompt, raw response, extracted code, per-test results and
 the machine fingerprint. The default implementation is `codeeval.store.sql.SqlStore`.
 """
@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from codeeval.errors import OutputNotWritable, os_error_reason
 from codeeval.types import RunSpec, SampleKey, SampleResult
 
 
@@ -126,10 +127,46 @@ class Store(Protocol):
         """The most recent runs, newest first."""
         ...
 
+    def latest_comparable_run(self, run_id: int) -> RunSummary | None:
+        """The newest finished run before `run_id` sharing a model and a task with it.
+
+        What `--baseline latest` compares with; None when there is none.
+        """
+        ...
+
+    def run_summary(self, run_id: int) -> RunSummary:
+        """One run's line of `codeeval runs`; raises RunNotFound when there is no such run."""
+        ...
+
     def load_run(self, run_id: int) -> RunRecord:
-        """Everything stored about a run."""
+        """Everything stored about a run; raises RunNotFound when there is no such run."""
         ...
 
     def close(self) -> None:
         """Release the database connection."""
         ...
+
+
+def open_store(db: str, *, create: bool = True) -> Store:
+    """The results database `db` (a file path or SQLAlchemy URL), as a `SqlStore`.
+
+    Args:
+        db: Where the results are.
+        create: Make the database and its tables when missing; without it (commands that
+            only read), a database that does not exist is refused and left as it was.
+
+    Raises:
+        OutputNotWritable: the folder for a new database file cannot be made.
+        StoreError: the database cannot be opened, or (without `create`) does not exist.
+        MissingDependency: the URL's driver is not installed.
+    """
+    from codeeval.store.sql import SqlStore
+    from codeeval.store.urls import masked
+
+    try:
+        return SqlStore(db, create=create)
+    except OSError as exc:  # e.g. a parent that is a file, or a folder that cannot be made
+        raise OutputNotWritable(
+            f"--db {masked(db)}: cannot create {exc.filename or db}: {os_error_reason(exc)}; "
+            "pass --db a file in a writable folder"
+        ) from None

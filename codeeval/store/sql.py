@@ -330,19 +330,61 @@ class SqlStore:
         """The most recent runs, newest first."""
         return self._summaries(sa.true(), limit)
 
-    def load_run(self, run_id: int) -> RunRecord:
-        """Everything stored about a run.
+    def latest_comparable_run(self, run_id: int) -> RunSummary | None:
+        """The newest finished run before `run_id` sharing a model and a task with it.
+
+        Earlier runs are read newest first, a batch at a time, until one matches: however
+        many runs lie between, the comparable one is found.
+
+        Raises:
+            RunNotFound: no run has the id `run_id`.
+        """
+        current = _spec_from_json(self._spec_json(run_id))
+        models, tasks = set(current.models), set(current.tasks)
+        query = (
+            sa.select(runs.c.id, runs.c.spec_json)
+            .where((runs.c.id < run_id) & (runs.c.status == "finished"))
+            .order_by(runs.c.id.desc())
+            .execution_options(yield_per=100)
+        )
+        found = None
+        with self._engine.connect() as connection, connection.execute(query) as rows:
+            for row in rows:
+                spec = json.loads(row.spec_json)
+                if models & set(spec["models"]) and tasks & set(spec["tasks"]):
+                    found = int(row.id)
+                    break
+        return None if found is None else self._summaries(runs.c.id == found, 1)[0]
+
+    def _spec_json(self, run_id: int) -> str:
+        with self._engine.connect() as connection:
+            spec_json = connection.execute(
+                sa.select(runs.c.spec_json).where(runs.c.id == run_id)
+            ).scalar_one_or_none()
+        if spec_json is None:
+            raise RunNotFound(run_id)
+        return str(spec_json)
+
+    def run_summary(self, run_id: int) -> RunSummary:
+        """One run's line of `codeeval runs`.
 
         Raises:
             RunNotFound: no run has that id.
         """
         summaries = self._summaries(runs.c.id == run_id, 1)
         if not summaries:
-            raise RunNotFound(f"no run {run_id} in this database; list runs with: codeeval runs")
+            raise RunNotFound(run_id)
+        return summaries[0]
+
+    def load_run(self, run_id: int) -> RunRecord:
+        """Everything stored about a run.
+
+        Raises:
+            RunNotFound: no run has that id.
+        """
+        summary = self.run_summary(run_id)
+        spec_json = self._spec_json(run_id)
         with self._engine.connect() as connection:
-            spec_json = connection.execute(
-                sa.select(runs.c.spec_json).where(runs.c.id == run_id)
-            ).scalar_one()
             task_rows = connection.execute(
                 sa.select(run_tasks).where(run_tasks.c.run_id == run_id)
             ).all()
@@ -381,7 +423,7 @@ class SqlStore:
             for key, parts in sorted(by_key.items())
         )
         return RunRecord(
-            summary=summaries[0], spec=_spec_from_json(spec_json), tasks=tasks, samples=samples
+            summary=summary, spec=_spec_from_json(spec_json), tasks=tasks, samples=samples
         )
 
     def close(self) -> None:

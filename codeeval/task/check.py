@@ -131,13 +131,13 @@ def check_tasks(tasks: Sequence[Task], executor: Executor) -> Iterator[TaskCheck
         BadConfig: two of `tasks` share an id.
     """
     started = time.monotonic()
-    plans = [_Plan(task, str(index)) for index, task in enumerate(tasks)]
+    plans = [_PendingCheck(task, str(index)) for index, task in enumerate(tasks)]
     ids = [plan.task.id for plan in plans]
     repeated = next((task_id for task_id in ids if ids.count(task_id) > 1), None)
     if repeated is not None:
         raise BadConfig(f"two tasks share the id {repeated!r}; check them one at a time")
     prepared = prepare_tasks([plan.graded_task for plan in plans], executor)
-    owner: dict[str, tuple[_Plan, str]] = {}
+    owner: dict[str, tuple[_PendingCheck, str]] = {}
     jobs: list[ExecJob] = []
     for plan in plans:
         plan.prepared = prepared[plan.task.id]
@@ -153,7 +153,7 @@ def check_tasks(tasks: Sequence[Task], executor: Executor) -> Iterator[TaskCheck
             yield plan.verdict(time.monotonic() - started)
 
 
-class _Plan:
+class _PendingCheck:
     """One task's check: its mutants, its prepared form and the results collected so far."""
 
     def __init__(self, task: Task, key: str) -> None:

@@ -45,7 +45,7 @@ def test_the_image_is_a_flag_an_environment_variable_and_a_config_setting(
         "tasks", "check", "quicksort", "--executor", "docker", "--docker-image", MISSING
     )
     assert_one_line_error(checked, *needles)
-    (tmp_path / "codeeval.toml").write_text(f'[run]\ndocker_image = "{MISSING}"\n')
+    (tmp_path / "codeeval.toml").write_text(f'[executors.docker]\nimage = "{MISSING}"\n')
     run = codeeval("run", "--tasks", "quicksort", "--executor", "docker")
     assert_one_line_error(run, *needles)
     # A configured image does not stop a run in the local executor.
@@ -101,7 +101,6 @@ def test_a_run_records_how_the_docker_executor_contained_its_programs(
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [s["status"] for s in data["samples"]] == ["passed"]  # the reference solution
-    assert data["run"]["config"]["docker_image"] == DEFAULT_IMAGE
     sandbox = data["run"]["machine"]["sandbox"]
     assert sandbox["mode"] == f"docker: a container per child, from image {DEFAULT_IMAGE}"
     assert sandbox["cpu_accounting"].startswith("on: the container's cgroup")

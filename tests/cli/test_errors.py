@@ -119,9 +119,9 @@ def test_report_to_a_folder_or_through_a_file_is_one_line(codeeval, tmp_path: Pa
     assert codeeval("run").returncode == 0
     (tmp_path / "adir").mkdir()
     (tmp_path / "afile").write_text("")
-    assert_one_line_error(codeeval("report", "1", "-o", "adir"), "--out adir", "directory")
+    assert_one_line_error(codeeval("report", "1", "-o", "adir"), "--output adir", "directory")
     result = codeeval("report", "1", "--format", "html", "-o", "afile/x.html")
-    assert_one_line_error(result, "--out afile/x.html", "Not a directory")
+    assert_one_line_error(result, "--output afile/x.html", "Not a directory")
 
 
 def test_a_task_file_that_is_a_folder_is_named(codeeval, tmp_path: Path) -> None:

@@ -184,14 +184,26 @@ def test_an_unwritable_results_file_is_named_before_grading(codeeval, tmp_path: 
     # path below a regular file.
     (tmp_path / "s.jsonl_results.jsonl").mkdir()
     taken = codeeval("grade", "s.jsonl", *args)
-    assert_one_line_error(taken, "s.jsonl_results.jsonl", "is a folder", "--out")
-    below_a_file = codeeval("grade", "s.jsonl", *args, "--out", "s.jsonl/results.jsonl")
-    assert_one_line_error(below_a_file, "s.jsonl/results.jsonl", "nothing was graded", "--out")
-    moved = codeeval("grade", "s.jsonl", *args, "--out", "elsewhere.jsonl")
+    assert_one_line_error(taken, "s.jsonl_results.jsonl", "is a folder", "--output")
+    below_a_file = codeeval("grade", "s.jsonl", *args, "--output", "s.jsonl/results.jsonl")
+    assert_one_line_error(below_a_file, "s.jsonl/results.jsonl", "nothing was graded", "--output")
+    moved = codeeval("grade", "s.jsonl", *args, "-o", "elsewhere.jsonl")
     assert moved.returncode == 0, moved.stderr
     (line,) = (tmp_path / "elsewhere.jsonl").read_text().splitlines()
     assert json.loads(line)["passed"] is True
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_old_out_spelling_still_names_the_results_file(codeeval, tmp_path: Path) -> None:
+    problem, args = _problem_files(tmp_path)
+    good = json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]})
+    (tmp_path / "s.jsonl").write_text(good + "\n")
+    old = codeeval("grade", "s.jsonl", *args, "--out", "old.jsonl")
+    assert old.returncode == 0, old.stderr
+    assert json.loads((tmp_path / "old.jsonl").read_text())["passed"] is True
+    assert old.stderr.splitlines() == [
+        "warning: --out is deprecated here; use --output, which takes the same value"
+    ]
 
 
 def test_results_that_cannot_be_put_in_place_are_kept_and_named(tmp_path: Path) -> None:

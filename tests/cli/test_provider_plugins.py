@@ -102,3 +102,18 @@ def test_a_plugin_that_cannot_be_imported_is_one_line_not_a_traceback(
         "codeeval.providers) cannot be loaded (ModuleNotFoundError: No module named "
         "'codeeval_echo_missing')",
     )
+
+
+def test_codeeval_no_plugins_leaves_installed_plugins_out(
+    codeeval: Callable[..., CompletedProcess[str]], tmp_path: Path
+) -> None:
+    """What the test suite sets, so that installed plug-ins cannot change what it measures."""
+    env = {**_install(tmp_path), "CODEEVAL_NO_PLUGINS": "1"}
+    listing = codeeval("providers", "--json", env=env)
+    assert listing.returncode == 0, listing.stderr
+    names = {row["name"] for row in json.loads(listing.stdout)}
+    assert "reference" in names and not names & {"echo", "oldstyle", "broken"}
+    assert_one_line_error(
+        codeeval("run", "--tasks", "quicksort", "--model", "echo", env=env),
+        "unknown provider 'echo'",
+    )

@@ -61,16 +61,25 @@ def test_an_unknown_executor_is_refused_with_the_names_there_are() -> None:
     assert "docker" in str(raised.value) and "local" in str(raised.value)
 
 
-def test_an_image_reaches_an_executor_that_takes_one_and_no_other() -> None:
-    # A configured image (codeeval.toml, CODEEVAL_DOCKER_IMAGE) must not stop a local run.
-    executor = create_executor("local", workers=1, image="python:3.12-slim")
+def test_an_image_reaches_the_docker_executor_and_no_other() -> None:
+    from codeeval.config import RunOptions
+
+    # A configured image ([executors.docker], --docker-image) must not stop a local run.
+    images = {"docker": {"image": "python:3.12-slim"}}
+    executor = RunOptions(executor="local", workers=1, executor_options=images).create_executor()
     try:
         assert isinstance(executor, LocalExecutor)
     finally:
         executor.close()
     # The Docker executor gets it: with no engine (none on PATH here), its check names it.
     with pytest.raises(BadConfig, match="^--executor docker: no no-such-docker command"):
-        create_executor("docker", image="python:3.12-slim", docker="no-such-docker")
+        RunOptions(
+            executor="docker",
+            executor_options={"docker": {"image": "python:3.12-slim", "docker": "no-such-docker"}},
+        ).create_executor()
+    # Given straight to an executor that takes no image, it is an unknown option.
+    with pytest.raises(BadConfig, match="image"):
+        create_executor("local", workers=1, image="python:3.12-slim")
 
 
 def test_packages_are_refused_by_an_executor_that_cannot_expose_them() -> None:
@@ -108,7 +117,7 @@ def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "described = codeeval_executors:DescribedExecutor\n"
     )
     monkeypatch.syspath_prepend(str(site))
-    monkeypatch.setattr(registry, "load_entry_points", True)
+    monkeypatch.setenv("CODEEVAL_NO_PLUGINS", "0")
     registry._entry_points.cache_clear()
     yield
     registry._entry_points.cache_clear()

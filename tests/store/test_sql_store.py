@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from codeeval.errors import StoreError, UserError
+from codeeval.errors import RunNotFound, StoreError, UserError
 from codeeval.store import GenerationRecord, TaskRecord
 from codeeval.store.owner import host_id
 from codeeval.store.sql import SqlStore
@@ -208,3 +208,41 @@ def test_unknown_run_and_unopenable_database_are_one_line_errors(tmp_path: Path)
     (tmp_path / "dir.db").mkdir()
     with pytest.raises(StoreError, match="cannot open the results database"):
         SqlStore(str(tmp_path / "dir.db"))
+
+
+def test_the_latest_comparable_run_shares_a_model_and_a_task_and_finished(db: str) -> None:
+    store = SqlStore(db)
+    try:
+        alike = store.start_run(_spec(models=("a", "b"), tasks=("t1", "t2")))
+        store.finish_run(alike, "finished")
+        other_model = store.start_run(_spec(models=("c",), tasks=("t1",)))
+        store.finish_run(other_model, "finished")
+        other_task = store.start_run(_spec(models=("a",), tasks=("t3",)))
+        store.finish_run(other_task, "finished")
+        interrupted = store.start_run(_spec(models=("a",), tasks=("t1",)))
+        store.finish_run(interrupted, "interrupted")
+        current = store.start_run(_spec(models=("b", "z"), tasks=("t2",)))
+        later = store.start_run(_spec(models=("b",), tasks=("t2",)))
+        store.finish_run(later, "finished")
+        found = store.latest_comparable_run(current)
+        assert found is not None and found.id == alike and found.models == ("a", "b")
+        assert store.latest_comparable_run(alike) is None
+        with pytest.raises(RunNotFound) as missing:
+            store.latest_comparable_run(99)
+        assert missing.value.run_id == 99
+    finally:
+        store.close()
+
+
+def test_the_latest_comparable_run_is_found_behind_any_number_of_others(tmp_path: Path) -> None:
+    store = SqlStore(str(tmp_path / "results.db"))
+    try:
+        wanted = store.start_run(_spec(models=("m",)))
+        store.finish_run(wanted, "finished")
+        for _ in range(250):  # other models' runs in between (a shared database)
+            store.finish_run(store.start_run(_spec(models=("other",))), "finished")
+        current = store.start_run(_spec(models=("m",)))
+        found = store.latest_comparable_run(current)
+        assert found is not None and found.id == wanted
+    finally:
+        store.close()

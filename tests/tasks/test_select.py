@@ -47,12 +47,12 @@ def test_path_selector_loads_a_folder_of_tasks(tmp_path: Path) -> None:
 
 
 def test_a_tag_alone_selects_from_every_built_in_task() -> None:
-    from codeeval.config import build_run_config
+    from codeeval.config import RunDefinition
 
-    tagged = build_run_config({"tags": ("dp",)}, {})
+    tagged = RunDefinition(tags=("dp",))
     assert tagged.tasks == ("all",)
-    assert build_run_config({}, {}).tasks == ("quicksort",)
-    assert build_run_config({"tags": ("dp",), "tasks": ("quicksort",)}, {}).tasks == ("quicksort",)
+    assert RunDefinition().tasks == ("quicksort",)
+    assert RunDefinition(tags=("dp",), tasks=("quicksort",)).tasks == ("quicksort",)
     chosen = select_tasks(tagged.tasks, tagged.tags)
     assert len(chosen) > 1 and all("dp" in task.tags for task in chosen)
 

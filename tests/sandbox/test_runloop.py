@@ -86,7 +86,7 @@ def test_the_docker_executor_stops_taking_jobs_when_the_consumer_stops() -> None
     executor.workers = 2
 
     def run(source: Source, grade: Grader) -> Iterator[ExecResult]:
-        executor.grade = lambda job: grade(job, 0)  # type: ignore[method-assign]
+        executor.run_one = lambda job: grade(job, 0)  # type: ignore[method-assign]
         return executor.run(source)
 
     _stops_taking_jobs(run, "codeeval-grade")

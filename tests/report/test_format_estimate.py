@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codeeval.report import Estimate, format_estimate
+from codeeval.report import MetricValue, format_estimate
 
 
 @pytest.mark.parametrize(
@@ -23,9 +23,9 @@ from codeeval.report import Estimate, format_estimate
 def test_intervals_are_shown_by_their_bounds(
     value: float, low: float, high: float, fmt: str, shown: str
 ) -> None:
-    assert format_estimate(Estimate(value=value, low=low, high=high), fmt) == shown
+    assert format_estimate(MetricValue(value=value, low=low, high=high), fmt) == shown
 
 
 def test_missing_values_and_intervals() -> None:
     assert format_estimate(None) == "—"
-    assert format_estimate(Estimate(value=0.25), ".0%") == "25%"
+    assert format_estimate(MetricValue(value=0.25), ".0%") == "25%"

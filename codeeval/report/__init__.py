@@ -1,0 +1,70 @@
+"""Reports: ReportData built from stored runs, compared with a baseline, written to files.
+
+Everything here is computed from what the store holds, so a report can be rebuilt at any
+time (`codeeval report RUN`). Renderers (`reports/<format>.py`, `SUFFIX` and `render`) turn
+a finished ReportData into text; they never query the store or compute a metric.
+
+- `data`: ReportData and its parts (pydantic models: the JSON report is their dump).
+- `build`: one stored run → ReportData (`build_report`).
+- `regressions`: drops against a baseline run, on tasks whose content is unchanged.
+- `stored`: the same for a run in a store: the baseline chosen, both runs loaded
+  (`find_baseline`, `build_report_for`).
+- `files`: ReportData → one file per format (`write_reports`).
+- `display`: a value with its interval as text; the comparison table's cells.
+- `rows`: a run's samples grouped by model and task, and the counts the tables start from.
+"""
+
+from codeeval.report.build import build_report
+from codeeval.report.data import (
+    SCHEMA_VERSION,
+    GenerationFailure,
+    MetricValue,
+    ModelComparison,
+    ModelSummary,
+    Regression,
+    Renderer,
+    ReportData,
+    RunInfo,
+    SampleLine,
+    TaskCell,
+    TaskResults,
+)
+from codeeval.report.display import format_estimate, table_rows
+from codeeval.report.files import (
+    ReportFiles,
+    UnwrittenReport,
+    check_formats,
+    render,
+    report_path,
+    write_reports,
+)
+from codeeval.report.regressions import find_regressions
+from codeeval.report.stored import LATEST, build_report_for, find_baseline
+
+__all__ = [
+    "LATEST",
+    "SCHEMA_VERSION",
+    "ModelComparison",
+    "MetricValue",
+    "GenerationFailure",
+    "ModelSummary",
+    "Regression",
+    "Renderer",
+    "ReportData",
+    "ReportFiles",
+    "RunInfo",
+    "SampleLine",
+    "TaskCell",
+    "TaskResults",
+    "UnwrittenReport",
+    "build_report",
+    "build_report_for",
+    "check_formats",
+    "find_baseline",
+    "find_regressions",
+    "format_estimate",
+    "render",
+    "report_path",
+    "table_rows",
+    "write_reports",
+]

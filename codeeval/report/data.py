@@ -1,0 +1,157 @@
+"""What a report holds: ReportData and its parts, as every renderer receives them.
+
+These are pydantic models, so that the JSON report is their dump (`schema_version` says its
+shape). Renderers (`reports/<format>.py`) receive a finished ReportData: they never query the
+store or compute a metric.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field
+
+from codeeval.pricing import DeploymentSummary
+
+SCHEMA_VERSION = 1
+
+
+class MetricValue(BaseModel):
+    """A metric's value with its 95% confidence interval (bounds None with too little data).
+
+    `codeeval.scoring.Estimate` is what the statistics return; this is what a report shows.
+    """
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+class ModelSummary(BaseModel):
+    """One row of the comparison table, plus the deployment figures."""
+
+    model: str
+    tasks: int
+    samples: int
+    generation_errors: int = 0
+    metrics: dict[str, MetricValue | None] = Field(default_factory=dict)
+    pass_at: dict[int, MetricValue] = Field(default_factory=dict)
+    pass_at_every_k: dict[int, float] = Field(default_factory=dict)
+    time_complexity: str | None = None
+    statuses: dict[str, int] = Field(default_factory=dict)
+    cached: int = 0
+    median_latency_s: float | None = None
+    deployment: DeploymentSummary | None = None
+
+
+class TaskCell(BaseModel):
+    """One model on one task."""
+
+    n: int
+    c: int
+    pass_at_1: float | None
+    time_complexity: str | None = None
+    statuses: dict[str, int] = Field(default_factory=dict)
+
+
+class TaskResults(BaseModel):
+    """One task across models: a cell per model (`codeeval.task.info.TaskRow` is a listing)."""
+
+    task_id: str
+    content_hash: str
+    optimal_complexity: str | None = None
+    time_limit_s: float | None = None
+    cells: dict[str, TaskCell] = Field(default_factory=dict)
+
+
+class ModelComparison(BaseModel):
+    """A paired comparison of two models on the tasks both ran (pass@1 per task).
+
+    The report's form of `codeeval.scoring.Comparison`, with the two models named.
+    """
+
+    model_a: str
+    model_b: str
+    tasks: int
+    difference: float
+    low: float | None
+    high: float | None
+    p_value: float | None
+    significant: bool
+    method: str = ""
+
+
+class Regression(BaseModel):
+    """A drop against the baseline run on a task whose content hash is unchanged."""
+
+    model: str
+    task_id: str | None
+    metric: str
+    baseline: float
+    current: float
+    delta: float
+    significant: bool
+
+
+class RunInfo(BaseModel):
+    """Where the numbers come from."""
+
+    id: int
+    created_at: str
+    finished_at: str | None
+    status: str
+    models: list[str]
+    tasks: list[str]
+    samples: int
+    temperature: float
+    lang: str
+    codeeval_version: str
+    machine: dict[str, Any]
+    config: dict[str, Any]
+
+
+class GenerationFailure(BaseModel):
+    """Generations of one model that failed for good, with the first error message."""
+
+    model: str
+    count: int
+    first_error: str
+
+
+class SampleLine(BaseModel):
+    """One sample's verdict and scores (the JSON report keeps them all)."""
+
+    task_id: str
+    model: str
+    sample_index: int
+    status: str
+    scores: dict[str, float | str | None]
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    latency_s: float | None = None
+    cost_usd: float | None = None
+    error: str | None = None
+
+
+class ReportData(BaseModel):
+    """Everything a renderer shows."""
+
+    schema_version: int = SCHEMA_VERSION
+    run: RunInfo
+    ks: list[int]
+    models: list[ModelSummary]
+    tasks: list[TaskResults]
+    comparisons: list[ModelComparison] = Field(default_factory=list)
+    baseline_run: int | None = None
+    regressions: list[Regression] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    generation_failures: list[GenerationFailure] = Field(default_factory=list)
+    samples: list[SampleLine] = Field(default_factory=list)
+
+
+class Renderer(Protocol):
+    """A report format: `reports/<format>.py` exports `SUFFIX` and `render`."""
+
+    def __call__(self, data: ReportData) -> str:
+        """Render the report as text."""
+        ...
