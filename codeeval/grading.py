@@ -202,6 +202,13 @@ def grade_file(
             if sample.task is None or result is None:
                 line = {**sample.record, "result": "failed: unknown task_id", "passed": False}
                 line["status"] = "unknown_task"
+            elif result.status is Status.INFRA_ERROR:  # no verdict: in no estimate
+                text = f"not graded: {result.status}: {result.message}"
+                line = {**sample.record, "result": text, "passed": False, "status": "infra_error"}
+                problems.append(
+                    f"{samples_path}:{sample.line}: not graded: {result.message}; grade the "
+                    "file again to grade it"
+                )
             else:
                 passed = result.status is Status.PASSED
                 outcomes[sample.task.id].append(passed)

@@ -184,11 +184,16 @@ def _by_model_task(rows: Iterable[SampleRow]) -> dict[str, dict[str, list[Sample
 
 
 def _graded(rows: Sequence[SampleRow]) -> list[SampleRow]:
-    return [row for row in rows if row.result is not None]
+    """Samples with a verdict: an `infra_error` (the grading workers died) is none."""
+    return [
+        row
+        for row in rows
+        if row.result is not None and row.result.status is not Status.INFRA_ERROR
+    ]
 
 
 def _values(rows: Sequence[SampleRow], metric: str) -> list[float | None]:
-    found = (row.result.scores.get(metric) for row in rows if row.result is not None)
+    found = (row.result.scores.get(metric) for row in _graded(rows) if row.result is not None)
     return [float(v) if isinstance(v, int | float) else None for v in found]
 
 
@@ -371,6 +376,7 @@ def build_report(
         for task in record.tasks.values()
         if not task.reference_ok
     ]
+    warnings += _infra_errors(record)
     return ReportData(
         run=_run_info(record),
         ks=ks,
@@ -383,6 +389,21 @@ def build_report(
         generation_failures=_generation_failures(record.samples),
         samples=[_sample_line(row) for row in record.samples],
     )
+
+
+def _infra_errors(record: RunRecord) -> list[str]:
+    """One warning per model with samples the grading infrastructure failed to grade."""
+    lost = Counter(
+        row.key.model
+        for row in record.samples
+        if row.result is not None and row.result.status is Status.INFRA_ERROR
+    )
+    return [
+        f"{count} sample(s) of {model} could not be graded (infra_error: the workers grading "
+        "them died; this says nothing about the code) and count in no metric; grade them "
+        f"with: python -m codeeval run --resume {record.summary.id}"
+        for model, count in lost.items()
+    ]
 
 
 def _generation_failures(rows: Iterable[SampleRow]) -> list[GenerationFailure]:

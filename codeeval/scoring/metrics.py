@@ -17,6 +17,9 @@ from codeeval.scoring.style import pep8_scores
 from codeeval.scoring.timefit import fit_time_complexity, time_complexity_score
 from codeeval.types import Status
 
+# Samples whose scores say nothing about the model's code: never generated, or never graded.
+_NOT_GRADED = (Status.GENERATION_ERROR, Status.INFRA_ERROR)
+
 MetricSource = Literal["static", "execution"]
 
 
@@ -163,8 +166,9 @@ def score_execution(
     0.0 (a response with no code, `Status.NO_CODE`, is a failed sample). "time_complexity"
     is `time_complexity_score(fit_time_complexity(timings), optimal_complexity)` for a
     sample that passed, and None otherwise: the growth of a wrong program means nothing.
-    A sample whose generation failed (`Status.GENERATION_ERROR`) says nothing about the
-    model's code: every value is None.
+    A sample whose generation failed (`Status.GENERATION_ERROR`), or that the grading
+    machinery failed to grade (`Status.INFRA_ERROR`), says nothing about the model's code:
+    every value is None.
 
     Args:
         status: The sample's verdict.
@@ -175,7 +179,7 @@ def score_execution(
         `{name: value or None}` for every name in `EXECUTION_METRICS`.
     """
     scores: dict[str, float | None] = dict.fromkeys(EXECUTION_METRICS)
-    if status is Status.GENERATION_ERROR:
+    if status in _NOT_GRADED:
         return scores
     scores["pass@1"] = 1.0 if status is Status.PASSED else 0.0
     if status is Status.PASSED:
@@ -193,7 +197,8 @@ def score_sample(
 ) -> dict[str, float | None]:
     """Every per-sample metric of one graded sample: `score_code` and `score_execution`.
 
-    A sample whose generation failed has every value None, "compiles" included.
+    A sample whose generation failed, or that was not graded (`Status.INFRA_ERROR`), has
+    every value None, "compiles" included: it is no sample of the model's code.
 
     Args:
         code: The extracted program, or None when the response held no code.
@@ -206,7 +211,7 @@ def score_sample(
         `{name: value or None}` for every metric in `METRICS`.
     """
     scores = score_code(code, max_line_length)
-    if status is Status.GENERATION_ERROR:
+    if status in _NOT_GRADED:
         scores = dict.fromkeys(scores)
     scores.update(score_execution(status, timings, optimal_complexity))
     return {metric.name: scores[metric.name] for metric in METRICS}

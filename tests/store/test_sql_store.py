@@ -208,3 +208,16 @@ def test_unknown_run_and_unopenable_database_are_one_line_errors(tmp_path: Path)
     (tmp_path / "dir.db").mkdir()
     with pytest.raises(StoreError, match="cannot open the results database"):
         SqlStore(str(tmp_path / "dir.db"))
+
+
+def test_a_sample_the_infrastructure_failed_to_grade_is_not_completed(tmp_path: Path) -> None:
+    # `--resume` grades again what only an infra_error result stands for.
+    store = SqlStore(str(tmp_path / "results.db"))
+    run_id = store.start_run(_spec())
+    passed, lost = SampleKey("quicksort", "reference", 0), SampleKey("quicksort", "reference", 1)
+    store.save_result(run_id, SampleResult(passed, Status.PASSED, {"pass@1": 1.0}))
+    store.save_result(run_id, SampleResult(lost, Status.INFRA_ERROR, {"pass@1": None}))
+    assert store.completed(run_id) == {passed}
+    store.save_result(run_id, SampleResult(lost, Status.FAILED, {"pass@1": 0.0}))
+    assert store.completed(run_id) == {passed, lost}
+    store.close()
