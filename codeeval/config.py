@@ -56,6 +56,7 @@ class RunConfig(BaseModel):
     stop: tuple[str, ...] = ()
     lang: str = "en"
     executor: str = "local"
+    ray_address: str | None = None  # the Ray cluster, with executor "ray"
     workers: int | None = Field(None, ge=1)
     sandbox_packages: tuple[str, ...] = ()  # installed packages programs may import
     db: str = str(DEFAULT_HOME / "codeeval.db")
@@ -92,6 +93,23 @@ class RunConfig(BaseModel):
                         "name the variable with api_key_env instead"
                     )
         return value
+
+    def executor_options(self) -> dict[str, Any]:
+        """What `create_executor` takes from this config besides workers and packages.
+
+        Raises:
+            BadConfig: a Ray address for an executor other than `ray`. (Checked here, when
+                the executor is built, not when the config is: `--resume N --ray-address A`
+                takes the executor from the stored run.)
+        """
+        if not self.ray_address:
+            return {}
+        if self.executor != "ray":
+            raise BadConfig(
+                f"--ray-address: only --executor ray connects to a Ray cluster, not "
+                f"--executor {self.executor}; add --executor ray, or drop --ray-address"
+            )
+        return {"address": self.ray_address}
 
     def report_root(self) -> Path:
         """The folder that receives `run-N/`: `--out`, else one that follows the database.

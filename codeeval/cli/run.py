@@ -12,7 +12,9 @@ from codeeval import registry
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
+    ExecutorOption,
     JsonOption,
+    RayAddressOption,
     SandboxPackageOption,
     app,
     split_values,
@@ -21,8 +23,11 @@ from codeeval.cli._app import (
 )
 from codeeval.errors import BadConfig, StoreError
 
+# Where a run's programs are graded, which `--resume` may change: results do not depend on it.
+_PLACEMENT = ("executor", "ray_address", "workers")
 # What `--resume` takes from the command line; every other setting is the stored run's.
 _RESUME_FLAGS = {
+    *_PLACEMENT,
     "resume",
     "db",
     "out",
@@ -81,10 +86,8 @@ def run(
     lang: Annotated[
         str | None, typer.Option("--lang", envvar="CODEEVAL_LANG", help="Prompt language: en, zh.")
     ] = None,
-    executor: Annotated[
-        str | None,
-        typer.Option("--executor", envvar="CODEEVAL_EXECUTOR", help="Sandbox: local, docker."),
-    ] = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
     workers: Annotated[int | None, typer.Option("--workers", envvar="CODEEVAL_WORKERS")] = None,
     sandbox_package: SandboxPackageOption = None,
     db: DbOption = None,
@@ -146,6 +149,7 @@ def run(
         "stop": tuple(stop) if stop else None,
         "lang": lang,
         "executor": executor,
+        "ray_address": ray_address,
         "workers": workers,
         "sandbox_packages": split_values(sandbox_package),
         "db": db,
@@ -167,7 +171,8 @@ def run(
         }
         config = config.model_copy(update={"providers": providers})
     _check_formats(config.formats)
-    _run_and_report(config, resume, fail_on_regression, json_output)
+    placement = {key: cli_values[key] for key in _PLACEMENT if cli_values[key] is not None}
+    _run_and_report(config, resume, fail_on_regression, json_output, placement)
 
 
 def _refuse_flags_resume_ignores(ctx: typer.Context, resume: int) -> None:
@@ -197,7 +202,13 @@ def _check_formats(formats: tuple[str, ...]) -> None:
         registry.resolve(registry.RENDERERS, name)
 
 
-def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bool) -> None:
+def _run_and_report(
+    config: Any,
+    resume: int | None,
+    fail: bool,
+    json_output: bool,
+    placement: dict[str, Any] | None = None,
+) -> None:
     from codeeval.config import RunConfig
     from codeeval.console import ProgressListener
     from codeeval.runner import Runner
@@ -210,9 +221,13 @@ def _run_and_report(config: Any, resume: int | None, fail: bool, json_output: bo
             stored = store.load_run(resume)
             if stored.summary.status == "finished" and stored.summary.graded:
                 stderr.print(f"run {resume} already finished; re-reporting it", markup=False)
+            settings = restore_passwords(stored.spec.config, config.model_dump(mode="json"))
+            if placement and placement.get("executor", "ray") != "ray":
+                settings["ray_address"] = None  # the stored run's cluster is not used
             config = RunConfig.model_validate(
                 {
-                    **restore_passwords(stored.spec.config, config.model_dump(mode="json")),
+                    **settings,
+                    **(placement or {}),
                     "db": config.db,
                     "out": config.out,
                     "formats": config.formats,

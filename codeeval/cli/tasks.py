@@ -13,7 +13,9 @@ import typer
 
 from codeeval import registry
 from codeeval.cli._app import (
+    ExecutorOption,
     JsonOption,
+    RayAddressOption,
     SandboxPackageOption,
     split_values,
     stdout,
@@ -131,23 +133,33 @@ def tasks_check(
     names: Annotated[
         list[str] | None, typer.Argument(help="Tasks to check (default: every built-in task).")
     ] = None,
-    executor: Annotated[str | None, typer.Option("--executor", envvar="CODEEVAL_EXECUTOR")] = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
     sandbox_package: SandboxPackageOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Prove tasks sound: references pass, every mutant is caught, generators are valid."""
     from dataclasses import asdict
 
-    from codeeval.config import RunConfig
+    from codeeval.config import build_run_config
     from codeeval.sandbox import create_executor
     from codeeval.task import select_tasks
     from codeeval.task.check import check_tasks
 
     tasks = select_tasks(names or ["all"])
-    runner_config = RunConfig(
-        executor=executor or "local", sandbox_packages=split_values(sandbox_package) or ()
+    runner_config = build_run_config(
+        {
+            "executor": executor,
+            "ray_address": ray_address,
+            "sandbox_packages": split_values(sandbox_package),
+        },
+        {},
     )
-    sandbox = create_executor(runner_config.executor, packages=runner_config.sandbox_packages)
+    sandbox = create_executor(
+        runner_config.executor,
+        packages=runner_config.sandbox_packages,
+        **runner_config.executor_options(),
+    )
     checks = []
     try:
         for check in check_tasks(tasks, sandbox):
