@@ -34,10 +34,15 @@ from codeeval.errors import BadConfig
 from codeeval.types import ExecJob, ExecResult, Status
 
 _WHO = "--executor ray"
-# Batches in flight per node: one being graded, the next ones waiting on the node, so that
-# its workers never wait for the driver. The node's actor grades up to this many at once.
-_BATCHES_PER_NODE = 3
-_JOBS_PER_WORKER = 8  # default batch: this many jobs per worker of the node
+# Batches in flight per node, graded side by side there: while one ends (its last, slowest
+# jobs), the other keeps the node's workers busy, and neither waits for the driver.
+_BATCHES_PER_NODE = 2
+# A Ray call costs the driver about a millisecond of CPU, far more than a job's own share, so
+# batches grow until each takes about this long on its node (fewer for slow jobs: results
+# still come back every fraction of a second), from this many jobs per worker at first.
+_BATCH_S = 1.0
+_JOBS_PER_WORKER = 8
+_MAX_BATCH = 512
 _RESTARTS_PER_NODE = 5  # new grader actors on one node, after its earlier ones died
 _REDISCOVER_S = 5.0  # how often a run looks for nodes that joined the cluster
 _POLL_S = 0.02  # how soon a node with room looks again for a job read meanwhile
@@ -92,11 +97,13 @@ class NodeGrader:
             "problem": self.problem,
         }
 
-    def grade(self, jobs: list[ExecJob]) -> list[ExecResult]:
-        """Grade `jobs` on this node's workers; one result per job."""
+    def grade(self, jobs: list[ExecJob]) -> tuple[list[ExecResult], float]:
+        """Grade `jobs` on this node's workers: one result per job, and the seconds it took."""
         if self.executor is None:
             raise RuntimeError(f"this node does not grade: {self.problem}")
-        return list(self.executor.run(jobs))
+        started = time.perf_counter()
+        results = list(self.executor.run(jobs))
+        return results, time.perf_counter() - started
 
     def close(self) -> None:
         """Stop the node's zygotes."""
@@ -124,6 +131,15 @@ class _Node:
     batch_size: int
     pid: int = 0
     in_flight: int = 0
+    fixed: bool = False  # `batch_size` was asked for: it does not adapt
+
+    def took(self, jobs: int, seconds: float) -> None:
+        """A batch of `jobs` took `seconds` here: aim the next ones at `_BATCH_S` each."""
+        if self.fixed or jobs < 1:
+            return
+        wanted = jobs * _BATCH_S / max(seconds, 1e-3)
+        # Halfway there (geometrically): one unusual batch moves it little.
+        self.batch_size = max(1, min(_MAX_BATCH, round(math.sqrt(self.batch_size * wanted))))
 
 
 @dataclass(eq=False)
@@ -148,7 +164,7 @@ class _Feed:
         self._source = iter(jobs)
         self._queue: deque[ExecJob] = deque()
         self._changed = threading.Condition()
-        self._room = room
+        self._room = self._limit = room
         self._stopped = False
         self.finished = False  # the source is exhausted (or failed)
         self.error: BaseException | None = None
@@ -196,10 +212,11 @@ class _Feed:
             if not self._queue and not self.finished:
                 self._changed.wait(timeout)
 
-    def done_with(self, count: int) -> None:
-        """`count` jobs have their results: read as many more."""
+    def done_with(self, count: int, room: int) -> None:
+        """`count` jobs have their results: read as many more, and `room` ahead from now on."""
         with self._changed:
-            self._room += count
+            self._room += count + room - self._limit
+            self._limit = room
             self._changed.notify_all()
 
     def stop(self) -> None:
@@ -217,7 +234,8 @@ class RayExecutor:
             the cluster `ray start` left on this machine, else a new local Ray instance.
         workers: jobs graded at once on each node (default: the CPUs the node declares to
             Ray); the node's grader reserves that many of Ray's CPUs.
-        batch_size: jobs per Ray call (default: 8 per worker of the node).
+        batch_size: jobs per Ray call (default: adapted to each node, so that a batch takes
+            about a second there).
         max_attempts: times a job is sent to a worker before a worker's death makes it an
             `infra_error` result (the first try included).
         start_timeout_s: how long a node's grader may take to start before the node is left
@@ -364,7 +382,13 @@ class RayExecutor:
         self._isolation[starting.node_id] = hello["isolation"]
         batch = self.batch_size or _JOBS_PER_WORKER * starting.workers
         self._nodes[starting.node_id] = _Node(
-            starting.node_id, where, starting.actor, starting.workers, batch, hello["pid"]
+            starting.node_id,
+            where,
+            starting.actor,
+            starting.workers,
+            batch,
+            hello["pid"],
+            fixed=self.batch_size is not None,
         )
 
     def _lose(self, node: _Node, why: str) -> None:
@@ -423,9 +447,7 @@ class RayExecutor:
 
     def _run(self, jobs: Iterable[ExecJob]) -> Iterator[ExecResult]:
         ray = self._ray
-        with self._lock:
-            room = sum(n.batch_size for n in self._nodes.values()) * (_BATCHES_PER_NODE + 1)
-        feed = _Feed(jobs, max(room, 1))
+        feed = _Feed(jobs, self._room())
         retry: deque[_Attempt] = deque()
         in_flight: dict[Any, tuple[_Node, list[_Attempt]]] = {}
         no_node_since: float | None = None
@@ -467,7 +489,7 @@ class RayExecutor:
                         node, batch = in_flight.pop(ref)
                         results = self._collect(ref, node, batch, retry)
                         yield from results
-                        feed.done_with(len(results))
+                        feed.done_with(len(results), self._room())
                     else:
                         with self._lock:
                             self._greet(ref)
@@ -476,6 +498,12 @@ class RayExecutor:
             with self._lock:  # batches still out finish on their nodes, unread
                 for node, _ in in_flight.values():
                     node.in_flight -= 1
+
+    def _room(self) -> int:
+        """Jobs to read ahead: what the nodes' batches in flight hold, and one batch more."""
+        with self._lock:
+            sizes = [n.batch_size for n in self._nodes.values()]
+        return max(1, sum(sizes) * _BATCHES_PER_NODE + max(sizes, default=1))
 
     def _dispatch(
         self,
@@ -513,7 +541,7 @@ class RayExecutor:
         with self._lock:
             node.in_flight -= 1
         try:
-            results: list[ExecResult] = ray.get(ref)
+            results, seconds = ray.get(ref)
         except ray.exceptions.RayTaskError as exc:  # the grader itself raised: a bug
             raise exc.as_instanceof_cause() from None
         except ray.exceptions.RayError as exc:  # the worker or its node died
@@ -529,6 +557,8 @@ class RayExecutor:
                 else:
                     retry.append(attempt)
             return given_up
+        with self._lock:
+            node.took(len(batch), seconds)
         by_id: dict[str, list[_Attempt]] = {}
         for attempt in batch:
             by_id.setdefault(attempt.job.id, []).append(attempt)
