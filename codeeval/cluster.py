@@ -99,6 +99,12 @@ def _init(ray: Any, address: str | None, who: str) -> bool:
     except (ConnectionError, ValueError, RuntimeError, TimeoutError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         where = f"--ray-address {address}" if address else "a local Ray instance"
+        if "auth" in type(exc.__cause__).__name__.lower():
+            # Ray sends its token to an address it is given only when told to.
+            raise BadConfig(
+                f"{who}: {where} wants an authentication token: set RAY_AUTH_MODE=token, with "
+                "the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN (see docs/scaling.md)"
+            ) from None
         raise BadConfig(
             f"{who}: cannot connect to {where}: {first}; start a cluster with `ray start "
             "--head` and pass its address (see docs/scaling.md)"
