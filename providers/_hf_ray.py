@@ -39,7 +39,8 @@ class Replica:
 
     def generate(self, request: GenerationRequest) -> Generation:
         """Generate (batched with the requests that arrive meanwhile)."""
-        return self.provider.generate(request)
+        answer: Generation = self.provider.generate(request)
+        return answer
 
 
 class GpuReplicas:

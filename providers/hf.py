@@ -238,7 +238,8 @@ class HFProvider(BaseProvider):
                 provider is closed.
         """
         if self._replicas is not None:
-            return self._replicas.generate(request)
+            answer: Generation = self._replicas.generate(request)
+            return answer
         if self._closed:
             raise ProviderError(f"hf: {self.model} is closed")
         pending = _Pending(request, Future())
