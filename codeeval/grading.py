@@ -272,6 +272,7 @@ def grade_file(
             executor,
             ks,
             problems,
+            samples_path=samples_path,
             memory_mb=memory_mb,
             options={"time_factor": time_factor, "min_time_limit_s": min_time_limit_s},
         )
@@ -303,6 +304,7 @@ def _grade_into(
     ks: Sequence[int],
     problems: list[str],
     *,
+    samples_path: Path,
     memory_mb: int | None,
     options: Mapping[str, float | None],
 ) -> tuple[dict[str, list[bool]], Counter[str]]:
@@ -321,6 +323,13 @@ def _grade_into(
         if sample.task is None or result is None:
             line = {**sample.record, "result": "failed: unknown task_id", "passed": False}
             line["status"] = "unknown_task"
+        elif result.status is Status.INFRA_ERROR:  # no verdict: in no estimate
+            text = f"not graded: {result.status}: {result.message}"
+            line = {**sample.record, "result": text, "passed": False, "status": "infra_error"}
+            problems.append(
+                f"{samples_path}:{sample.line}: not graded: {result.message}; grade the "
+                "file again to grade it"
+            )
         else:
             passed = result.status is Status.PASSED
             outcomes[sample.task.id].append(passed)

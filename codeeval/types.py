@@ -21,6 +21,9 @@ class Status(StrEnum):
     KILLED = "killed"  # ended by a signal or a limit with no status of its own
     NO_CODE = "no_code"  # the response held no code to run
     GENERATION_ERROR = "generation_error"  # the provider failed for good
+    # The grading machinery failed (a worker or node died, again and again): says nothing
+    # about the program, counts in no metric, and a resumed run grades the sample again.
+    INFRA_ERROR = "infra_error"
 
 
 PromptStyle = Literal["instruct", "completion"]

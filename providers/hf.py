@@ -4,6 +4,9 @@ The runner calls `generate` from `max_concurrency` threads at once. Each call qu
 request; one background worker gathers what is queued (up to `batch_size`, waiting at most
 `batch_wait_s` for more), groups requests that share generation settings, and runs each group
 as one left-padded `model.generate` call. Needs the `hf` extra (torch, transformers).
+
+With `ray = true` the model is not loaded here: one replica per GPU of a Ray cluster each
+batches the requests sent to it (`_hf_ray`; the `ray` extra; docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from codeeval.errors import BadConfig, ProviderError
 from codeeval.provider import BaseProvider, check_prompt_mode, import_sdk
+from codeeval.providers._hf_ray import GpuReplicas
 from codeeval.types import Generation, GenerationRequest
 
 _DTYPES = ("auto", "float32", "float16", "bfloat16")
@@ -92,10 +96,40 @@ class HFProvider(BaseProvider):
         revision: str | None = None,
         max_concurrency: int | None = None,
         prompt_mode: str = "chat",
+        ray: bool = False,
+        replicas: int | None = None,
+        gpus_per_replica: float = 1.0,
+        ray_address: str | None = None,
     ) -> None:
         self._check_options(base_url, dtype, quantization, batch_size, batch_wait_s)
         self.prompt_mode = check_prompt_mode("hf", prompt_mode)
         super().__init__(model)
+        self._closed = False
+        self._replicas: GpuReplicas | None = None
+        if ray:
+            self._replicas = self._on_ray(
+                replicas,
+                gpus_per_replica,
+                ray_address,
+                batch_size,
+                {
+                    "dtype": dtype,
+                    "device": device,
+                    "device_map": device_map,
+                    "quantization": quantization,
+                    "batch_size": batch_size,
+                    "batch_wait_s": batch_wait_s,
+                    "chat_template": chat_template,
+                    "trust_remote_code": trust_remote_code,
+                    "revision": revision,
+                    "prompt_mode": prompt_mode,
+                },
+            )
+            # Requests beyond what the replicas batch at once wait at them, not here.
+            self.max_concurrency = max_concurrency or batch_size * (replicas or 32)
+            return
+        if replicas is not None or ray_address is not None:
+            raise BadConfig("hf: replicas and ray_address go with ray = true")
         self._torch = import_sdk("torch", extra="hf")
         self._transformers = import_sdk("transformers", extra="hf")
         self._cuda = bool(self._torch.cuda.is_available())
@@ -107,11 +141,26 @@ class HFProvider(BaseProvider):
         self.max_concurrency = max_concurrency or max(batch_size, 1)
         self._tokenizer, self._model = self._load(dtype, device_map, trust_remote_code, revision)
         self._queue: queue.Queue[_Pending | None] = queue.Queue()
-        self._closed = False
         self._worker = threading.Thread(target=self._work, name=f"hf:{model}", daemon=True)
         self._worker.start()
 
     # --- set-up -------------------------------------------------------------------------
+
+    def _on_ray(
+        self,
+        replicas: int | None,
+        gpus_per_replica: float,
+        address: str | None,
+        batch_size: int,
+        options: dict[str, Any],
+    ) -> GpuReplicas:
+        if replicas is not None and replicas < 1:
+            raise BadConfig(f"hf: replicas: must be at least 1, not {replicas}")
+        if gpus_per_replica <= 0:
+            raise BadConfig(f"hf: gpus_per_replica: must be positive, not {gpus_per_replica}")
+        return GpuReplicas(
+            type(self), self.model, options, replicas, gpus_per_replica, address, 2 * batch_size
+        )
 
     @staticmethod
     def _check_options(
@@ -188,6 +237,9 @@ class HFProvider(BaseProvider):
             ProviderError: generation failed (out of memory: lower batch_size) or the
                 provider is closed.
         """
+        if self._replicas is not None:
+            answer: Generation = self._replicas.generate(request)
+            return answer
         if self._closed:
             raise ProviderError(f"hf: {self.model} is closed")
         pending = _Pending(request, Future())
@@ -195,10 +247,13 @@ class HFProvider(BaseProvider):
         return pending.future.result()
 
     def close(self) -> None:
-        """Stop the worker and free the model's memory."""
+        """Stop the worker and free the model's memory (or stop the replicas on Ray)."""
         if self._closed:
             return
         self._closed = True
+        if self._replicas is not None:
+            self._replicas.close()
+            return
         self._queue.put(None)
         self._worker.join(timeout=60)
         self._model = None

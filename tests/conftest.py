@@ -2,7 +2,9 @@
 
 `postgres` is a real PostgreSQL server for the whole session (tests/servers/postgres.py); the
 tests that need it skip where the server binaries or the driver are missing, and fail instead
-when CODEEVAL_REQUIRE_POSTGRES=1 (as CI sets it).
+when CODEEVAL_REQUIRE_POSTGRES=1 (as CI sets it). `ray_cluster` is a real Ray cluster of two
+worker nodes on this machine (tests/servers/ray_cluster.py), the same way: skipped without the
+`ray` extra, a failure instead when CODEEVAL_REQUIRE_RAY=1.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import pytest
 
 from codeeval.types import Task
 from tests.servers.postgres import PostgresServer, find_binaries
+from tests.servers.ray_cluster import RayTestCluster
 
 _KEY_SUFFIXES = ("_API_KEY", "_API_TOKEN")
 # Read once at import: the autouse fixture below clears CODEEVAL_* for every test.
 _REQUIRE_POSTGRES = os.environ.get("CODEEVAL_REQUIRE_POSTGRES", "") == "1"
+_REQUIRE_RAY = os.environ.get("CODEEVAL_REQUIRE_RAY", "") == "1"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -115,3 +119,27 @@ def postgres(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
 def postgres_url(postgres: PostgresServer) -> str:
     """A SQLAlchemy URL (password included) of a new, empty database for this test."""
     return postgres.url(postgres.new_database())
+
+
+def _no_ray(reason: str) -> None:
+    if _REQUIRE_RAY:
+        pytest.fail(f"CODEEVAL_REQUIRE_RAY=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> Iterator[RayTestCluster]:
+    """A Ray cluster for the session: a head and two one-CPU worker nodes; stopped after."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        _no_ray('Ray is not installed: pip install "codeeval[ray]"')
+    try:
+        cluster = RayTestCluster.start()
+    except Exception as exc:
+        _no_ray(f"cannot start a Ray cluster: {type(exc).__name__}: {exc}")
+        raise
+    try:
+        yield cluster
+    finally:
+        cluster.shutdown()

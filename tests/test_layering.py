@@ -16,13 +16,15 @@ FOLDERS = {
     "reports": "codeeval.reports",
 }
 PLUGINS = ("codeeval.providers", "codeeval.tasks", "codeeval.reports")
-EXECUTOR_IMPLS = ("codeeval.sandbox.local", "codeeval.sandbox.docker")
+EXECUTOR_IMPLS = ("codeeval.sandbox.local", "codeeval.sandbox.docker", "codeeval.sandbox.ray")
 CORE_ONLY = ("codeeval.runner", "codeeval.cli", "codeeval.store", "codeeval.grading")
 
 # module prefix -> imports it must not make
 RULES: dict[str, tuple[str, ...]] = {
     "codeeval.types": ("codeeval.",),
     "codeeval.errors": ("codeeval.",),
+    # The Ray connection: shared by the Ray executor and hf/ replicas, so it knows neither.
+    "codeeval.cluster": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.provider"),
     "codeeval.scoring": (
         *PLUGINS,
         "codeeval.store",

@@ -48,7 +48,20 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 ExecutorOption = Annotated[
     str | None,
     typer.Option(
-        "--executor", envvar="CODEEVAL_EXECUTOR", help="Sandbox: local, docker (or a plug-in's)."
+        "--executor",
+        envvar="CODEEVAL_EXECUTOR",
+        help="Where programs run: local (this machine's sandbox), ray (the same sandbox on "
+        "every node of a Ray cluster; see docs/scaling.md), docker (a container per program), "
+        "or a plug-in's.",
+    ),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        envvar="CODEEVAL_RAY_ADDRESS",
+        help="With --executor ray: the cluster (HOST:6379 or ray://HOST:10001). Default: "
+        "RAY_ADDRESS, else the cluster `ray start` made on this machine, else a local one.",
     ),
 ]
 WorkersOption = Annotated[
@@ -76,9 +89,29 @@ DockerImageOption = Annotated[
 ]
 
 
-def docker_options(image: str | None) -> dict[str, dict[str, Any]] | None:
-    """`--docker-image` as the Docker executor's own option (`[executors.docker] image`)."""
-    return {"docker": {"image": image}} if image else None
+def executor_flag_options(
+    docker_image: str | None = None, ray_address: str | None = None
+) -> dict[str, dict[str, Any]] | None:
+    """The executor flags as executors' own options (`[executors.docker] image`, ...)."""
+    options: dict[str, dict[str, Any]] = {}
+    if docker_image:
+        options["docker"] = {"image": docker_image}
+    if ray_address:
+        options["ray"] = {"address": ray_address}
+    return options or None
+
+
+def check_ray_address(ray_address: str | None, executor: str) -> None:
+    """Refuse `--ray-address` for an executor that does not connect to a Ray cluster.
+
+    Raises:
+        BadConfig: a Ray address was given with another executor.
+    """
+    if ray_address and executor != "ray":
+        raise BadConfig(
+            f"--ray-address: only --executor ray connects to a Ray cluster, not "
+            f"--executor {executor}; add --executor ray, or drop --ray-address"
+        )
 
 
 def split_values(values: list[str] | None) -> tuple[str, ...] | None:

@@ -16,10 +16,12 @@ from codeeval.cli._app import (
     DockerImageOption,
     ExecutorOption,
     JsonOption,
+    RayAddressOption,
     SandboxPackageOption,
     WorkersOption,
     app,
-    docker_options,
+    check_ray_address,
+    executor_flag_options,
     renamed_option,
     split_values,
     stderr,
@@ -43,6 +45,7 @@ def grade(
     workers: WorkersOption = None,
     sandbox_package: SandboxPackageOption = None,
     docker_image: DockerImageOption = None,
+    ray_address: RayAddressOption = None,
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
@@ -89,8 +92,13 @@ def grade(
             f"--k: {k!r}: give whole numbers separated by commas, e.g. 1,10,100"
         ) from None
     options = build_settings(
-        {"executor": executor, "workers": workers, "executor_options": docker_options(docker_image)}
+        {
+            "executor": executor,
+            "workers": workers,
+            "executor_options": executor_flag_options(docker_image, ray_address),
+        }
     ).options
+    check_ray_address(ray_address, options.executor)
     sandbox = options.create_executor(split_values(sandbox_package) or ())
     try:
         report = grade_file(

@@ -14,10 +14,12 @@ from codeeval.cli._app import (
     ExecutorOption,
     Hints,
     JsonOption,
+    RayAddressOption,
     SandboxPackageOption,
     WorkersOption,
     app,
-    docker_options,
+    check_ray_address,
+    executor_flag_options,
     load_settings,
     run_not_found,
     split_values,
@@ -39,6 +41,7 @@ _FLAG_SETTINGS = {
     "replay": "providers",
     "no_cache": "use_cache",
     "docker_image": "executor_options",
+    "ray_address": "executor_options",
 }
 _SWITCHES = ("resume", "fail_on_regression", "json_output", "config_file")
 
@@ -94,6 +97,7 @@ def run(
     workers: WorkersOption = None,
     sandbox_packages: SandboxPackageOption = None,
     docker_image: DockerImageOption = None,
+    ray_address: RayAddressOption = None,
     db: DbOption = None,
     out: Annotated[
         str | None,
@@ -163,7 +167,7 @@ def run(
             "executor": executor,
             "workers": workers,
             "sandbox_packages": split_values(sandbox_packages),
-            "executor_options": docker_options(docker_image),
+            "executor_options": executor_flag_options(docker_image, ray_address),
             "db": db,
             "out": out,
             "formats": split_values(formats),
@@ -179,6 +183,7 @@ def run(
         },
         config_file,
     )
+    check_ray_address(ray_address, settings.options.executor)
     hints = Hints(db, config_file)
     result = _evaluate(settings, resume, hints)
     if result.default_models_note:

@@ -16,8 +16,10 @@ from codeeval.cli._app import (
     DockerImageOption,
     ExecutorOption,
     JsonOption,
+    RayAddressOption,
     SandboxPackageOption,
-    docker_options,
+    check_ray_address,
+    executor_flag_options,
     split_values,
     stdout,
     tasks_app,
@@ -146,6 +148,7 @@ def tasks_check(
     executor: ExecutorOption = None,
     sandbox_package: SandboxPackageOption = None,
     docker_image: DockerImageOption = None,
+    ray_address: RayAddressOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Prove tasks sound: references pass, every mutant is caught, generators are valid."""
@@ -157,8 +160,9 @@ def tasks_check(
 
     tasks = select_tasks(names or ["all"])
     options = build_settings(
-        {"executor": executor, "executor_options": docker_options(docker_image)}
+        {"executor": executor, "executor_options": executor_flag_options(docker_image, ray_address)}
     ).options
+    check_ray_address(ray_address, options.executor)
     sandbox = options.create_executor(split_values(sandbox_package) or ())
     checks = []
     try:

@@ -208,7 +208,7 @@ def build_report(
         for task in record.tasks.values()
         if not task.reference_ok
     ]
-    warnings += _size_warnings(record)
+    warnings += _size_warnings(record) + _infra_errors(record)
     return ReportData(
         run=_run_info(record),
         ks=ks,
@@ -221,6 +221,21 @@ def build_report(
         generation_failures=_generation_failures(record.samples),
         samples=[_sample_line(row) for row in record.samples],
     )
+
+
+def _infra_errors(record: RunRecord) -> list[str]:
+    """One warning per model with samples the grading infrastructure failed to grade."""
+    lost = Counter(
+        row.key.model
+        for row in record.samples
+        if row.result is not None and row.result.status is Status.INFRA_ERROR
+    )
+    return [
+        f"{count} sample(s) of {model} could not be graded (infra_error: the workers grading "
+        "them died; this says nothing about the code) and count in no metric; grade them "
+        f"with: python -m codeeval run --resume {record.summary.id}"
+        for model, count in lost.items()
+    ]
 
 
 def _size_warnings(record: RunRecord) -> list[str]:

@@ -20,13 +20,21 @@ def by_model_task(rows: Iterable[SampleRow]) -> dict[str, dict[str, list[SampleR
 
 
 def graded_rows(rows: Sequence[SampleRow]) -> list[SampleRow]:
-    """The rows with a result (a failed generation has none, and counts in no metric)."""
-    return [row for row in rows if row.result is not None]
+    """The rows with a verdict, the only ones any metric counts.
+
+    A failed generation has no result, and an `infra_error` (the grading workers died) is
+    no verdict.
+    """
+    return [
+        row
+        for row in rows
+        if row.result is not None and row.result.status is not Status.INFRA_ERROR
+    ]
 
 
 def sample_values(rows: Sequence[SampleRow], metric: str) -> list[float | None]:
     """The graded rows' values of `metric`; None where it has none, or it is not a number."""
-    found = (row.result.scores.get(metric) for row in rows if row.result is not None)
+    found = (row.result.scores.get(metric) for row in graded_rows(rows) if row.result)
     return [float(v) if isinstance(v, int | float) else None for v in found]
 
 

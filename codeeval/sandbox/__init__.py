@@ -1,6 +1,6 @@
 """The Executor interface: runs untrusted programs and returns one verdict per job.
 
-Implementations live beside this file (`local.py`, `docker.py`) or come from third parties
+Implementations live beside this file (`local.py`, `docker.py`, `ray.py`) or come from third parties
 (the `codeeval.executors` entry points); `create_executor` builds one by name, as
 `create_provider` builds a provider. Modules whose names start with `_` are the executors'
 helpers. An executor never lets the program decide its own verdict: the program only hands

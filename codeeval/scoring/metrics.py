@@ -17,6 +17,9 @@ from codeeval.scoring.style import pep8_scores
 from codeeval.scoring.timefit import ComplexityFit, fit_time_complexity, time_complexity_score
 from codeeval.types import Status
 
+# Samples whose scores say nothing about the model's code: never generated, or never graded.
+_NOT_GRADED = (Status.GENERATION_ERROR, Status.INFRA_ERROR)
+
 MetricSource = Literal["static", "execution"]
 
 
@@ -186,8 +189,9 @@ def score_execution(
     0.0 (a response with no code, `Status.NO_CODE`, is a failed sample). "time_complexity"
     is `time_complexity_score(fit_time_complexity(timings), optimal_complexity)` for a
     sample that passed, and None otherwise: the growth of a wrong program means nothing.
-    A sample whose generation failed (`Status.GENERATION_ERROR`) says nothing about the
-    model's code: every value is None.
+    A sample whose generation failed (`Status.GENERATION_ERROR`), or that the grading
+    machinery failed to grade (`Status.INFRA_ERROR`), says nothing about the model's code:
+    every value is None.
 
     Args:
         status: The sample's verdict.
@@ -210,7 +214,7 @@ def execution_scores(
 ) -> dict[str, float | None]:
     """`score_execution` given the sample's fit (`fitted`), so that a caller fits once."""
     scores: dict[str, float | None] = dict.fromkeys(EXECUTION_METRICS)
-    if status is Status.GENERATION_ERROR:
+    if status in _NOT_GRADED:
         return scores
     scores["pass@1"] = 1.0 if status is Status.PASSED else 0.0
     if status is Status.PASSED:
@@ -227,7 +231,8 @@ def score_sample(
 ) -> dict[str, float | None]:
     """Every per-sample metric of one graded sample: `score_code` and `score_execution`.
 
-    A sample whose generation failed has every value None, "compiles" included.
+    A sample whose generation failed, or that was not graded (`Status.INFRA_ERROR`), has
+    every value None, "compiles" included: it is no sample of the model's code.
     `codeeval.scoring.scores_to_store` adds what is stored beside these values.
 
     Args:
@@ -254,7 +259,7 @@ def sample_metrics(
 ) -> dict[str, float | None]:
     """`score_sample` given the sample's fit (`fitted`), so that a caller fits once."""
     scores = score_code(code, max_line_length)
-    if status is Status.GENERATION_ERROR:
+    if status in _NOT_GRADED:
         scores = dict.fromkeys(scores)
     scores.update(execution_scores(status, fit, optimal_complexity))
     return {metric.name: scores[metric.name] for metric in METRICS}

@@ -208,9 +208,9 @@ class SqlStore:
             )
 
     def completed(self, run_id: int) -> set[SampleKey]:
-        """Samples of the run that have a stored result."""
+        """Samples of the run that have a stored result (not an `infra_error`: never graded)."""
         query = sa.select(results.c.task_id, results.c.model, results.c.sample_index).where(
-            results.c.run_id == run_id
+            (results.c.run_id == run_id) & (results.c.status != str(Status.INFRA_ERROR))
         )
         with self._engine.connect() as connection:
             return {SampleKey(*row) for row in connection.execute(query)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from codeeval.grading import grade_file
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.scoring import pass_at_k
 from codeeval.task import load_benchmark
+from codeeval.types import ExecJob, ExecResult, Status
 
 PROBLEMS = [
     {
@@ -120,6 +122,42 @@ def test_humaneval_samples_use_the_original_task_ids(
     assert [r["passed"] for r in results] == [True, True, True, False]
     assert report.pass_at_k == {1: pytest.approx((0.5 + 1 + 1) / 3)}
     assert report.problems == ()
+
+
+class _LosesLine:
+    """The real sandbox, except that the job of one line comes back as an `infra_error`."""
+
+    def __init__(self, inner: LocalExecutor, line: int) -> None:
+        self.inner, self.line, self.isolation = inner, str(line), {}
+
+    def run(self, jobs: Iterable[ExecJob]) -> Iterator[ExecResult]:
+        for result in self.inner.run(jobs):
+            if result.job_id == self.line:
+                result = ExecResult(result.job_id, Status.INFRA_ERROR, message="worker died")
+            yield result
+
+    def close(self) -> None:
+        """The shared sandbox stays open."""
+
+
+def test_a_sample_the_workers_could_not_grade_counts_in_no_estimate(
+    tmp_path: Path, problems: Path, executor: LocalExecutor
+) -> None:
+    lines = [_sample("Toy/0", "    return a + b\n"), _sample("Toy/0", "    return a - b\n")]
+    samples = _write_lines(tmp_path / "samples.jsonl", lines)
+    report = grade_file(samples, _LosesLine(executor, 2), problems_path=problems, ks=(1,))
+    results = [json.loads(line) for line in report.results_path.read_text().splitlines()]
+    assert [(r["passed"], r["status"]) for r in results] == [
+        (True, "passed"),
+        (False, "infra_error"),
+    ]
+    assert results[1]["result"] == "not graded: infra_error: worker died"
+    # The lost sample is no failure: pass@1 is over the graded one alone.
+    assert report.graded == 1 and report.statuses == {"passed": 1}
+    assert report.pass_at_k == {1: 1.0}
+    assert report.problems == (
+        f"{samples}:2: not graded: worker died; grade the file again to grade it",
+    )
 
 
 @pytest.mark.parametrize(

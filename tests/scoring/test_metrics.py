@@ -105,3 +105,10 @@ def test_score_sample_has_every_metric_in_table_order() -> None:
     assert scores == {**score_code(code), **score_execution(Status.PASSED, LINEAR, "O(n log n)")}
     failed = score_sample(None, Status.GENERATION_ERROR)
     assert all(value is None for value in failed.values())
+
+
+def test_an_infrastructure_error_says_nothing_about_the_code() -> None:
+    # The grading workers died: neither the verdict nor the code's scores may count.
+    code = QUICKSORT.read_text(encoding="utf-8")
+    assert score_execution(Status.INFRA_ERROR) == {"pass@1": None, "time_complexity": None}
+    assert all(value is None for value in score_sample(code, Status.INFRA_ERROR).values())

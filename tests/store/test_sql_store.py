@@ -246,3 +246,16 @@ def test_the_latest_comparable_run_is_found_behind_any_number_of_others(tmp_path
         assert found is not None and found.id == wanted
     finally:
         store.close()
+
+
+def test_a_sample_the_infrastructure_failed_to_grade_is_not_completed(tmp_path: Path) -> None:
+    # `--resume` grades again what only an infra_error result stands for.
+    store = SqlStore(str(tmp_path / "results.db"))
+    run_id = store.start_run(_spec())
+    passed, lost = SampleKey("quicksort", "reference", 0), SampleKey("quicksort", "reference", 1)
+    store.save_result(run_id, SampleResult(passed, Status.PASSED, {"pass@1": 1.0}))
+    store.save_result(run_id, SampleResult(lost, Status.INFRA_ERROR, {"pass@1": None}))
+    assert store.completed(run_id) == {passed}
+    store.save_result(run_id, SampleResult(lost, Status.FAILED, {"pass@1": 0.0}))
+    assert store.completed(run_id) == {passed, lost}
+    store.close()
