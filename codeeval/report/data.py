@@ -133,6 +133,76 @@ class SampleLine(BaseModel):
     error: str | None = None
 
 
+class MetricChange(BaseModel):
+    """One model's change in one metric against the baseline run (over shared, unedited tasks).
+
+    `task_id` None is the model's figure over all shared tasks; otherwise one task's. `low` and
+    `high` bound `delta` (95%), `test` names the statistical test behind `p_value`.
+    """
+
+    model: str
+    metric: str
+    task_id: str | None = None
+    baseline: float | None
+    current: float | None
+    delta: float | None
+    low: float | None = None
+    high: float | None = None
+    p_value: float | None = None
+    test: str = ""
+    significant: bool = False
+    regression: bool = False
+
+
+class TaskFlip(BaseModel):
+    """A task that went from passing to failing (or back) for one model, with samples to open.
+
+    A task passes for a model when its pass@1 is at least one half.
+    """
+
+    model: str
+    task_id: str
+    before: str
+    after: str
+    baseline_sample: int | None = None
+    sample: int | None = None
+
+
+class RunComparison(BaseModel):
+    """What changed between a baseline run and this run, as `compare A B` prints it."""
+
+    run_id: int
+    baseline_run: int
+    baseline_created_at: str
+    baseline_reason: str
+    changes: list[MetricChange] = Field(default_factory=list)
+    flips: list[TaskFlip] = Field(default_factory=list)
+    new_models: list[str] = Field(default_factory=list)
+    new_tasks: list[str] = Field(default_factory=list)
+    edited_tasks: list[str] = Field(default_factory=list)
+
+
+class Problem(BaseModel):
+    """One reason a night is red: `kind` is regression, outage or reference_failing."""
+
+    kind: str
+    model: str | None = None
+    task_id: str | None = None
+    message: str
+
+
+class Verdict(BaseModel):
+    """A night's verdict: red when anything is wrong, with every reason and one summary line.
+
+    `summary` reads like "compared with run 41 (2026-12-06, last good night): 2 regressions,
+    1 outage", or "no earlier run of this matrix: this night becomes the baseline".
+    """
+
+    red: bool
+    problems: list[Problem] = Field(default_factory=list)
+    summary: str
+
+
 class ReportData(BaseModel):
     """Everything a renderer shows."""
 
@@ -147,6 +217,8 @@ class ReportData(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     generation_failures: list[GenerationFailure] = Field(default_factory=list)
     samples: list[SampleLine] = Field(default_factory=list)
+    comparison: RunComparison | None = None
+    verdict: Verdict | None = None
 
 
 class Renderer(Protocol):
