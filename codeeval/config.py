@@ -65,6 +65,8 @@ class RunConfig(BaseModel):
     time_factor: float | None = Field(None, gt=0)
     min_time_limit_s: float | None = Field(None, gt=0)
     memory_mb: int | None = Field(None, ge=64)
+    # CPU seconds of timing per passing sample (and per reference) for the time complexity.
+    complexity_budget_s: float = Field(3.0, gt=0, le=600)
     max_line_length: int = Field(79, ge=20)
     max_attempts: int = Field(6, ge=1)
     baseline: str | None = None

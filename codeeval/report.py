@@ -16,6 +16,8 @@ from pydantic import BaseModel, Field
 
 from codeeval.pricing import DeploymentSample, DeploymentSummary, deployment_summary
 from codeeval.scoring import (
+    COMPLEXITY_CLASS,
+    COMPLEXITY_FAMILY,
     METRICS,
     bootstrap_ci,
     compare,
@@ -28,8 +30,6 @@ from codeeval.store import RunRecord, SampleRow
 from codeeval.types import Status
 
 SCHEMA_VERSION = 1
-# The per-sample label of the fitted growth class, stored beside the metric values.
-COMPLEXITY_CLASS = "time_complexity_class"
 
 
 class Estimate(BaseModel):
@@ -64,6 +64,7 @@ class TaskCell(BaseModel):
     c: int
     pass_at_1: float | None
     time_complexity: str | None = None
+    time_complexity_family: str | None = None  # the input family that showed that class
     statuses: dict[str, int] = Field(default_factory=dict)
 
 
@@ -203,12 +204,15 @@ def _mode(labels: Iterable[object]) -> str | None:
 
 def _task_cell(rows: Sequence[SampleRow]) -> TaskCell:
     graded = _graded(rows)
+    scores = [row.result.scores for row in graded if row.result]
+    label = _mode(score.get(COMPLEXITY_CLASS) for score in scores)
     return TaskCell(
         n=len(graded),
         c=_passed(graded),
         pass_at_1=pass_at_k(len(graded), _passed(graded), 1) if graded else None,
-        time_complexity=_mode(
-            row.result.scores.get(COMPLEXITY_CLASS) for row in graded if row.result
+        time_complexity=label,
+        time_complexity_family=_mode(
+            score.get(COMPLEXITY_FAMILY) for score in scores if score.get(COMPLEXITY_CLASS) == label
         ),
         statuses=dict(Counter(str(row.result.status) for row in graded if row.result)),
     )

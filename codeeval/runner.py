@@ -25,10 +25,9 @@ from codeeval.extract import extract_code
 from codeeval.pricing import cost_usd
 from codeeval.prompting import build_prompt, cache_key
 from codeeval.provider import BaseProvider, create_provider, default_models
-from codeeval.report import COMPLEXITY_CLASS
 from codeeval.retry import RetryPolicy, call_with_retries
 from codeeval.sandbox import Executor, create_executor
-from codeeval.scoring import fit_time_complexity, score_sample
+from codeeval.scoring import score_sample
 from codeeval.store import GenerationRecord, Store, TaskRecord
 from codeeval.store.owner import host_id
 from codeeval.task import select_tasks
@@ -268,6 +267,7 @@ class Runner:
             time_factor=self.config.time_factor,
             min_time_limit_s=self.config.min_time_limit_s,
             memory_mb=self.config.memory_mb,
+            complexity_budget_s=self.config.complexity_budget_s,
         )
         usable = self._record_tasks(run_id, tasks, prepared, outcome)
         if not usable:
@@ -461,7 +461,7 @@ class Runner:
                 if record is None:  # generation failed for good; a resume retries it
                     continue
                 if not record.code:
-                    self._save(run_id, key, Status.NO_CODE, None, None, tasks[key.task_id])
+                    self._save(run_id, key, Status.NO_CODE, None, None, prepared[key.task_id])
                     continue
                 job_id = f"{run_id}:{key.task_id}:{key.model}:{key.sample_index}"
                 pending[job_id] = (key, record.code)
@@ -469,7 +469,7 @@ class Runner:
 
         for result in executor.run(jobs()):
             key, code = pending.pop(result.job_id)
-            self._save(run_id, key, result.status, code, result, tasks[key.task_id])
+            self._save(run_id, key, result.status, code, result, prepared[key.task_id])
 
     def _save(
         self,
@@ -478,9 +478,9 @@ class Runner:
         status: Status,
         code: str | None,
         execution: ExecResult | None,
-        task: Task,
+        prepared: PreparedTask,
     ) -> None:
-        scores = sample_scores(code, status, execution, task, self.config.max_line_length)
+        scores = sample_scores(code, status, execution, prepared, self.config.max_line_length)
         self.store.save_result(run_id, SampleResult(key, status, scores, execution))
         self.listener.graded(key, status)
 
@@ -489,14 +489,17 @@ def sample_scores(
     code: str | None,
     status: Status,
     execution: ExecResult | None,
-    task: Task,
+    prepared: PreparedTask,
     max_line_length: int = 79,
 ) -> dict[str, float | str | None]:
-    """Every per-sample metric of a graded sample, plus the label of its fitted growth class."""
-    timings = execution.timings if execution is not None else ()
-    scores: dict[str, float | str | None] = dict(
-        score_sample(code, status, timings, task.time_complexity, max_line_length)
+    """Every per-sample metric of a graded sample, and the labels of its time complexity."""
+    timing = execution.timing or execution.timings if execution is not None else None
+    return score_sample(
+        code,
+        status,
+        timing,
+        prepared.task.time_complexity,
+        max_line_length,
+        reference=prepared.reference_timing,
+        untimed=prepared.timing_note,
     )
-    fit = fit_time_complexity(timings) if status == Status.PASSED and timings else None
-    scores[COMPLEXITY_CLASS] = fit.complexity if fit is not None and fit.reliable else None
-    return scores

@@ -124,6 +124,14 @@ def run(
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
+    complexity_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--complexity-budget",
+            envvar="CODEEVAL_COMPLEXITY_BUDGET",
+            help="CPU seconds of timing per passing sample for its time complexity (3).",
+        ),
+    ] = None,
     max_line_length: Annotated[int | None, typer.Option("--max-line-length")] = None,
     json_output: JsonOption = False,
     config_file: ConfigOption = None,
@@ -156,6 +164,7 @@ def run(
         "time_factor": time_factor,
         "min_time_limit_s": min_time_limit,
         "memory_mb": memory_mb,
+        "complexity_budget_s": complexity_budget,
         "max_line_length": max_line_length,
         "max_attempts": max_attempts,
     }
