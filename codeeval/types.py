@@ -248,9 +248,8 @@ class TimingResult:
 
     `clock` is "cpu" (the kernel's CPU clock of the job's process tree, read by the grader)
     or "wall" (where that clock cannot be read); `cpu_s` and `wall_s` what the whole timing
-    took; `budget_s` the budget it had; `notes` what the trusted side noticed (a point whose
-    repeated calls were faster than its first, inputs whose delivery cost more than the
-    reference's, ...).
+    took; `budget_s` the budget it had. What the trusted side noticed on the way is in each
+    family's `stopped` and each point's `note`.
     """
 
     families: tuple[FamilyTiming, ...]
@@ -258,7 +257,6 @@ class TimingResult:
     cpu_s: float = 0.0
     wall_s: float = 0.0
     budget_s: float = 0.0
-    notes: tuple[str, ...] = ()
 
     def pairs(self, family: str | None = None) -> tuple[tuple[int, float], ...]:
         """(size, seconds) of the verified points of `family` (default: the first family)."""

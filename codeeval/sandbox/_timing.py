@@ -170,9 +170,7 @@ class TimingRun:
         self._float_for_int = float_for_int
         self.families = [_Family(f.name, f.points) for f in plan.families if f.points]
         self.spent_s = 0.0
-        self.notes: list[str] = []
         self._on_cpu = True
-        self._decode_s_per_byte = 0.0
         self._session: ChildSession | None = None
         self._loaded: TimingPoint | None = None  # whose inputs the child holds
         self._share_end = 0.0
@@ -201,7 +199,6 @@ class TimingRun:
             cpu_s=self.spent_s,
             wall_s=time.perf_counter() - started,
             budget_s=self.plan.budget_s,
-            notes=tuple(self.notes),
         )
 
     def _extend(self, family: _Family) -> None:

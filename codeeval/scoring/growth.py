@@ -178,10 +178,9 @@ def _worst_plausible(fit: ComplexityFit | None) -> int:
 
 
 def _point_notes(timing: TimingResult) -> list[str]:
-    found = [
+    return [
         f"{f.family} size {p.size}: {p.note}" for f in timing.families for p in f.points if p.note
     ]
-    return found + list(timing.notes)
 
 
 def _cut(text: str) -> str:

@@ -108,7 +108,6 @@ def _timing_from_json(data: Mapping[str, Any] | None) -> TimingResult | None:
         cpu_s=data.get("cpu_s", 0.0),
         wall_s=data.get("wall_s", 0.0),
         budget_s=data.get("budget_s", 0.0),
-        notes=tuple(data.get("notes", ())),
     )
 
 
