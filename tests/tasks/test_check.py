@@ -104,6 +104,24 @@ def test_looping_mutant_is_caught_by_the_time_limit(
             "inputs.py raises on import: RuntimeError: broken",
         ),
         ("generate = 3\n", "generate is not a function"),
+        (
+            "def generate(size, rng):\n    return ([1] * size,)\n\nFAMILIES = [generate]\n",
+            "FAMILIES must be a dict of name -> function(size, rng)",
+        ),
+        (
+            "def generate(size, rng):\n    return ([1] * size,)\n\n"
+            "FAMILIES = {'Sorted!': generate}\n",
+            "FAMILIES: 'Sorted!' is not a family name",
+        ),
+        (
+            "def generate(size, rng):\n    return ([1] * size,)\n\nFAMILIES = {'flat': 3}\n",
+            "FAMILIES['flat'] is not a function",
+        ),
+        (
+            "def generate(size, rng):\n    return ([1] * size,)\n\n"
+            "def wide(size, rng):\n    return [size]\n\nFAMILIES = {'wide': wide}\n",
+            "FAMILIES['wide'](100, rng) returns list, not a tuple",
+        ),
     ],
 )
 def test_invalid_generator_is_named(
