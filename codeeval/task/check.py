@@ -28,7 +28,7 @@ from pathlib import Path
 
 from codeeval.errors import BadConfig
 from codeeval.sandbox import Executor
-from codeeval.scoring import growth_class, judge_time_complexity
+from codeeval.scoring import TimeComplexity, growth_class, judge_time_complexity
 from codeeval.task.folder import MUTANTS_DIR, Mutant, load_mutants
 from codeeval.task.inputs import check_generator
 from codeeval.task.prepare import PreparedTask, answered, prepare_tasks
@@ -269,7 +269,7 @@ class _Plan:
                 for mutant in self.mutants
                 if f"mutant:{mutant.name}" in self.results
             ),
-            warnings=self._warnings(graded, prepared),
+            warnings=self._warnings(measured),
             duration_s=duration_s,
             time_limit_s=prepared.time_limit_s if prepared.ok else 0.0,
             reference_complexity=measured.label if measured else None,
@@ -310,19 +310,16 @@ class _Plan:
             found = (f"{prepared.timing_note}; lower the [complexity] sizes",)
         return found
 
-    def _warnings(self, graded: ExecResult | None, prepared: PreparedTask) -> tuple[str, ...]:
+    def _warnings(self, measured: TimeComplexity | None) -> tuple[str, ...]:
         found = []
-        timing = graded.timing if graded is not None else None
-        reference = self.task.time_complexity
-        if graded is not None and graded.status is Status.PASSED and timing is not None:
-            verdict = judge_time_complexity(timing, prepared.reference_timing)
-            stated = growth_class(reference) if reference else None
-            if stated is not None and verdict.fit is not None and verdict.conclusive:
-                if _tier(verdict.label) != stated.tier:
-                    found.append(
-                        f"the reference is measured {verdict.label} ({verdict.family} inputs), "
-                        f"the task states {reference}"
-                    )
+        stated_label = self.task.time_complexity
+        stated = growth_class(stated_label) if stated_label else None
+        if stated is not None and measured is not None and measured.conclusive:
+            if _tier(measured.label) != stated.tier:
+                found.append(
+                    f"the reference is measured {measured.label} ({measured.family} inputs), "
+                    f"the task states {stated_label}"
+                )
         folder = Path(self.task.source) if self.task.source else None
         if folder is not None and folder.is_dir() and 0 < len(self.mutants) < MIN_MUTANTS:
             found.append(
