@@ -136,7 +136,7 @@ def run(
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit_s: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
-    complexity_budget: Annotated[
+    complexity_budget_s: Annotated[
         float | None,
         typer.Option(
             "--complexity-budget",
@@ -185,7 +185,7 @@ def run(
             "time_factor": time_factor,
             "min_time_limit_s": min_time_limit_s,
             "memory_mb": memory_mb,
-            "complexity_budget_s": complexity_budget,
+            "complexity_budget_s": complexity_budget_s,
             "max_line_length": max_line_length,
             "max_attempts": max_attempts,
             "max_response_bytes": max_response_bytes,

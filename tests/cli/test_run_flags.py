@@ -41,7 +41,7 @@ def test_the_flags_refused_with_resume_are_those_of_the_definition() -> None:
         [
             "--tasks", "--tag", "--model", "--samples", "--temperature", "--top-p",
             "--max-tokens", "--seed", "--system", "--stop", "--lang", "--sandbox-package",
-            "--replay", "--time-factor", "--min-time-limit", "--memory-mb",
+            "--replay", "--time-factor", "--min-time-limit", "--memory-mb", "--complexity-budget",
             "--max-line-length", "--max-response-bytes",
         ]
     )  # fmt: skip
