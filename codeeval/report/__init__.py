@@ -11,6 +11,7 @@ a finished ReportData into text; they never query the store or compute a metric.
   (`find_baseline`, `build_report_for`).
 - `files`: ReportData → one file per format (`write_reports`).
 - `display`: a value with its interval as text; the comparison table's cells.
+- `samples`: one stored sample → its SampleLine (why it failed, texts cut to size).
 - `rows`: a run's samples grouped by model and task, and the counts the tables start from.
 """
 
@@ -29,6 +30,7 @@ from codeeval.report.data import (
     RunComparison,
     RunInfo,
     SampleLine,
+    StyleViolation,
     TaskCell,
     TaskFlip,
     TaskResults,
@@ -62,6 +64,7 @@ __all__ = [
     "RunComparison",
     "RunInfo",
     "SampleLine",
+    "StyleViolation",
     "TaskCell",
     "TaskFlip",
     "TaskResults",
