@@ -36,7 +36,7 @@ from codeeval.report.data import (
     TaskResults,
     Verdict,
 )
-from codeeval.report.display import format_estimate, table_rows
+from codeeval.report.display import format_estimate, headline_metrics, table_rows
 from codeeval.report.files import (
     ReportFiles,
     UnwrittenReport,
@@ -46,6 +46,7 @@ from codeeval.report.files import (
     write_reports,
 )
 from codeeval.report.regressions import find_regressions
+from codeeval.report.samples import cut
 from codeeval.report.stored import LATEST, build_report_for, find_baseline
 
 __all__ = [
@@ -73,9 +74,11 @@ __all__ = [
     "build_report",
     "build_report_for",
     "check_formats",
+    "cut",
     "find_baseline",
     "find_regressions",
     "format_estimate",
+    "headline_metrics",
     "render",
     "report_path",
     "table_rows",
