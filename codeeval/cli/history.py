@@ -142,7 +142,7 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            help="json, markdown (default) or html; repeatable or comma-separated. Several: "
+            help="json, markdown (default), html or junit; repeatable or comma-separated. Several: "
             "one file each, in --output or the run's report folder.",
         ),
     ] = None,
