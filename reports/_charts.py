@@ -236,7 +236,7 @@ def lines(
                 [(p[2] or 0.0) * scale for p in banded],
                 [(p[3] or 0.0) * scale for p in banded],
                 color=color,
-                alpha=0.15,
+                alpha=0.08,
                 linewidth=0,
             )
             band.set_gid(f"{gid}-band-{index}")

@@ -68,7 +68,7 @@ def _error(status: Status, row: SampleRow) -> tuple[str | None, str | None]:
         error = generation.error if generation is not None else None
         return None, error or _STATUS_REASONS[Status.GENERATION_ERROR]
     test, message = _first_failure(result.execution)
-    return test, message or f"{status}: {_STATUS_REASONS.get(status, 'it did not pass')}"
+    return test, message or _STATUS_REASONS.get(status, f"{status}: it did not pass")
 
 
 def _violations(code: str | None, violations: object, max_line_length: int) -> list[StyleViolation]:

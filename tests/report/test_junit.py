@@ -24,7 +24,7 @@ def test_one_case_per_task_and_model_failing_where_no_sample_passed() -> None:
     assert cases[("m", "a")].findtext("system-out") == "1 of 2 graded sample(s) passed"
     failure = cases[("m", "b")].find("failure")
     assert failure is not None and failure.get("type") == "failed"
-    assert (failure.get("message") or "").startswith("0 of 2 sample(s) passed; sample 0: failed")
+    assert failure.get("message") == "0 of 2 sample(s) passed; sample 0: a test failed"
     error = cases[("down", "a")].find("error")
     assert error is not None
     assert error.get("message") == "no sample graded: HTTP 500 on a"

@@ -72,7 +72,7 @@ def test_every_sample_that_did_not_pass_says_why_after_a_store_round_trip(
     assert samples["a"].error == "test_negative: double(-1) returned -3, expected -2"
     assert samples["a"].failing_test == "test_negative"
     assert samples["b"].error == "ZeroDivisionError: division by zero"
-    assert samples["c"].error == "no_code: the response held no code to run"
+    assert samples["c"].error == "the response held no code to run"
     assert samples["d"].error == "HTTP 500 from the API"
     assert samples["d"].status == "generation_error"
     a = samples["a"]
