@@ -18,6 +18,8 @@ from typing import Any
 from markupsafe import Markup
 
 from codeeval.report import (
+    HistorySite,
+    MetricValue,
     ModelSummary,
     ReportData,
     SampleLine,
@@ -297,3 +299,132 @@ def render_body(data: ReportData, links: Sequence[tuple[str, str]] = ()) -> dict
 def render(data: ReportData) -> str:
     """Render the report as one self-contained HTML page (see the module docstring)."""
     return render_page("report.html.j2", **render_body(data))
+
+
+def _page_name(run_id: int) -> str:
+    return f"run-{run_id}.html"
+
+
+def _compare_name(run_id: int, baseline: int) -> str:
+    return f"compare-{run_id}-{baseline}.html"
+
+
+def _metric(model: ModelSummary, name: str) -> MetricValue | None:
+    return model.pass_at.get(1) if name == "pass@1" else model.metrics.get(name)
+
+
+def _trends(site: HistorySite) -> list[Markup]:
+    """One chart per headline metric: a line per model across the runs, its interval a band."""
+    labels = [f"#{data.run.id} {data.run.created_at[:10]}" for data in site.runs]
+    models = list(
+        dict.fromkeys(m.model for data in site.runs for m in data.models)
+        if site.model is None
+        else [site.model]
+    )
+    charts = []
+    for name, label, fmt in headline_metrics():
+        series = []
+        for model in models:
+            points = [
+                (float(index), value.value, value.low, value.high)
+                for index, data in enumerate(site.runs)
+                for summary in data.models
+                if summary.model == model and (value := _metric(summary, name)) is not None
+            ]
+            if points:
+                series.append(_charts.Series(model, points))
+        if series:
+            charts.append(
+                Markup(
+                    _charts.lines(
+                        f"{label} across runs",
+                        series,
+                        xlabel="run",
+                        ylabel=label + (" (%)" if fmt.endswith("%") else ""),
+                        share=fmt.endswith("%"),
+                        x_labels=labels,
+                        gid=f"data-trend-{name.replace('@', '')}",
+                    )
+                )
+            )
+    return charts
+
+
+def _side_by_side(data: ReportData, base: ReportData) -> list[dict[str, object]]:
+    before = {m.model: m for m in base.models}
+    rows: list[dict[str, object]] = []
+    for model in data.models:
+        old = before.get(model.model)
+        if old is None:
+            continue
+        for name, label, fmt in headline_metrics():
+            now, then = _metric(model, name), _metric(old, name)
+            delta = now.value - then.value if now is not None and then is not None else None
+            higher_is_better = name != "cyclomatic"
+            rows.append(
+                {
+                    "model": model.model,
+                    "label": label,
+                    "before": format_estimate(then, fmt),
+                    "after": format_estimate(now, fmt),
+                    "delta": "—" if delta is None else format(delta, "+" + fmt),
+                    "delta_value": 0.0 if delta is None else delta,
+                    "worse": delta is not None
+                    and (delta < -1e-9 if higher_is_better else delta > 1e-9),
+                }
+            )
+    return rows
+
+
+def render_site(site: HistorySite) -> dict[str, str]:
+    """The history site's pages by file name: index, a page per run, one per comparison.
+
+    Args:
+        site: The runs (oldest first) and their baselines (`codeeval.report.site`).
+
+    Returns:
+        `{"index.html": ..., "run-N.html": ..., "compare-N-M.html": ...}`, each page
+        self-contained under the same policy as the report.
+    """
+    every = {data.run.id: data for data in site.runs} | site.baselines
+    pages: dict[str, str] = {}
+    rows = []
+    for data in site.runs:
+        compare = None
+        base = every.get(data.baseline_run) if data.baseline_run is not None else None
+        links = [("index", "index.html")]
+        if base is not None:
+            compare = _compare_name(data.run.id, base.run.id)
+            links.append((f"against run {base.run.id}", compare))
+            pages[compare] = render_page(
+                "history_compare.html.j2",
+                data=data,
+                base=base,
+                side=_side_by_side(data, base),
+                run_page=_page_name(data.run.id),
+                base_page=_page_name(base.run.id),
+                links=[("index", "index.html"), (f"run {data.run.id}", _page_name(data.run.id))],
+                number=_number,
+            )
+        pages[_page_name(data.run.id)] = render_page("report.html.j2", **render_body(data, links))
+        rows.append(
+            {
+                "data": data,
+                "page": _page_name(data.run.id),
+                "compare": compare,
+                "errors": sum(m.generation_errors for m in data.models),
+            }
+        )
+    for data in site.baselines.values():
+        pages[_page_name(data.run.id)] = render_page(
+            "report.html.j2", **render_body(data, [("index", "index.html")])
+        )
+    index = render_page(
+        "history_index.html.j2",
+        site=site,
+        rows=rows,
+        trends=_trends(site),
+        estimate=format_estimate,
+        links=[],
+    )
+    return {"index.html": index, **pages}

@@ -136,7 +136,9 @@ def _no_sample(data: ReportData, task: str, model: str, sample: int | None) -> s
 
 @app.command()
 def report(
-    run_id: Annotated[int, typer.Argument(help="Run id (see: codeeval runs).")],
+    run_id: Annotated[
+        int | None, typer.Argument(help="Run id (see: codeeval runs); none with --history.")
+    ] = None,
     formats: Annotated[
         list[str] | None,
         typer.Option(
@@ -158,6 +160,18 @@ def report(
         str | None, typer.Option("--out", hidden=True, help="Deprecated: --output.")
     ] = None,
     baseline: Annotated[str | None, typer.Option("--baseline")] = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history", help="Write the history site (index, trends, runs) into --output."
+        ),
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", help="With --history: only this model's runs.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="With --history: the last N runs.")
+    ] = 30,
     db: DbOption = None,
     config_file: ConfigOption = None,
 ) -> None:
@@ -165,6 +179,11 @@ def report(
     from codeeval.report import check_formats, render, write_reports
 
     output = renamed_option("--out", "--output", old_output, output)
+    if history:
+        _history_site(run_id, output, model, limit, db, config_file)
+        return
+    if run_id is None:
+        raise BadConfig("report: give a run id (see: codeeval runs), or --history -o FOLDER")
     names = tuple(dict.fromkeys(split_values(formats) or ("markdown",)))
     check_formats(names)
     settings = load_settings({"db": db, "baseline": baseline}, config_file).output
@@ -183,6 +202,34 @@ def report(
             raise OutputNotWritable(
                 f"cannot write {first.path}: {first.reason}; give --output a writable folder"
             )
+
+
+def _history_site(
+    run_id: int | None,
+    output: str | None,
+    model: str | None,
+    limit: int,
+    db: str | None,
+    config_file: str | None,
+) -> None:
+    """`report --history -o DIR`: the last runs as linked pages."""
+    from codeeval.report import gather_history, write_site
+
+    if run_id is not None or not output:
+        raise BadConfig("report --history: give no run id, and the site's folder with -o FOLDER")
+    settings = load_settings({"db": db}, config_file).output
+    store = open_store(settings.db, config_file)
+    try:
+        site = gather_history(
+            store, model=model, limit=limit, regression_threshold=settings.regression_threshold
+        )
+    finally:
+        store.close()
+    if not site.runs:
+        which = f" of {model}" if model else ""
+        raise BadConfig(f"report --history: the database holds no finished run{which} yet")
+    written = write_site(site, Path(output))
+    stderr.print(f"wrote {len(written)} page(s); open {written[0]}", markup=False, highlight=False)
 
 
 def _write_file(path: Path, text: str) -> None:

@@ -12,6 +12,7 @@ a finished ReportData into text; they never query the store or compute a metric.
 - `files`: ReportData → one file per format (`write_reports`).
 - `display`: a value with its interval as text; the comparison table's cells.
 - `samples`: one stored sample → its SampleLine (why it failed, texts cut to size).
+- `site`: the history site's runs, each against its baseline (`gather_history`, `write_site`).
 - `rows`: a run's samples grouped by model and task, and the counts the tables start from.
 """
 
@@ -47,6 +48,7 @@ from codeeval.report.files import (
 )
 from codeeval.report.regressions import find_regressions
 from codeeval.report.samples import cut
+from codeeval.report.site import HistorySite, gather_history, write_site
 from codeeval.report.stored import LATEST, build_report_for, find_baseline
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "MetricChange",
     "MetricValue",
     "GenerationFailure",
+    "HistorySite",
     "ModelSummary",
     "Problem",
     "Regression",
@@ -78,9 +81,11 @@ __all__ = [
     "find_baseline",
     "find_regressions",
     "format_estimate",
+    "gather_history",
     "headline_metrics",
     "render",
     "report_path",
     "table_rows",
     "write_reports",
+    "write_site",
 ]
