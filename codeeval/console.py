@@ -61,7 +61,16 @@ def sample_lines(line: SampleLine) -> list[str]:
     out += _block("stdout", line.stdout)
     if line.pep8:
         out += _block("PEP 8", "\n".join(f"line {v.line}: {v.code}" for v in line.pep8))
-    if line.timings:
+    if line.timings_by_family:
+        out += _block(
+            f"timings ({line.timing_clock or 'cpu'} clock)",
+            "\n".join(
+                f"{family} n={n}: {s:.6f} s"
+                for family, points in line.timings_by_family.items()
+                for n, s in points
+            ),
+        )
+    elif line.timings:
         out += _block("timings", "\n".join(f"n={n}: {s:.6f} s" for n, s in line.timings))
     return [text for text in out if text] + [""]
 

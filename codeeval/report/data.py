@@ -51,6 +51,7 @@ class TaskCell(BaseModel):
     c: int
     pass_at_1: float | None
     time_complexity: str | None = None
+    time_complexity_family: str | None = None  # the input family that showed that class
     statuses: dict[str, int] = Field(default_factory=dict)
 
 
@@ -152,6 +153,8 @@ class SampleLine(BaseModel):
     stdout: str | None = None
     pep8: list[StyleViolation] = Field(default_factory=list)
     timings: list[tuple[int, float]] = Field(default_factory=list)
+    timings_by_family: dict[str, list[tuple[int, float]]] = Field(default_factory=dict)
+    timing_clock: str | None = None
 
 
 class MetricChange(BaseModel):

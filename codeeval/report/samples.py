@@ -79,6 +79,17 @@ def _violations(code: str | None, violations: object, max_line_length: int) -> l
     return [StyleViolation(line=line, code=name) for line, name in found]
 
 
+def _families(execution: ExecResult | None) -> dict[str, list[tuple[int, float]]]:
+    """(size, seconds) of the verified points of each input family the sample was timed on."""
+    if execution is None or execution.timing is None:
+        return {}
+    timing = execution.timing
+    return {
+        family.family: [(n, s) for n, s in timing.pairs(family.family)[:MAX_TIMINGS]]
+        for family in timing.families[:MAX_TIMINGS]
+    }
+
+
 def sample_line(row: SampleRow, max_line_length: int = 79) -> SampleLine:
     """One stored sample as the report carries it.
 
@@ -114,4 +125,6 @@ def sample_line(row: SampleRow, max_line_length: int = 79) -> SampleLine:
         stdout=cut(execution.stdout, MAX_OUTPUT_CHARS) if execution and execution.stdout else None,
         pep8=_violations(code, scores.get("pep8_violations"), max_line_length),
         timings=[(n, s) for n, s in execution.timings[:MAX_TIMINGS]] if execution else [],
+        timings_by_family=_families(execution),
+        timing_clock=execution.timing.clock if execution and execution.timing else None,
     )

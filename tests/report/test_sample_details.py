@@ -96,3 +96,25 @@ def test_huge_answers_are_cut_with_a_visible_note(store: SqlStore) -> None:
     assert sample.code.endswith(f"[cut here: {len(huge) - MAX_TEXT_CHARS} more characters]")
     assert len(sample.stdout) < MAX_TEXT_CHARS
     assert "more characters]" in sample.stdout
+
+
+def test_timings_come_per_input_family_with_the_clock(store: SqlStore) -> None:
+    from codeeval.types import FamilyTiming, TimedPoint, TimingResult
+
+    timing = TimingResult(
+        families=(
+            FamilyTiming("random", (TimedPoint(10, 0.001), TimedPoint(100, 0.01))),
+            FamilyTiming("sorted", (TimedPoint(10, 0.002), TimedPoint(100, 0.5, verified=False))),
+        ),
+        clock="wall",
+    )
+    execution = ExecResult("1", Status.PASSED, timings=timing.pairs(), timing=timing)
+    row = _graded(SampleKey("a", "m", 0), Status.PASSED, "def f():\n    return 1\n", execution)
+    run_id = _stored(store, _with_rows([row]))
+    (sample,) = build_report_for(store, run_id).samples
+    assert sample.timings_by_family == {
+        "random": [(10, 0.001), (100, 0.01)],
+        "sorted": [(10, 0.002)],  # the point that failed verification is left out
+    }
+    assert sample.timing_clock == "wall"
+    assert sample.error is None
