@@ -13,9 +13,11 @@ import io
 import math
 import re
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import wraps
+from typing import TYPE_CHECKING, ParamSpec
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -64,6 +66,20 @@ _FONT = re.compile(
 )
 
 
+_P = ParamSpec("_P")
+
+
+def _chart(function: Callable[_P, str]) -> Callable[_P, str]:
+    """Make the chart under `_settings`, which text objects read when they are created."""
+
+    @wraps(function)
+    def drawn(*args: _P.args, **kwargs: _P.kwargs) -> str:
+        with _settings():
+            return function(*args, **kwargs)
+
+    return drawn
+
+
 @dataclass(frozen=True, slots=True)
 class Series:
     """One model's points on a chart: (x, y, low, high) each, low/high None without interval."""
@@ -85,13 +101,25 @@ def _style_axes(axes: Axes) -> None:
     axes.set_axisbelow(True)
 
 
-def _svg(figure: Figure, label: str) -> str:
+def _settings() -> AbstractContextManager[None]:
+    """Matplotlib's settings while a chart is made: text as text, names never read as TeX."""
     import matplotlib
 
+    # parse_math off: a model or task name with "$" in it is a name, not mathtext to parse
+    return matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "codeeval",
+            "font.size": 10,
+            "text.parse_math": False,
+            "text.usetex": False,
+        }
+    )
+
+
+def _svg(figure: Figure, label: str) -> str:
     buffer = io.StringIO()
-    with matplotlib.rc_context(
-        {"svg.fonttype": "none", "svg.hashsalt": "codeeval", "font.size": 10}
-    ):
+    with _settings():
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _strict_svg(buffer.getvalue(), label)
 
@@ -149,6 +177,7 @@ def _interval(value: float, low: float | None, high: float | None) -> tuple[floa
     return max(0.0, value - low), max(0.0, high - value)
 
 
+@_chart
 def bars_with_intervals(
     title: str,
     rows: Sequence[tuple[str, float, float | None, float | None]],
@@ -193,6 +222,7 @@ def bars_with_intervals(
     return _svg(figure, title)
 
 
+@_chart
 def lines(
     title: str,
     series: Sequence[Series],
@@ -257,6 +287,7 @@ def lines(
     return _svg(figure, title)
 
 
+@_chart
 def small_multiples(
     title: str,
     panels: Sequence[tuple[str, bool, Sequence[tuple[str, float, float | None, float | None]]]],
@@ -300,6 +331,7 @@ def small_multiples(
     return _svg(figure, title)
 
 
+@_chart
 def scatter(
     title: str,
     points: Sequence[tuple[str, float, float]],

@@ -206,3 +206,9 @@ def test_a_large_report_inlines_only_samples_that_did_not_pass() -> None:
     failing = sum(1 for s in data.samples if s.status != "passed")
     assert html.count('<details class="sample') == failing
     assert "only samples that did not pass are shown" in html
+
+
+def test_names_that_look_like_tex_are_drawn_as_they_are() -> None:
+    data = build_report(_run(1, {("a", "$\\frac$"): [P], ("a", "m$x$"): [F]}))
+    html = render(data, "html")
+    assert "$\\frac$" in html and "m$x$" in html
