@@ -50,6 +50,7 @@ class SampleView:
 
     line: SampleLine
     code: Markup | None
+    code_cut: int
     response: str | None
     prompt: str | None
     folded: bool
@@ -105,11 +106,12 @@ def _score_text(value: float | str | None) -> str:
 
 
 def _sample_view(line: SampleLine, task_prompt: str | None) -> SampleView:
-    code = cut(line.code, MAX_PAGE_TEXT)
+    code = line.code[:MAX_PAGE_TEXT] if line.code else None
     complexity = line.scores.get("time_complexity_class")
     return SampleView(
         line=line,
         code=_highlight(code) if code else None,
+        code_cut=len(line.code) - MAX_PAGE_TEXT if line.code and code != line.code else 0,
         response=cut(line.response, MAX_PAGE_TEXT),
         prompt=cut(line.prompt, MAX_PAGE_TEXT) if line.prompt != task_prompt else None,
         folded=bool(code) and (code or "").count("\n") > FOLD_LINES,

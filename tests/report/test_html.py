@@ -212,3 +212,23 @@ def test_names_that_look_like_tex_are_drawn_as_they_are() -> None:
     data = build_report(_run(1, {("a", "$\\frac$"): [P], ("a", "m$x$"): [F]}))
     html = render(data, "html")
     assert "$\\frac$" in html and "m$x$" in html
+
+
+def test_long_programs_fold_and_huge_ones_are_cut_in_the_page() -> None:
+    from codeeval.reports.html import FOLD_LINES, MAX_PAGE_TEXT
+
+    data = build_report(_run(1, {("a", "m"): [F, F]}))
+    long_code = "x = 1\n" * (FOLD_LINES + 10)
+    huge_code = "y = 2\n" * (MAX_PAGE_TEXT // 3)
+    first, second = data.samples
+    data = data.model_copy(
+        update={
+            "samples": [
+                first.model_copy(update={"code": long_code}),
+                second.model_copy(update={"code": huge_code}),
+            ]
+        }
+    )
+    html = render(data, "html")
+    assert f"<details><summary>code ({FOLD_LINES + 10} lines)</summary>" in html
+    assert f"… [cut here: {len(huge_code) - MAX_PAGE_TEXT} more characters; <code>" in html
