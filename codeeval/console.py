@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 
@@ -10,9 +11,68 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from codeeval.listener import RunListener
-from codeeval.report import ReportData, format_estimate, table_rows
+from codeeval.report import ReportData, SampleLine, format_estimate, table_rows
 from codeeval.store import RunSummary
 from codeeval.types import SampleKey, Status
+
+# C0 and C1 controls (but newline and tab), DEL, and the bidirectional marks and overrides that
+# reorder what a terminal shows: none of them from a model's answer may reach the terminal.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with each control character shown as its escape (ESC as x1b); newlines kept.
+
+    Model output is hostile: an escape sequence in an answer could recolour, move the cursor
+    or rewrite what the terminal shows; printed through this, it is only text.
+    """
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _block(title: str, text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [f"--- {title} ---", text.rstrip("\n")]
+
+
+def sample_lines(line: SampleLine) -> list[str]:
+    """One sample as `codeeval show --task --model` prints it (to be passed to `printable`)."""
+    scores = ", ".join(
+        f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
+        for name, value in sorted(line.scores.items())
+        if value is not None
+    )
+    tokens = f"{line.input_tokens or 0} in, {line.output_tokens or 0} out"
+    out = [
+        f"=== {line.task_id} · {line.model} · sample {line.sample_index}: {line.status} ===",
+        f"error: {line.error}" if line.error else "",
+        f"failing test: {line.failing_test}" if line.failing_test else "",
+        f"tokens: {tokens}; extraction: {line.extract_method or '—'}",
+        f"scores: {scores}" if scores else "",
+    ]
+    out += _block("prompt", line.prompt)
+    out += _block("response", line.response)
+    out += _block("code", line.code)
+    out += _block("stdout", line.stdout)
+    if line.pep8:
+        out += _block("PEP 8", "\n".join(f"line {v.line}: {v.code}" for v in line.pep8))
+    if line.timings_by_family:
+        out += _block(
+            f"timings ({line.timing_clock or 'cpu'} clock)",
+            "\n".join(
+                f"{family} n={n}: {s:.6f} s"
+                for family, points in line.timings_by_family.items()
+                for n, s in points
+            ),
+        )
+    elif line.timings:
+        out += _block("timings", "\n".join(f"n={n}: {s:.6f} s" for n, s in line.timings))
+    return [text for text in out if text] + [""]
 
 
 def comparison_table(data: ReportData) -> Table:

@@ -76,6 +76,7 @@ SCORING_ALL = {
     "pass_at_k_table",
     "pep8_compliance",
     "pep8_scores",
+    "pep8_violation_lines",
     "pep8_violations",
     "score_code",
     "score_execution",

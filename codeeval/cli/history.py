@@ -24,7 +24,7 @@ from codeeval.cli._app import (
     stdout,
 )
 from codeeval.cli._summary import print_summary
-from codeeval.errors import OutputNotWritable, RunNotFound
+from codeeval.errors import BadConfig, OutputNotWritable, RunNotFound
 
 if TYPE_CHECKING:
     from codeeval.config import OutputSettings
@@ -62,28 +62,89 @@ def show(
     run_id: Annotated[int, typer.Argument(help="Run id (see: codeeval runs).")],
     db: DbOption = None,
     baseline: Annotated[str | None, typer.Option("--baseline")] = None,
+    task: Annotated[
+        str | None, typer.Option("--task", help="With --model: print this task's samples.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="With --task: print this model's samples.")
+    ] = None,
+    sample: Annotated[
+        int | None, typer.Option("--sample", min=0, help="With --task and --model: one sample.")
+    ] = None,
     json_output: JsonOption = False,
     config_file: ConfigOption = None,
 ) -> None:
-    """Print a stored run's comparison table again."""
+    """Print a stored run's comparison table again, or its samples of one task and model."""
+    if (task is None) != (model is None) or (sample is not None and task is None):
+        raise BadConfig("show: give --task and --model together (and --sample only with them)")
     config = load_settings({"db": db, "baseline": baseline}, config_file).output
     hints = Hints(db, config_file)
     data = _stored_report(run_id, config, hints, config_file)
+    if task is not None and model is not None:
+        _show_samples(data, task, model, sample, json_output)
+        return
     if json_output:
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
         return
     print_summary(data, hints)
 
 
+def _show_samples(
+    data: ReportData, task: str, model: str, sample: int | None, json_output: bool
+) -> None:
+    """Print the samples of `task` and `model` (one, with `sample`), escaped for a terminal.
+
+    Raises:
+        BadConfig: the run has no such sample; the message names what it has.
+    """
+    from codeeval.console import printable, sample_lines
+
+    found = [
+        line
+        for line in data.samples
+        if line.task_id == task
+        and line.model == model
+        and (sample is None or line.sample_index == sample)
+    ]
+    if not found:
+        raise BadConfig(_no_sample(data, task, model, sample))
+    if json_output:
+        sys.stdout.write(json.dumps([line.model_dump() for line in found], indent=2) + "\n")
+        return
+    for line in found:
+        for text in sample_lines(line):
+            stdout.print(
+                printable(text), markup=False, highlight=False, emoji=False, soft_wrap=True
+            )
+
+
+def _no_sample(data: ReportData, task: str, model: str, sample: int | None) -> str:
+    from codeeval.console import printable
+
+    run = data.run.id
+    if task not in data.run.tasks:
+        return printable(f"run {run} has no task {task!r}; its tasks: {', '.join(data.run.tasks)}")
+    if model not in data.run.models:
+        return printable(
+            f"run {run} has no model {model!r}; its models: {', '.join(data.run.models)}"
+        )
+    return printable(
+        f"run {run} has no sample {sample} of {task} and {model}; "
+        f"it has samples 0 to {data.run.samples - 1}"
+    )
+
+
 @app.command()
 def report(
-    run_id: Annotated[int, typer.Argument(help="Run id (see: codeeval runs).")],
+    run_id: Annotated[
+        int | None, typer.Argument(help="Run id (see: codeeval runs); none with --history.")
+    ] = None,
     formats: Annotated[
         list[str] | None,
         typer.Option(
             "--format",
             "-f",
-            help="json, markdown (default) or html; repeatable or comma-separated. Several: "
+            help="json, markdown (default), html or junit; repeatable or comma-separated. Several: "
             "one file each, in --output or the run's report folder.",
         ),
     ] = None,
@@ -99,6 +160,18 @@ def report(
         str | None, typer.Option("--out", hidden=True, help="Deprecated: --output.")
     ] = None,
     baseline: Annotated[str | None, typer.Option("--baseline")] = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history", help="Write the history site (index, trends, runs) into --output."
+        ),
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", help="With --history: only this model's runs.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="With --history: the last N runs.")
+    ] = 30,
     db: DbOption = None,
     config_file: ConfigOption = None,
 ) -> None:
@@ -106,6 +179,11 @@ def report(
     from codeeval.report import check_formats, render, write_reports
 
     output = renamed_option("--out", "--output", old_output, output)
+    if history:
+        _history_site(run_id, output, model, limit, db, config_file)
+        return
+    if run_id is None:
+        raise BadConfig("report: give a run id (see: codeeval runs), or --history -o FOLDER")
     names = tuple(dict.fromkeys(split_values(formats) or ("markdown",)))
     check_formats(names)
     settings = load_settings({"db": db, "baseline": baseline}, config_file).output
@@ -124,6 +202,34 @@ def report(
             raise OutputNotWritable(
                 f"cannot write {first.path}: {first.reason}; give --output a writable folder"
             )
+
+
+def _history_site(
+    run_id: int | None,
+    output: str | None,
+    model: str | None,
+    limit: int,
+    db: str | None,
+    config_file: str | None,
+) -> None:
+    """`report --history -o DIR`: the last runs as linked pages."""
+    from codeeval.report import gather_history, write_site
+
+    if run_id is not None or not output:
+        raise BadConfig("report --history: give no run id, and the site's folder with -o FOLDER")
+    settings = load_settings({"db": db}, config_file).output
+    store = open_store(settings.db, config_file)
+    try:
+        site = gather_history(
+            store, model=model, limit=limit, regression_threshold=settings.regression_threshold
+        )
+    finally:
+        store.close()
+    if not site.runs:
+        which = f" of {model}" if model else ""
+        raise BadConfig(f"report --history: the database holds no finished run{which} yet")
+    written = write_site(site, Path(output))
+    stderr.print(f"wrote {len(written)} page(s); open {written[0]}", markup=False, highlight=False)
 
 
 def _write_file(path: Path, text: str) -> None:

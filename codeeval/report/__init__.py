@@ -11,6 +11,8 @@ a finished ReportData into text; they never query the store or compute a metric.
   (`find_baseline`, `build_report_for`).
 - `files`: ReportData → one file per format (`write_reports`).
 - `display`: a value with its interval as text; the comparison table's cells.
+- `samples`: one stored sample → its SampleLine (why it failed, texts cut to size).
+- `site`: the history site's runs, each against its baseline (`gather_history`, `write_site`).
 - `rows`: a run's samples grouped by model and task, and the counts the tables start from.
 """
 
@@ -29,12 +31,13 @@ from codeeval.report.data import (
     RunComparison,
     RunInfo,
     SampleLine,
+    StyleViolation,
     TaskCell,
     TaskFlip,
     TaskResults,
     Verdict,
 )
-from codeeval.report.display import format_estimate, table_rows
+from codeeval.report.display import format_estimate, headline_metrics, table_rows
 from codeeval.report.files import (
     ReportFiles,
     UnwrittenReport,
@@ -44,6 +47,8 @@ from codeeval.report.files import (
     write_reports,
 )
 from codeeval.report.regressions import find_regressions
+from codeeval.report.samples import cut
+from codeeval.report.site import HistorySite, gather_history, write_site
 from codeeval.report.stored import LATEST, build_report_for, find_baseline
 
 __all__ = [
@@ -53,6 +58,7 @@ __all__ = [
     "MetricChange",
     "MetricValue",
     "GenerationFailure",
+    "HistorySite",
     "ModelSummary",
     "Problem",
     "Regression",
@@ -62,6 +68,7 @@ __all__ = [
     "RunComparison",
     "RunInfo",
     "SampleLine",
+    "StyleViolation",
     "TaskCell",
     "TaskFlip",
     "TaskResults",
@@ -70,11 +77,15 @@ __all__ = [
     "build_report",
     "build_report_for",
     "check_formats",
+    "cut",
     "find_baseline",
     "find_regressions",
     "format_estimate",
+    "gather_history",
+    "headline_metrics",
     "render",
     "report_path",
     "table_rows",
     "write_reports",
+    "write_site",
 ]

@@ -20,12 +20,12 @@ from codeeval.report.data import (
     ModelSummary,
     ReportData,
     RunInfo,
-    SampleLine,
     TaskResults,
 )
 from codeeval.report.display import format_estimate
 from codeeval.report.regressions import find_regressions
 from codeeval.report.rows import by_model_task, graded_rows, passed, sample_values, task_cell
+from codeeval.report.samples import sample_line
 from codeeval.scoring import (
     MAX_STATIC_CODE_CHARS,
     METRICS,
@@ -160,22 +160,6 @@ def _comparisons(grouped: Mapping[str, Mapping[str, Sequence[SampleRow]]]) -> li
     return found
 
 
-def _sample_line(row: SampleRow) -> SampleLine:
-    generation, result = row.generation, row.result
-    return SampleLine(
-        task_id=row.key.task_id,
-        model=row.key.model,
-        sample_index=row.key.sample_index,
-        status=str(result.status) if result else Status.GENERATION_ERROR.value,
-        scores=dict(result.scores) if result else {},
-        input_tokens=generation.input_tokens if generation else None,
-        output_tokens=generation.output_tokens if generation else None,
-        latency_s=generation.latency_s if generation else None,
-        cost_usd=generation.cost_usd if generation else None,
-        error=generation.error if generation else None,
-    )
-
-
 def build_report(
     record: RunRecord, baseline: RunRecord | None = None, regression_threshold: float = 0.05
 ) -> ReportData:
@@ -209,6 +193,7 @@ def build_report(
         if not task.reference_ok
     ]
     warnings += _size_warnings(record) + _infra_errors(record)
+    max_line_length = int(spec.config.get("max_line_length") or 79)
     return ReportData(
         run=_run_info(record),
         ks=ks,
@@ -219,7 +204,7 @@ def build_report(
         regressions=find_regressions(record, baseline, regression_threshold) if baseline else [],
         warnings=warnings,
         generation_failures=_generation_failures(record.samples),
-        samples=[_sample_line(row) for row in record.samples],
+        samples=[sample_line(row, max_line_length) for row in record.samples],
     )
 
 

@@ -119,8 +119,21 @@ class GenerationFailure(BaseModel):
     first_error: str
 
 
+class StyleViolation(BaseModel):
+    """One pycodestyle violation: the line it is on and its code (E501, W291...)."""
+
+    line: int
+    code: str
+
+
 class SampleLine(BaseModel):
-    """One sample's verdict and scores (the JSON report keeps them all)."""
+    """One sample: its verdict, scores and everything needed to open it.
+
+    `error` says why a sample did not pass (None only for passed ones); `failing_test` names
+    the first test that did not pass. Texts come from the model and are hostile input: each is
+    cut at `codeeval.report.samples.MAX_TEXT_CHARS` (stdout and messages shorter) with a
+    visible note at the end, and renderers escape them.
+    """
 
     task_id: str
     model: str
@@ -132,6 +145,16 @@ class SampleLine(BaseModel):
     latency_s: float | None = None
     cost_usd: float | None = None
     error: str | None = None
+    failing_test: str | None = None
+    prompt: str | None = None
+    response: str | None = None
+    code: str | None = None
+    extract_method: str = ""
+    stdout: str | None = None
+    pep8: list[StyleViolation] = Field(default_factory=list)
+    timings: list[tuple[int, float]] = Field(default_factory=list)
+    timings_by_family: dict[str, list[tuple[int, float]]] = Field(default_factory=dict)
+    timing_clock: str | None = None
 
 
 class MetricChange(BaseModel):

@@ -28,6 +28,11 @@ def format_estimate(estimate: MetricValue | None, fmt: str = ".2f") -> str:
     return f"{value} [{low}{joint}{high}]"
 
 
+def headline_metrics() -> list[tuple[str, str, str]]:
+    """(name, label, format) of each headline metric, in the comparison table's order."""
+    return [(metric.name, metric.label, metric.fmt) for metric in METRICS if metric.headline]
+
+
 def table_rows(data: ReportData) -> list[dict[str, str]]:
     """The comparison table as display strings, one dict per model, in column order.
 

@@ -54,7 +54,12 @@ from codeeval.scoring.stats import (
     pass_at_k_ci,
     pass_at_k_table,
 )
-from codeeval.scoring.style import pep8_compliance, pep8_scores, pep8_violations
+from codeeval.scoring.style import (
+    pep8_compliance,
+    pep8_scores,
+    pep8_violation_lines,
+    pep8_violations,
+)
 from codeeval.scoring.timefit import (
     GROWTH_CLASSES,
     ComplexityFit,
@@ -107,6 +112,7 @@ __all__ = [
     "pass_at_k_table",
     "pep8_compliance",
     "pep8_scores",
+    "pep8_violation_lines",
     "pep8_violations",
     "score_code",
     "score_execution",

@@ -47,6 +47,19 @@ def pep8_scores(code: str, max_line_length: int = 79) -> tuple[int, float | None
     return len(found), _compliance(code, found) if parse_module(code) is not None else None
 
 
+def pep8_violation_lines(code: str, max_line_length: int = 79) -> list[tuple[int, str]]:
+    """Where `pep8_violations` finds each violation: (line number, pycodestyle code), in order.
+
+    Args:
+        code: A Python module's source.
+        max_line_length: The longest allowed line (E501).
+
+    Returns:
+        One pair per violation `pep8_violations` counts.
+    """
+    return _violations(code, max_line_length)
+
+
 def pep8_violations(code: str, max_line_length: int = 79) -> int:
     """Number of PEP 8 violations pycodestyle reports for `code`.
 

@@ -1,0 +1,79 @@
+"""The history site: an index with trends, a page per run and per comparison, all linked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from codeeval.report import gather_history, write_site
+from codeeval.store.sql import SqlStore
+from tests.report.test_build import F, P, _run
+from tests.report.test_html import _parse
+from tests.report.test_stored import _stored
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlStore]:
+    opened = SqlStore(str(tmp_path / "results.db"))
+    yield opened
+    opened.close()
+
+
+def _nights(store: SqlStore) -> list[int]:
+    return [
+        _stored(store, _run(0, {("a", "m"): [P, P], ("b", "m"): [P, F], ("a", "n"): [F, F]})),
+        _stored(store, _run(0, {("x", "other"): [P]})),  # shares nothing with the others
+        _stored(store, _run(0, {("a", "m"): [F, F], ("b", "m"): [P, F], ("a", "n"): [P, P]})),
+        _stored(store, _run(0, {("a", "m"): [P, F], ("b", "m"): [P, P]})),
+    ]
+
+
+def _links(page: Path) -> list[str]:
+    parsed = _parse(page.read_text())
+    return [attrs["href"] or "" for tag, attrs in parsed.tags if tag == "a" and "href" in attrs]
+
+
+def test_every_page_is_written_linked_and_under_the_policy(store: SqlStore, tmp_path: Path) -> None:
+    one, other, three, four = _nights(store)
+    site = gather_history(store)
+    assert [data.run.id for data in site.runs] == [one, other, three, four]
+    assert [data.baseline_run for data in site.runs] == [None, None, one, three]
+    written = write_site(site, tmp_path / "site")
+    names = sorted(path.name for path in written)
+    assert names == sorted(
+        ["index.html"]
+        + [f"run-{n}.html" for n in (one, other, three, four)]
+        + [f"compare-{three}-{one}.html", f"compare-{four}-{three}.html"]
+    )
+    for path in written:
+        html = path.read_text()
+        metas = [a for tag, a in _parse(html).tags if tag == "meta" and "http-equiv" in a]
+        assert (metas[0]["content"] or "").startswith("default-src 'none';")
+        assert "<link" not in html
+        for href in _links(path):
+            assert href.startswith("#") or (tmp_path / "site" / href).is_file(), (path, href)
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert f'<a href="compare-{four}-{three}.html">run {three}</a>' in index
+    assert f'<a href="run-{one}.html">run {one}</a>' in index
+    # one trend chart per headline metric, a line per model that has values
+    charts = re.findall(r'aria-label="([^"]+) across runs"', index)
+    assert charts[:2] == ["compile rate", "pass@1"]
+    assert len(re.findall(r'id="data-trend-pass1-\d"', index)) == 3  # m, n, other
+    compare = (tmp_path / "site" / f"compare-{three}-{one}.html").read_text()
+    assert f"Run {three} against run {one}" in compare
+    # m on task a went from 2/2 to 0/2: a regression, and a worse row side by side
+    assert '<tr class="bad"><td>m</td><td>pass@1</td><td class="num">75%' in compare
+    assert "(all shared tasks)" in compare
+
+
+def test_the_site_of_one_model_shows_only_its_runs_and_trends(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    one, _, three, _ = _nights(store)
+    site = gather_history(store, model="n", limit=5)
+    assert [data.run.id for data in site.runs] == [one, three]
+    index = write_site(site, tmp_path / "site")[0].read_text()
+    assert len(re.findall(r'id="data-trend-pass1-\d"', index)) == 1
