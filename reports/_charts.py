@@ -361,7 +361,13 @@ def scatter(
         if len(points) <= 15:
             axes.annotate(name, (x, y * 100), textcoords="offset points", xytext=(5, 4), fontsize=8)
     if log_x and all(x > 0 for _, x, _ in points):
+        from matplotlib.ticker import FuncFormatter
+
         axes.set_xscale("log")
+        # The default labels of a log axis are mathtext ("$10^{-5}$"), shown raw with
+        # parse_math off: plain numbers instead.
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        axes.xaxis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
     axes.set_ylim(0, 105)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)

@@ -232,3 +232,12 @@ def test_long_programs_fold_and_huge_ones_are_cut_in_the_page() -> None:
     html = render(data, "html")
     assert f"<details><summary>code ({FOLD_LINES + 10} lines)</summary>" in html
     assert f"… [cut here: {len(huge_code) - MAX_PAGE_TEXT} more characters; <code>" in html
+
+
+def test_a_log_axis_is_labelled_with_plain_numbers() -> None:
+    from reports._charts import scatter
+
+    points = [("cheap", 2e-5, 0.5), ("dear", 3e-3, 0.9)]
+    svg = scatter("Cost against pass@1", points, xlabel="cost", ylabel="pass@1", log_x=True)
+    assert "mathdefault" not in svg and "$" not in svg
+    assert "0.001" in svg and "0.0001" in svg
