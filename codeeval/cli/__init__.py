@@ -14,7 +14,17 @@ import typer
 from typer.exceptions import TyperException
 
 # Imported for their commands:
-from codeeval.cli import grade, history, providers, run, sandbox, tasks  # noqa: F401
+from codeeval.cli import (  # noqa: F401
+    compare,
+    grade,
+    history,
+    nightly,
+    providers,
+    run,
+    sandbox,
+    tasks,
+    trend,
+)
 from codeeval.cli._app import app, stderr
 from codeeval.errors import StoreError, UserError
 
