@@ -50,7 +50,7 @@ def _regression(change: MetricChange) -> Problem:
         model=change.model,
         task_id=change.task_id,
         message=f"{change.model} {where}: {change.metric} {_value(change.metric, change.baseline)}"
-        f" -> {_value(change.metric, change.current)}{test}",
+        f" → {_value(change.metric, change.current)}{test}",
     )
 
 
