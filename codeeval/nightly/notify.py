@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from codeeval.report import ReportData
@@ -84,8 +85,7 @@ def post(
     Returns:
         The delivery; never raises for a network or HTTP failure.
     """
-    import httpx
-
+    httpx = _http_client()
     problem = None
     for attempt in range(1, attempts + 1):
         wait = backoff_s * 2 ** (attempt - 1)
@@ -103,6 +103,16 @@ def post(
         if attempt < attempts:
             sleep(wait)
     return Delivery(False, attempts, problem)
+
+
+def _http_client() -> Any:
+    """The HTTP client the vendor SDKs install: httpx2 (openai 3), else httpx (same API)."""
+    import importlib
+
+    try:
+        return importlib.import_module("httpx2")
+    except ImportError:
+        return importlib.import_module("httpx")
 
 
 def _retry_after(value: str | None, default: float) -> float:
