@@ -1,4 +1,4 @@
-"""`nightly --init github` writes a workflow that parses and runs the nightly; the cron line runs."""
+"""`nightly --init github` writes a workflow that parses and runs the nightly; cron runs it."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def test_the_github_workflow_parses_and_runs_the_nightly_with_the_history_kept(
     runs = [step for step in steps if step.get("name") == "Run the nightly"]
     (nightly,) = runs
     assert nightly["run"] == (
-        "python -m codeeval nightly --db codeeval-results/codeeval.db --out codeeval-results/reports"
+        "python -m codeeval nightly --db codeeval-results/codeeval.db "
+        "--out codeeval-results/reports"
     )
     assert "if" not in nightly  # its exit code is the job's: red night, red job
     assert nightly["env"] == {
