@@ -18,6 +18,7 @@ from codeeval.cli._app import (
     app,
     open_store,
     split_values,
+    stdout,
 )
 from codeeval.cli._comparison import say
 
@@ -88,10 +89,7 @@ def history(
             f"{Hints(db, config_file).command('runs')}"
         )
         return
-    stdout_table = _table(found, metric, task)
-    from codeeval.cli._app import stdout
-
-    stdout.print(stdout_table)
+    stdout.print(_table(found, metric, task))
 
 
 def _table(found: list[Trend], metric: str, task: str | None) -> Table:

@@ -36,8 +36,17 @@ def masked_url(url: str) -> str:
     return f"{parts.scheme or '?'}://{host}{port}/…"
 
 
+def _escaped(text: str) -> str:
+    """Text Slack shows as it is: `<!channel>` or `<url|label>` in a model's error is not markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def slack_message(data: ReportData, open_hint: Callable[..., str] | None = None) -> dict[str, str]:
-    """The verdict and regressions as a Slack-compatible message: `{"text": ...}`."""
+    """The verdict and regressions as a Slack-compatible message: `{"text": ...}`.
+
+    Every line is escaped as Slack asks (`&`, `<`, `>`), so that nothing a model or a server
+    wrote (an error message, a task name) can mention a channel or forge a link.
+    """
     verdict = data.verdict
     if verdict is None:
         return {"text": f"codeeval run {data.run.id}: no verdict"}
@@ -65,7 +74,7 @@ def slack_message(data: ReportData, open_hint: Callable[..., str] | None = None)
                         str(flip.sample),
                     )
                 )
-    return {"text": "\n".join(lines)}
+    return {"text": "\n".join(_escaped(line) for line in lines)}
 
 
 def post(

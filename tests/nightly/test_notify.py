@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
 
-from codeeval.nightly.notify import masked_url, post
+from codeeval.nightly.notify import masked_url, post, slack_message
 from tests.servers.base import Exchange, WireServer, closed_port, plain_error
 
 
@@ -95,3 +95,18 @@ def test_nightly_posts_its_verdict_and_never_prints_the_url(
         ]["red"]
         is False
     )
+
+
+def test_the_slack_message_escapes_what_models_and_servers_wrote() -> None:
+    from codeeval.report import Problem, Verdict, build_report
+    from tests.report.test_build import P, _run
+
+    data = build_report(_run(1, {("a", "m"): [P]}))
+    data.verdict = Verdict(
+        red=True,
+        problems=[Problem(kind="outage", model="m", message="m: <!channel> <http://x|click> & co")],
+        summary="1 outage",
+    )
+    text = slack_message(data)["text"]
+    assert "&lt;!channel&gt; &lt;http://x|click&gt; &amp; co" in text
+    assert "<" not in text and ">" not in text
