@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from codeeval.report.data import MetricChange, Regression, RunComparison, TaskFlip
 from codeeval.report.rows import by_model_task, graded_rows, sample_values, task_cell
-from codeeval.scoring import METRICS, compare
+from codeeval.scoring import METRICS, compare, paired_bootstrap
 from codeeval.store import RunRecord, SampleRow
 from codeeval.types import Status
 
@@ -24,6 +24,9 @@ PASSING = 0.5
 # A task's own pass@1 is a regression when it fell by more than this (or the threshold).
 TASK_DROP = 0.5
 _HIGHER_IS_BETTER = {metric.name: metric.higher_is_better for metric in METRICS}
+# Metrics that are shares of samples (0 to 1): a 0/1 value is a pass or fail, and McNemar's
+# test fits them; a count (cyclomatic 1, a violation) is not an outcome: bootstrap only.
+_SHARES = frozenset(metric.name for metric in METRICS if metric.fmt.endswith("%"))
 
 
 def compare_runs(
@@ -135,7 +138,13 @@ class _Judge:
                 continue
             old = statistics.fmean(_mean(before[t]) for t in paired)
             new = statistics.fmean(_mean(now[t]) for t in paired)
-            test = compare({t: now[t] for t in paired}, {t: before[t] for t in paired})
+            mine_values = {t: now[t] for t in paired}
+            theirs_values = {t: before[t] for t in paired}
+            test = (
+                compare(mine_values, theirs_values)
+                if metric.name in _SHARES
+                else paired_bootstrap(mine_values, theirs_values)
+            )
             limit = (
                 self.threshold
                 if metric.name == "pass@1"

@@ -97,3 +97,27 @@ def test_fisher_exact_matches_hand_computed_values(
     counts: tuple[int, int, int, int], expected: float
 ) -> None:
     assert fisher_exact(*counts) == pytest.approx(expected)
+
+
+def test_counts_are_never_tested_as_pass_or_fail() -> None:
+    before = _run(1, {(task, "m"): [P] for task in "abcd"})
+    now = _run(2, {(task, "m"): [F] for task in "abcd"})
+    tests = {c.metric: c.test for c in compare_runs(now, before).changes if c.task_id is None}
+    assert tests["pass@1"] == "exact McNemar"
+    assert tests["max_cyclomatic"] == "paired bootstrap"  # a value of 1 is not a pass
+
+
+def test_the_markdown_report_shows_the_verdict_and_the_flipped_tasks() -> None:
+    from codeeval.report import Problem, Verdict, render
+
+    before = _run(1, {("a", "m"): [P]})
+    data = build_report(_run(2, {("a", "m"): [F]}), before, baseline_reason="last good night")
+    data.verdict = Verdict(
+        red=True,
+        problems=[Problem(kind="outage", model="m", message="m: <script>x</script>")],
+        summary="compared with run 1 (2026-12-07, last good night): 2 regressions",
+    )
+    text = render(data, "markdown")
+    assert "**Nightly verdict: RED**: compared with run 1 (2026-12-07, last good night)" in text
+    assert "- outage: m: &lt;script&gt;x&lt;/script&gt;" in text
+    assert "| m | a | pass | fail | 0 |" in text
