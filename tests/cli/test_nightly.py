@@ -172,7 +172,8 @@ def test_a_pinned_baseline_is_compared_with_instead_of_the_last_good_night(
     )
     shown = codeeval("show", "3", "--baseline", "prod")
     assert shown.returncode == 0, shown.stderr
-    assert re.search(rf"^run 3 compared with run 1 \({DAY}, pinned as 'prod'\)$", shown.stdout, re.M)
+    header = rf"^run 3 compared with run 1 \({DAY}, pinned as 'prod'\)$"
+    assert re.search(header, shown.stdout, re.M)
     listed = codeeval("baseline", "list", "--json")
     assert [(b["name"], b["run_id"]) for b in json.loads(listed.stdout)] == [("prod", 1)]
     assert codeeval("baseline", "delete", "prod").returncode == 0
