@@ -10,6 +10,8 @@ from codeeval.report import MetricChange, RunComparison, Verdict
 from codeeval.scoring import METRICS
 
 _FORMATS = {metric.name: metric.fmt for metric in METRICS}
+# The terminal shows the comparison table's metrics, and any other one that regressed.
+_HEADLINE = frozenset(metric.name for metric in METRICS if metric.headline)
 
 
 def _value(metric: str, value: float | None, sign: bool = False) -> str:
@@ -22,7 +24,7 @@ def _value(metric: str, value: float | None, sign: bool = False) -> str:
 
 
 def changes_table(comparison: RunComparison) -> Table:
-    """Each model's change in each metric over the tasks both runs graded unchanged."""
+    """Each model's change in each headline metric (or any that regressed), unchanged tasks."""
     table = Table(
         title=f"run {comparison.run_id} against run {comparison.baseline_run}", title_justify="left"
     )
@@ -31,7 +33,7 @@ def changes_table(comparison: RunComparison) -> Table:
             column, justify="left" if column in ("model", "metric", "test") else "right"
         )
     for change in comparison.changes:
-        if change.task_id is None:
+        if change.task_id is None and (change.metric in _HEADLINE or change.regression):
             table.add_row(*_cells(change), style="bold red" if change.regression else None)
     return table
 
