@@ -310,3 +310,16 @@ def test_nightly_settings_come_from_the_nightly_table(codeeval: Codeeval, tmp_pa
     assert_one_line_error(codeeval("nightly"), "[nightly] notify_url: a webhook URL is a secret")
     (tmp_path / "codeeval.toml").write_text("[nightly]\nthresholds = {speed = 0.1}\n")
     assert_one_line_error(codeeval("nightly"), "[nightly] thresholds: speed: not a metric")
+
+
+def test_hosted_apis_are_sampled_afresh_each_night_unless_asked(codeeval: Codeeval) -> None:
+    from tests.servers import openai_wire
+
+    with WireServer(openai_wire.chat(GOOD)) as server:
+        env = {"VLLM_BASE_URL": f"{server.url}/v1"}
+        for _ in range(2):
+            assert _night(codeeval, "--model", "vllm/coder", env=env).returncode == 0
+        assert len(server.requests) == 2  # the second night asked again
+        cached = _night(codeeval, "--model", "vllm/coder", "--cache", env=env)
+        assert cached.returncode == 0, cached.stderr
+        assert len(server.requests) == 2  # --cache: answered from the store
