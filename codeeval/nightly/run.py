@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codeeval.config import RunSettings
+from codeeval.errors import NothingToGrade
 from codeeval.listener import RunListener
 from codeeval.nightly.settings import NightlyPolicy
 from codeeval.nightly.verdict import decide
+from codeeval.types import SampleKey, Status
 
 if TYPE_CHECKING:
     from codeeval.evaluation import RunResult
@@ -39,21 +41,19 @@ class NightlyResult:
     """What `run_nightly` did.
 
     Attributes:
-        run: The run, as `codeeval.evaluate` returned it.
+        run_id: The night's run id.
         judgement: The report with its comparison and verdict, and the baseline.
         report_files: Each format's file.
         unwritten_reports: Report files that could not be written, and why.
+        run: The run, as `codeeval.evaluate` returned it; None when it stopped with nothing
+            to grade (every task's reference failing: a red night all the same).
     """
 
-    run: RunResult
+    run_id: int
     judgement: Judgement
     report_files: Mapping[str, Path] = field(default_factory=dict)
     unwritten_reports: tuple[UnwrittenReport, ...] = ()
-
-    @property
-    def run_id(self) -> int:
-        """The night's run id."""
-        return self.run.run_id
+    run: RunResult | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -101,19 +101,52 @@ def run_nightly(
     finally:
         store.close()
     quiet = settings.output.model_copy(update={"formats": (), "baseline": None})
-    result = evaluate(settings=replace(settings, output=quiet), listener=listener)
+    started = _RunId(listener or RunListener())
+    result: RunResult | None = None
+    try:
+        result = evaluate(settings=replace(settings, output=quiet), listener=started)
+    except NothingToGrade:
+        if started.run_id is None:
+            raise
+    run_id = result.run_id if result is not None else started.run_id
+    assert run_id is not None
     store = open_store(settings.output.db)
     try:
-        judgement = judge(store, result.run_id, policy, settings.output.regression_threshold)
-        store.save_verdict(
-            result.run_id, policy.name, judgement.verdict.red, judgement.verdict.summary
-        )
+        judgement = judge(store, run_id, policy, settings.output.regression_threshold)
+        store.save_verdict(run_id, policy.name, judgement.verdict.red, judgement.verdict.summary)
     finally:
         store.close()
     files = write_reports(
-        judgement.report, settings.output.report_folder(result.run_id), settings.output.formats
+        judgement.report, settings.output.report_folder(run_id), settings.output.formats
     )
-    return NightlyResult(result, judgement, files.written, files.failed)
+    return NightlyResult(run_id, judgement, files.written, files.failed, result)
+
+
+class _RunId(RunListener):
+    """Passes everything on, and keeps the id of the run started."""
+
+    def __init__(self, listener: RunListener) -> None:
+        self.listener = listener
+        self.run_id: int | None = None
+
+    def started(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.listener.started(run_id)
+
+    def stage(self, message: str) -> None:
+        self.listener.stage(message)
+
+    def warn(self, message: str) -> None:
+        self.listener.warn(message)
+
+    def planned(self, to_generate: int, to_grade: int) -> None:
+        self.listener.planned(to_generate, to_grade)
+
+    def generated(self, key: SampleKey, source: str) -> None:
+        self.listener.generated(key, source)
+
+    def graded(self, key: SampleKey, status: Status) -> None:
+        self.listener.graded(key, status)
 
 
 def _pinned(store: Store, wanted: str) -> RunSummary:

@@ -222,6 +222,17 @@ def test_a_failing_reference_is_a_red_night(codeeval: Codeeval, tmp_path: Path) 
         "RED: no earlier good night of this matrix: 1 failing reference"
     )
     assert "  reference_failing: task quicksort: its reference solution fails" in night.stdout
+    # every reference failing: `run` stops with exit 2, the night is judged red
+    alone = codeeval("nightly", "--tasks", "./quicksort", "--model", "reference")
+    assert alone.returncode == 1, alone.stdout + alone.stderr
+    assert _verdict(alone) == (
+        "RED: no earlier good night of this matrix: 1 failing reference "
+        "(a red night never becomes the baseline)"
+    )
+    assert (tmp_path / "codeeval-results" / "run-2" / "report.json").is_file()
+    ran = codeeval("run", "--tasks", "./quicksort", "--model", "reference")
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr
+    assert ran.stderr.splitlines()[-1].startswith("error: every selected task's reference")
 
 
 def test_compare_and_show_with_a_baseline_print_the_same_comparison(
