@@ -1,10 +1,12 @@
 """How often fit_time_complexity names the right class, and how long a fit takes.
 
-Synthetic timings over a 32x size range (six sizes, as task.toml's [complexity] sizes),
-with multiplicative log-normal noise of 5%, 10% and 20%, without and with a fixed overhead
-(half the smallest size's growth time). Prints the confusion matrix (rows: true class,
-columns: chosen class), then the time of one fit against its peer measured in the same
-run: a plain log-log slope over the same points.
+Synthetic timings with multiplicative log-normal noise of 5%, 10% and 20%, without and with
+a fixed overhead (half the smallest size's growth time), over two ladders of sizes: nine from
+100 to 1,000,000 (a wide range, as the sandbox's timings can now span) and six over a 32x
+range (2000 to 64000). Prints, for each true class, the share of trials that chose each class
+(rows: true class, columns: chosen class) and the share that were inconclusive, then the
+time of one fit against its peer measured in the same run: a plain log-log slope over the
+same points.
 """
 
 from __future__ import annotations
@@ -18,37 +20,44 @@ from codeeval.scoring import fit_time_complexity
 GROWTH = {
     "O(1)": lambda n: 1.0,
     "O(log n)": math.log,
+    "O(sqrt n)": math.sqrt,
     "O(n)": float,
     "O(n log n)": lambda n: n * math.log(n),
     "O(n^2)": lambda n: float(n * n),
     "O(n^3)": lambda n: float(n**3),
 }
-SIZES = [2000 * 2**i for i in range(6)]
+LADDERS = {
+    "100 to 1,000,000": [round(100 * 10 ** (i / 2)) for i in range(9)],
+    "2000 to 64000": [2000 * 2**i for i in range(6)],
+}
 TRIALS = 300
 
 
 def timings(
-    label: str, sigma: float, overhead: float, rng: random.Random
+    label: str, sigma: float, overhead: float, rng: random.Random, sizes: list[int]
 ) -> list[tuple[int, float]]:
     growth = GROWTH[label]
-    fixed = overhead * growth(SIZES[0])
-    return [(n, (fixed + growth(n)) * 1e-9 * math.exp(rng.gauss(0, sigma))) for n in SIZES]
+    fixed = overhead * growth(sizes[0])
+    return [(n, (fixed + growth(n)) * 1e-9 * math.exp(rng.gauss(0, sigma))) for n in sizes]
 
 
-def confusion(sigma: float, overhead: float) -> None:
+def confusion(sigma: float, overhead: float, ladder: str) -> None:
     rng = random.Random(1)
-    print(f"\nnoise {sigma:.0%}, overhead {overhead}: share of trials choosing each class")
-    print(" " * 12 + "".join(f"{label:>11}" for label in GROWTH) + "  unreliable")
+    sizes = LADDERS[ladder]
+    print(f"\nsizes {ladder}, noise {sigma:.0%}, overhead {overhead}: share choosing each class")
+    print(" " * 12 + "".join(f"{label:>11}" for label in GROWTH) + "  inconclusive")
     for truth in GROWTH:
         counts = dict.fromkeys(GROWTH, 0)
-        unreliable = 0
+        undecided = 0
         for _ in range(TRIALS):
-            fit = fit_time_complexity(timings(truth, sigma, overhead, rng))
+            fit = fit_time_complexity(timings(truth, sigma, overhead, rng, sizes))
             assert fit is not None
-            counts[fit.complexity] += 1
-            unreliable += not fit.reliable
+            if fit.reliable:
+                counts[fit.complexity] += 1
+            else:
+                undecided += 1
         row = "".join(f"{counts[label] / TRIALS:>11.2f}" for label in GROWTH)
-        print(f"{truth:>12}{row}{unreliable / TRIALS:>12.2f}")
+        print(f"{truth:>12}{row}{undecided / TRIALS:>14.2f}")
 
 
 def slope(points: list[tuple[int, float]]) -> float:
@@ -61,7 +70,7 @@ def slope(points: list[tuple[int, float]]) -> float:
 
 
 def speed() -> None:
-    points = timings("O(n log n)", 0.05, 0.0, random.Random(2))
+    points = timings("O(n log n)", 0.05, 0.0, random.Random(2), LADDERS["2000 to 64000"])
     runs = 2000
     start = time.perf_counter()
     for _ in range(runs):
@@ -78,9 +87,10 @@ def speed() -> None:
 
 
 def main() -> None:
-    for sigma in (0.05, 0.10, 0.20):
-        for overhead in (0.0, 0.5):
-            confusion(sigma, overhead)
+    for ladder in LADDERS:
+        for sigma in (0.05, 0.10, 0.20):
+            for overhead in (0.0, 0.5):
+                confusion(sigma, overhead, ladder)
     speed()
 
 

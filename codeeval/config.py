@@ -91,6 +91,8 @@ class RunDefinition(BaseModel):
     min_time_limit_s: float | None = Field(None, gt=0)
     # The same bounds a task file's [limits] memory_mb has.
     memory_mb: int | None = Field(None, ge=MIN_MEMORY_MB, le=MAX_MEMORY_MB)
+    # CPU seconds of timing per passing sample (and per reference) for the time complexity.
+    complexity_budget_s: float = Field(3.0, gt=0, le=600)
     max_line_length: int = Field(79, ge=20)
     # A response longer than this (UTF-8 bytes) is cut there before it is stored or graded.
     max_response_bytes: int = Field(1_000_000, ge=1000, le=1_000_000_000)

@@ -186,6 +186,7 @@ class Runner:
             time_factor=definition.time_factor,
             min_time_limit_s=definition.min_time_limit_s,
             memory_mb=definition.memory_mb,
+            complexity_budget_s=definition.complexity_budget_s,
         )
         usable = self._record_tasks(run_id, tasks, prepared)
         if not usable:
@@ -387,7 +388,7 @@ class Runner:
                 if record is None:  # generation failed for good; a resume retries it
                     continue
                 if not record.code:
-                    self._save(run_id, key, Status.NO_CODE, None, None, plan.tasks[key.task_id])
+                    self._save(run_id, key, Status.NO_CODE, None, None, plan.prepared[key.task_id])
                     continue
                 job_id = f"{run_id}:{key.task_id}:{key.model}:{key.sample_index}"
                 pending[job_id] = (key, record.code)
@@ -395,7 +396,7 @@ class Runner:
 
         for result in executor.run(jobs()):
             key, code = pending.pop(result.job_id)
-            self._save(run_id, key, result.status, code, result, plan.tasks[key.task_id])
+            self._save(run_id, key, result.status, code, result, plan.prepared[key.task_id])
 
     def _save(
         self,
@@ -404,11 +405,28 @@ class Runner:
         status: Status,
         code: str | None,
         execution: ExecResult | None,
-        task: Task,
+        prepared: PreparedTask,
     ) -> None:
-        timings = execution.timings if execution is not None else ()
-        scores = scores_to_store(
-            code, status, timings, task.time_complexity, self.definition.max_line_length
-        )
+        scores = sample_scores(code, status, execution, prepared, self.definition.max_line_length)
         self.store.save_result(run_id, SampleResult(key, status, scores, execution))
         self.listener.graded(key, status)
+
+
+def sample_scores(
+    code: str | None,
+    status: Status,
+    execution: ExecResult | None,
+    prepared: PreparedTask,
+    max_line_length: int = 79,
+) -> dict[str, float | str | None]:
+    """Every score stored for a graded sample (`codeeval.scoring.scores_to_store`)."""
+    timing = execution.timing or execution.timings if execution is not None else None
+    return scores_to_store(
+        code,
+        status,
+        timing,
+        prepared.task.time_complexity,
+        max_line_length,
+        reference=prepared.reference_timing,
+        untimed=prepared.timing_note,
+    )

@@ -141,6 +141,47 @@ class ExecLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class TimingPoint:
+    """One input to time: its size and its argument tuple, encoded once on the trusted side.
+
+    `payload` is `encoding` ("marshal" or "json", tagged JSON) data of the argument tuple; the
+    child decodes a fresh copy whenever one is needed, so input transfer costs one decoding
+    per copy, not a Python-level rebuild. `expected` is what the reference's timed call
+    returned here (`TimedPoint.fingerprint`), `reference_put_s` the CPU its child took to
+    receive these inputs; both are None when the reference itself is being timed.
+    """
+
+    size: int
+    payload: bytes
+    encoding: Literal["marshal", "json"] = "marshal"
+    expected: Any = None
+    reference_put_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimingFamily:
+    """One input family (random, sorted, ...) of a task's timing, its points by size."""
+
+    name: str
+    points: tuple[TimingPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimingPlan:
+    """What to time after a job's tests pass: families of inputs and a CPU budget.
+
+    `budget_s` is the most CPU time the whole timing of one job may use (inputs delivered,
+    calls, checks); sizes are measured in increasing order, and a family stops at the first
+    size that would not fit. `reference` marks the reference's own timing, which records the
+    fingerprint of each result for the candidates' checks.
+    """
+
+    families: tuple[TimingFamily, ...]
+    budget_s: float = 3.0
+    reference: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ExecJob:
     """One program to grade: the candidate code plus the trusted tests to run against it."""
 
@@ -150,7 +191,10 @@ class ExecJob:
     tests: str
     limits: ExecLimits = field(default_factory=ExecLimits)
     cases: tuple[Case, ...] = ()
+    # Shorthand for a plan of one family ("random") of plain argument tuples by size; a
+    # `timing` plan, when given, is used instead.
     timing_args: tuple[tuple[int, tuple[Any, ...]], ...] = ()
+    timing: TimingPlan | None = None
     # Record each case's decoded output in ExecResult.outputs instead of comparing it with
     # `expected` (how calibration gets the reference's outputs for the differential cases).
     collect_outputs: bool = False
@@ -169,6 +213,63 @@ class CaseResult:
 
 
 @dataclass(frozen=True, slots=True)
+class TimedPoint:
+    """The measured time of one call at one size (CPU seconds of the job's process tree).
+
+    `seconds` is the least disturbed per-call time: the smallest of `rounds`, each round the
+    CPU of `repeats` calls in a row divided by `repeats`; the first call on these inputs (its
+    result checked against the reference's) is `first_s`. `put_s` is the CPU the child took
+    to receive the inputs (not timed). `fingerprint` is the result's fingerprint (the value
+    itself when small, else a digest); `verified` says whether it matched the reference's
+    (None when timing the reference). `note` says what was odd about this point.
+    """
+
+    size: int
+    seconds: float
+    rounds: tuple[float, ...] = ()
+    repeats: int = 1
+    first_s: float = 0.0
+    put_s: float = 0.0
+    fingerprint: Any = None
+    verified: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyTiming:
+    """The points of one input family, in increasing size; `stopped` says why it ended early."""
+
+    family: str
+    points: tuple[TimedPoint, ...] = ()
+    stopped: str = ""
+    by_budget: bool = False  # it stopped only because the budget could not pay for more
+
+
+@dataclass(frozen=True, slots=True)
+class TimingResult:
+    """Every timing of one job: per family, with what the measurement cost.
+
+    `clock` is "cpu" (the kernel's CPU clock of the job's process tree, read by the grader)
+    or "wall" (where that clock cannot be read); `cpu_s` and `wall_s` what the whole timing
+    took; `budget_s` the budget it had. What the trusted side noticed on the way is in each
+    family's `stopped` and each point's `note`.
+    """
+
+    families: tuple[FamilyTiming, ...]
+    clock: Literal["cpu", "wall"] = "cpu"
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+    budget_s: float = 0.0
+
+    def pairs(self, family: str | None = None) -> tuple[tuple[int, float], ...]:
+        """(size, seconds) of the verified points of `family` (default: the first family)."""
+        for timing in self.families:
+            if family is None or timing.family == family:
+                return tuple((p.size, p.seconds) for p in timing.points if p.verified is not False)
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
 class ExecResult:
     """The grader's verdict on one job; exactly one per job, whatever the program did."""
 
@@ -177,9 +278,10 @@ class ExecResult:
     cases: tuple[CaseResult, ...] = ()
     duration_s: float = 0.0
     message: str = ""
-    timings: tuple[tuple[int, float], ...] = ()
+    timings: tuple[tuple[int, float], ...] = ()  # (size, seconds) of the first family
     stdout: str = ""
     outputs: tuple[Any, ...] = ()  # one decoded value per case when job.collect_outputs
+    timing: TimingResult | None = None
 
 
 @dataclass(frozen=True, slots=True)

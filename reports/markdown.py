@@ -196,4 +196,6 @@ def _cell(cell: TaskCell | None) -> str:
     if cell is None:
         return "—"
     label = f" {cell.time_complexity}" if cell.time_complexity else ""
+    if cell.time_complexity_family and cell.time_complexity_family != "random":
+        label += f" ({cell.time_complexity_family})"
     return f"{cell.c}/{cell.n}{label}"

@@ -61,12 +61,12 @@ RULES: dict[str, tuple[str, ...]] = {
         "codeeval.provider",
         "codeeval.scoring",
     ),
+    # Like the runner, but it also judges slow mutants' measured time complexity (scoring).
     "codeeval.task.check": (
         *PLUGINS,
         *EXECUTOR_IMPLS,
         *CORE_ONLY,
         "codeeval.provider",
-        "codeeval.scoring",
     ),
     "codeeval.prompting": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),
     "codeeval.retry": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.scoring"),

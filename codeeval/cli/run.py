@@ -136,6 +136,14 @@ def run(
     time_factor: Annotated[float | None, typer.Option("--time-factor")] = None,
     min_time_limit_s: Annotated[float | None, typer.Option("--min-time-limit")] = None,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb")] = None,
+    complexity_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--complexity-budget",
+            envvar="CODEEVAL_COMPLEXITY_BUDGET",
+            help="CPU seconds of timing per passing sample for its time complexity (3).",
+        ),
+    ] = None,
     max_line_length: Annotated[int | None, typer.Option("--max-line-length")] = None,
     max_response_bytes: Annotated[
         int | None,
@@ -177,6 +185,7 @@ def run(
             "time_factor": time_factor,
             "min_time_limit_s": min_time_limit_s,
             "memory_mb": memory_mb,
+            "complexity_budget_s": complexity_budget,
             "max_line_length": max_line_length,
             "max_attempts": max_attempts,
             "max_response_bytes": max_response_bytes,

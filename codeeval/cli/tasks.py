@@ -196,5 +196,16 @@ def _print_check(check: TaskCheck) -> None:
         markup=False,
         style=None if check.ok else "red",
     )
+    measured = []
+    if check.reference_complexity:
+        family = f" ({check.reference_family})" if check.reference_family else ""
+        measured.append(f"reference {check.reference_complexity}{family}")
+    measured += [
+        f"slow mutant {m.name} {m.measured}" + (f" ({m.family})" if m.family else "")
+        for m in check.mutants
+        if m.expected is not None and m.caught
+    ]
+    if measured:
+        stdout.print(f"     time complexity: {'; '.join(measured)}", markup=False)
     for line in (*check.problems, *check.warnings):
         stdout.print(f"     {line}", markup=False)

@@ -51,6 +51,7 @@ class TaskCell(BaseModel):
     c: int
     pass_at_1: float | None
     time_complexity: str | None = None
+    time_complexity_family: str | None = None  # the input family that showed that class
     statuses: dict[str, int] = Field(default_factory=dict)
 
 

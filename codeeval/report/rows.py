@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from codeeval.report.data import TaskCell
-from codeeval.scoring import COMPLEXITY_CLASS, pass_at_k
+from codeeval.scoring import COMPLEXITY_CLASS, COMPLEXITY_FAMILY, pass_at_k
 from codeeval.store import SampleRow
 from codeeval.types import Status
 
@@ -49,14 +49,20 @@ def _mode(labels: Iterable[object]) -> str | None:
 
 
 def task_cell(rows: Sequence[SampleRow]) -> TaskCell:
-    """One model on one task: n, c, pass@1, the growth class most samples showed, statuses."""
+    """One model on one task: n, c, pass@1, its growth class, statuses.
+
+    The growth class is the one most samples showed, with the input family that showed it.
+    """
     graded = graded_rows(rows)
+    scores = [row.result.scores for row in graded if row.result]
+    label = _mode(score.get(COMPLEXITY_CLASS) for score in scores)
     return TaskCell(
         n=len(graded),
         c=passed(graded),
         pass_at_1=pass_at_k(len(graded), passed(graded), 1) if graded else None,
-        time_complexity=_mode(
-            row.result.scores.get(COMPLEXITY_CLASS) for row in graded if row.result
+        time_complexity=label,
+        time_complexity_family=_mode(
+            score.get(COMPLEXITY_FAMILY) for score in scores if score.get(COMPLEXITY_CLASS) == label
         ),
         statuses=dict(Counter(str(row.result.status) for row in graded if row.result)),
     )

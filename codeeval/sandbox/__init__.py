@@ -15,7 +15,10 @@ from typing import Any, Protocol, runtime_checkable
 
 from codeeval import registry
 from codeeval.errors import BadConfig
+from codeeval.sandbox._codec import CodecError, encode_arguments
 from codeeval.types import ExecJob, ExecResult
+
+__all__ = ["CodecError", "Executor", "create_executor", "encode_arguments"]
 
 _MEMBERS = ("run", "close", "isolation")
 

@@ -8,15 +8,25 @@ Requests are `[op, seq, ...]` (marshal tuples or tagged-JSON arrays: `_codec.req
 only by the trusted side) and every reply (tagged JSON) repeats `seq`, so a frame the program
 writes on its own is never taken for the answer to a later request. `["job", 0, code,
 entry_point, limits or null]` comes once (limits only when the trusted side could not set them
-with prlimit), then `["call", n, args, kwargs]`, `["load", n, args, kwargs]` + `["run", n]`
-(timed calls) and `["ping", n]`. Replies: `["ready", 0]`, `["syntax", 0, message, line, text]`,
-`["raised", 0, type, message, where]`, `["missing", 0, message]`, `["ok", n, value]`,
-`["exc", n, type, message, where]`, `["loaded", n]`, `["ran", n]`, `["pong", n]`.
+with prlimit), then `["call", n, args, kwargs]` and `["ping", n]`, and for timing (see
+`codeeval.sandbox._timing`): `["put", n, payload, encoding, copies]` (decode the argument
+tuple, and `copies` fresh copies of it; drop the previous results; an empty payload keeps
+the arguments), `["once", n]` (one call
+on it), `["reps", n, count, fresh]` (`count` calls in a row, each on a fresh copy or all on
+the same arguments, results kept until the next `put`) and `["check", n]` (the first call's
+result fingerprint, and whether that call changed its arguments). Replies: `["ready", 0]`,
+`["syntax", 0, message, line, text]`, `["raised", 0, type, message, where]`,
+`["missing", 0, message]`, `["ok", n, value]`, `["exc", n, type, message, where]`,
+`["put", n]`, `["ran", n]`, `["check", n, "v" or "h", value or sha256 digest, changed]`,
+`["pong", n]`.
 """
 
 from __future__ import annotations
 
 import builtins
+import gc
+import hashlib
+import marshal
 import os
 import resource
 import sys
@@ -145,14 +155,120 @@ def _call(function: Any, seq: int, args: list[Any], kwargs: dict[str, Any] | Non
     return b'["ok",%d,' % seq + body + b"]"
 
 
-def _run_stored(function: Any, seq: int, stored: tuple[list[Any], Any]) -> bytes:
+# -- timing: inputs decoded before the clock, calls repeated, results fingerprinted ----------
+
+# A result whose encoding is at most this long is sent back whole (the grader compares it
+# with the reference's, floats within tolerance); a longer one as a digest of its canonical
+# encoding (dicts and sets in sorted order, floats exact).
+SMALL_RESULT_BYTES = 1 << 16
+_PLAIN_SCALARS = frozenset({int, str, float, bool, type(None), bytes})
+
+
+class _Timing:
+    """The inputs and results of the point being timed."""
+
+    payload: bytes = b""
+    encoding = "marshal"
+    args: tuple[Any, ...] = ()
+    copies: list[Any] = []
+    results: list[Any] = []
+    first: Any = None
+
+
+def _decode_args(payload: bytes, encoding: str) -> Any:
+    return marshal.loads(payload) if encoding == "marshal" else _codec.loads(payload)
+
+
+def _put(seq: int, payload: bytes, encoding: str, copies: int) -> bytes:
+    _Timing.results, _Timing.copies = [], []  # freed here, not timed
     try:
-        function(*stored[0], **(stored[1] or {}))
+        if payload:  # else: the same arguments again, only the results dropped
+            _Timing.first = None
+            _Timing.payload, _Timing.encoding = payload, encoding
+            _Timing.args = tuple(_decode_args(payload, encoding))
+        decode, stored = _decode_args, _Timing.payload
+        _Timing.copies = [tuple(decode(stored, _Timing.encoding)) for _ in range(copies)]
+    except BaseException as exc:
+        _Timing.copies = []
+        return _exception_reply("exc", seq, exc)
+    return b'["put",%d]' % seq
+
+
+def _timed(seq: int, calls: Any) -> bytes:
+    """Run `calls()` with the cyclic garbage collector paused (as timeit does)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        calls()
     except BaseException as exc:
         _flush()
         return _exception_reply("exc", seq, exc)
+    finally:
+        if enabled:
+            gc.enable()
     _flush()
     return b'["ran",%d]' % seq
+
+
+def _once(function: Any, seq: int) -> bytes:
+    def call() -> None:
+        _Timing.first = function(*_Timing.args)
+
+    return _timed(seq, call)
+
+
+def _reps(function: Any, seq: int, count: int, fresh: bool) -> bytes:
+    keep = _Timing.results.append  # results are freed at the next put, not while timed
+
+    def calls() -> None:
+        if fresh:
+            for args in _Timing.copies[:count]:
+                keep(function(*args))
+        else:
+            args = _Timing.args
+            for _ in range(count):
+                keep(function(*args))
+
+    return _timed(seq, calls)
+
+
+def _canonical(value: Any) -> bytes:
+    """An encoding of plain data equal for equal values: dicts and sets in sorted order."""
+    kind = type(value)
+    if kind is list or kind is tuple:
+        if _PLAIN_SCALARS.issuperset(map(type, value)):
+            return _codec.dumps(value)
+        inner = b",".join(map(_canonical, value))
+        return (b"L[" if kind is list else b"T[") + inner + b"]"
+    if kind is dict:
+        pairs = sorted((_canonical(k), _canonical(v)) for k, v in value.items())
+        return b"D{" + b",".join(k + b":" + v for k, v in pairs) + b"}"
+    if kind is set or kind is frozenset:
+        items = sorted(map(_canonical, value))
+        return (b"S{" if kind is set else b"F{") + b",".join(items) + b"}"
+    return _codec.dumps(value)
+
+
+def _check(seq: int) -> bytes:
+    """The first call's result (or its digest) and whether that call changed its arguments."""
+    try:
+        if _Timing.encoding == "marshal":
+            changed = marshal.dumps(_Timing.args, 2) != _Timing.payload
+        else:
+            changed = _codec.dumps(_Timing.args, strict=True) != _Timing.payload
+    except BaseException:  # arguments that no longer encode have changed
+        changed = True
+    flag = b"true" if changed else b"false"
+    try:
+        body = _codec.dumps(_Timing.first)
+        if len(body) <= SMALL_RESULT_BYTES:
+            return b'["check",%d,"v",%s,%s]' % (seq, body, flag)
+        digest = hashlib.sha256(_canonical(_Timing.first)).hexdigest().encode()
+    except MemoryError:
+        return _MEMORY_REPLY % seq
+    except BaseException as exc:  # unencodable, or the value's own methods raised
+        return _exception_reply("exc", seq, exc)
+    return b'["check",%d,"h","%s",%s]' % (seq, digest, flag)
 
 
 _WARM_UP_PROGRAM = '''
@@ -243,7 +359,6 @@ def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
     _send(reply_fd, reply)
     if function is None:
         return
-    stored: tuple[list[Any], Any] = ([], None)
     while True:
         raw = reader.read()
         if raw is None:
@@ -257,10 +372,14 @@ def serve(request_fd: int = REQUEST_FD, reply_fd: int = REPLY_FD) -> None:
         op = message[0]
         if op == "call":
             reply = _call(function, seq, message[2], message[3])
-        elif op == "load":
-            stored, reply = (message[2], message[3]), b'["loaded",%d]' % seq
-        elif op == "run":
-            reply = _run_stored(function, seq, stored)
+        elif op == "put":
+            reply = _put(seq, message[2], message[3], message[4])
+        elif op == "once":
+            reply = _once(function, seq)
+        elif op == "reps":
+            reply = _reps(function, seq, message[2], message[3])
+        elif op == "check":
+            reply = _check(seq)
         else:
             reply = b'["pong",%d]' % seq
         del raw, message

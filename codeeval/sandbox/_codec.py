@@ -29,7 +29,7 @@ import os
 import sys
 from collections import Counter
 from json import encoder as _json_encoder
-from typing import Any
+from typing import Any, Literal
 
 FRAME_HEADER_BYTES = 4
 _BIG_INT_BITS = 12_000  # ~3,600 decimal digits: below Python's 4,300-digit str() limit
@@ -202,6 +202,22 @@ def request(op: str, seq: int, *fields: Any) -> bytes:
         except ValueError:  # nested too deeply for marshal
             pass
     return dumps([op, seq, *fields], strict=True)
+
+
+def encode_arguments(args: tuple[Any, ...]) -> tuple[bytes, Literal["marshal", "json"]]:
+    """An argument tuple as a timing `put` carries it: marshal data where exact, else JSON.
+
+    The child decodes a fresh copy from these bytes whenever it needs one (`_child._put`).
+
+    Raises:
+        CodecError: an argument is not plain data.
+    """
+    if _marshal_exact(args, 0):
+        try:
+            return marshal.dumps(args, _MARSHAL_VERSION), "marshal"
+        except ValueError:  # nested too deeply for marshal
+            pass
+    return dumps(args, strict=True), "json"
 
 
 def _marshal_exact(value: Any, depth: int) -> bool:

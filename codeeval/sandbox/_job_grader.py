@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from codeeval.sandbox._codec import CodecError, encode_arguments
 from codeeval.sandbox._compare import same, short_repr
 from codeeval.sandbox._session import (
     ChildHandle,
@@ -24,13 +25,24 @@ from codeeval.sandbox._session import (
     GraderError,
     SessionDown,
 )
+from codeeval.sandbox._timing import TimingRun
 from codeeval.sandbox._trusted_tests import (
     TESTS_FILENAME,
     CandidateProxy,
     load_tests,
     seeded_random,
 )
-from codeeval.types import Case, CaseResult, ExecJob, ExecResult, Status
+from codeeval.types import (
+    Case,
+    CaseResult,
+    ExecJob,
+    ExecResult,
+    Status,
+    TimingFamily,
+    TimingPlan,
+    TimingPoint,
+    TimingResult,
+)
 
 # Which non-pass status names a job whose tests ended differently: limits first (they
 # explain the other failures), then crashes, then wrong answers.
@@ -51,7 +63,7 @@ class GradeOptions:
     """How the trusted side grades; set by the executor."""
 
     wall_factor: float = 3.0
-    timing_repeats: int = 3
+    timing_repeats: int = 3  # measurements per timed size at least; the least disturbed is kept
     max_reply_bytes: int = 16 << 20
     max_restarts: int = 3
     keep_output_bytes: int = 16 << 10
@@ -81,8 +93,10 @@ class JobGrader:
     def _limits(self) -> dict[str, int]:
         limits = self.job.limits
         calls = len(self.job.cases) + 2 + self.test_count
-        calls += len(self.job.timing_args) * (self.options.timing_repeats + 1)
         budget = self.time_limit_s * self.options.wall_factor * calls
+        plan = self._timing_plan()
+        if plan is not None:  # the timing stops itself at its budget; this is the backstop
+            budget += 2 * plan.budget_s + self.time_limit_s
         return {
             "memory_mb": limits.memory_mb,
             "output_bytes": limits.output_bytes,
@@ -100,23 +114,30 @@ class JobGrader:
             message = f"grader: the trusted tests do not load: {type(exc).__name__}: {exc}"
             return ExecResult(self.job.id, Status.ERROR, message=message[:_MAX_MESSAGE])
         self.test_count = len(tests)
-        timings: list[tuple[int, float]] = []
+        timing: TimingResult | None = None
         try:
             failure = self._open()
             if failure:
                 names = [name for name, _ in tests] + [case.name for case in self.job.cases]
                 self.results = [CaseResult(name, *failure) for name in names]
-                return self._result(started, failure, timings)
+                return self._result(started, failure, timing)
             for name, function in tests:
                 self._run_test(name, function)
             for case in self.job.cases:
                 self._run_case(case)
-            if self.job.timing_args and all(r.status is Status.PASSED for r in self.results):
-                timings = self._run_timings()
+            plan = self._timing_plan()
+            if plan is not None and all(r.status is Status.PASSED for r in self.results):
+                timing = TimingRun(
+                    plan,
+                    self._timing_session,
+                    self.time_limit_s,
+                    self.job.float_for_int,
+                    self.options.timing_repeats,
+                ).run()
         finally:
             for session in self.sessions:
                 session.close()
-        return self._result(started, None, timings)
+        return self._result(started, None, timing)
 
     # -- children --------------------------------------------------------------------------
 
@@ -219,28 +240,33 @@ class JobGrader:
             CaseResult(case.name, status, message[:_MAX_MESSAGE], session.cpu_used())
         )
 
-    def _run_timings(self) -> list[tuple[int, float]]:
-        session = self._live_session()
-        timings: list[tuple[int, float]] = []
-        if not isinstance(session, ChildSession):
-            return timings
-        try:
-            session.start(self.time_limit_s)
-            round_trip = min(session.ping() for _ in range(3))
-            for size, args in self.job.timing_args:
-                best, on_cpu_clock = math.inf, False
-                for _ in range(max(1, self.options.timing_repeats)):
-                    session.start(self.time_limit_s)
-                    seconds, on_cpu_clock = session.timed_call(args)
-                    best = min(best, seconds)
-                # Wall time includes one exchange with the child; CPU time does not.
-                timings.append((size, best if on_cpu_clock else max(0.0, best - round_trip)))
-        except SessionDown as down:
-            self.notes.append(f"timing stopped after {len(timings)} sizes: {down.message}")
-        except Exception as exc:
-            status, message = self._classify(exc)
-            self.notes.append(f"timing stopped after {len(timings)} sizes: {message}")
-        return timings
+    def _timing_plan(self) -> TimingPlan | None:
+        """The job's timing plan: `timing`, else one "random" family from `timing_args`."""
+        if self.job.timing is not None:
+            return self.job.timing if self.job.timing.families else None
+        if not self.job.timing_args:
+            return None
+        points = []
+        for size, args in self.job.timing_args:
+            try:
+                payload, encoding = encode_arguments(tuple(args))
+            except CodecError:
+                continue  # not plain data: not timed
+            points.append(TimingPoint(size, payload, encoding))
+        return TimingPlan((TimingFamily("random", tuple(points)),)) if points else None
+
+    def _timing_session(self) -> ChildSession | tuple[Status, str]:
+        """The child to time in: the live one, or a fresh one after a timeout or crash."""
+        session = self.session
+        if session is not None and session.down is None:
+            return session
+        if self.restarts >= self.options.max_restarts + 4:  # one per family, and then some
+            return (Status.KILLED, "the sandbox was restarted too often")
+        if session is not None:
+            session.close()
+        self.restarts += 1
+        failure = self._open()
+        return failure or self.session or (Status.KILLED, "no sandbox")
 
     def _classify(self, exc: Exception) -> tuple[Status, str]:
         raised = getattr(exc, "candidate", None)
@@ -271,7 +297,7 @@ class JobGrader:
     # -- the verdict -------------------------------------------------------------------------
 
     def _result(
-        self, started: float, failure: tuple[Status, str] | None, timings: list[tuple[int, float]]
+        self, started: float, failure: tuple[Status, str] | None, timing: TimingResult | None
     ) -> ExecResult:
         bad = [r for r in self.results if r.status is not Status.PASSED]
         if failure:
@@ -291,9 +317,10 @@ class JobGrader:
             cases=tuple(self.results),
             duration_s=time.perf_counter() - started,
             message=message[:_MAX_MESSAGE],
-            timings=tuple(timings),
+            timings=timing.pairs() if timing is not None else (),
             stdout=self._stdout(),
             outputs=tuple(self.outputs) if self.job.collect_outputs else (),
+            timing=timing,
         )
 
     def _stdout(self) -> str:

@@ -388,27 +388,45 @@ class ChildSession:
             raise candidate_exception(*_exception_texts(fields))
         self._fail(Status.ERROR, f"the program sent the grader an unexpected reply ({tag[:40]!r})")
 
-    def timed_call(self, args: tuple[Any, ...]) -> tuple[float, bool]:
-        """Seconds one call took, its arguments sent (and decoded) beforehand.
+    # -- timing (see `_timing`) -----------------------------------------------------------
 
-        Returns the child's CPU seconds and True where the kernel's per-process clock can be
-        read (load on the machine then changes nothing), else wall seconds and False.
+    def clock(self) -> tuple[float, bool]:
+        """The child's CPU seconds so far and True, or wall seconds and False without a clock."""
+        cpu = None if self._finished else self.handle.cpu_seconds()
+        return (cpu, True) if cpu is not None else (time.perf_counter(), False)
+
+    def measured(self, op: str, *fields: Any) -> float:
+        """Seconds (CPU where it can be read, else wall) one exchange took; its reply checked.
 
         Raises:
             Exception: the program's exception.
-            GraderError: an argument is not plain data.
+            GraderError: a field is not plain data.
             SessionDown: timeout, crash or limit.
         """
-        self._result(self.exchange("load", args, None), "loaded")
-        cpu_before = self.handle.cpu_seconds()
-        started = time.perf_counter()
-        reply = self.exchange("run")
-        elapsed = time.perf_counter() - started
-        cpu_after = self.handle.cpu_seconds()
-        self._result(reply, "ran")
-        if cpu_before is not None and cpu_after is not None:
-            return max(0.0, cpu_after - cpu_before), True
-        return elapsed, False
+        before, _ = self.clock()
+        reply = self.exchange(op, *fields)
+        after, _ = self.clock()
+        self._result(reply, "put" if op == "put" else "ran")
+        return max(0.0, after - before)
+
+    def check(self) -> tuple[str, Any, bool]:
+        """The first timed call's result fingerprint and whether it changed its arguments.
+
+        Returns ("v", the decoded result, changed) for a small result, ("h", its sha256
+        digest in hex, changed) for a large one.
+
+        Raises:
+            Exception: the program's exception (its result's own methods raised).
+            SessionDown: a malformed reply, timeout, crash or limit.
+        """
+        reply = self.exchange("check")
+        tag, fields = reply[0], reply[1:]
+        if tag == "check" and len(fields) == 3 and type(fields[2]) is bool:
+            kind, value, changed = fields
+            if kind == "v" or (kind == "h" and type(value) is str and len(value) == 64):
+                return kind, value, changed
+        self._result(reply, "check")  # the program's exception, or a malformed reply
+        self._fail(Status.ERROR, "the program sent the grader a malformed reply to a check")
 
     def ping(self) -> float:
         """Wall seconds of one empty round trip.

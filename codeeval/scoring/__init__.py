@@ -20,8 +20,22 @@ from codeeval.scoring.complexity import (
     maintainability_index,
     max_cyclomatic_complexity,
 )
+from codeeval.scoring.growth import (
+    INCONCLUSIVE,
+    NOT_APPLICABLE,
+    Efficiency,
+    FamilyVerdict,
+    TimeComplexity,
+    judge_time_complexity,
+)
 from codeeval.scoring.metrics import (
+    COMPLEXITY_CLASS,
+    COMPLEXITY_FAMILY,
+    COMPLEXITY_NOTE,
+    EFFICIENCY_HIGH,
+    EFFICIENCY_LOW,
     EXECUTION_METRICS,
+    LABELS,
     MAX_STATIC_CODE_CHARS,
     METRICS,
     STATIC_METRICS,
@@ -32,7 +46,7 @@ from codeeval.scoring.metrics import (
     static_metrics_skipped,
 )
 from codeeval.scoring.passk import pass_at_k
-from codeeval.scoring.sample import COMPLEXITY_CLASS, STATIC_METRICS_SKIPPED, scores_to_store
+from codeeval.scoring.sample import STATIC_METRICS_SKIPPED, scores_to_store
 from codeeval.scoring.stats import (
     Estimate,
     bootstrap_ci,
@@ -52,17 +66,27 @@ from codeeval.scoring.timefit import (
 
 __all__ = [
     "COMPLEXITY_CLASS",
+    "COMPLEXITY_FAMILY",
+    "COMPLEXITY_NOTE",
+    "EFFICIENCY_HIGH",
+    "EFFICIENCY_LOW",
     "EXECUTION_METRICS",
     "GROWTH_CLASSES",
+    "INCONCLUSIVE",
+    "LABELS",
     "MAX_STATIC_CODE_CHARS",
     "METRICS",
+    "NOT_APPLICABLE",
     "STATIC_METRICS",
     "STATIC_METRICS_SKIPPED",
     "Comparison",
     "ComplexityFit",
+    "Efficiency",
     "Estimate",
+    "FamilyVerdict",
     "GrowthClass",
     "Metric",
+    "TimeComplexity",
     "bootstrap_ci",
     "clopper_pearson",
     "comment_coverage",
@@ -71,6 +95,7 @@ __all__ = [
     "cyclomatic_complexity",
     "fit_time_complexity",
     "growth_class",
+    "judge_time_complexity",
     "maintainability_index",
     "max_cyclomatic_complexity",
     "mcnemar_exact",

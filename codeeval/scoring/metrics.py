@@ -13,14 +13,32 @@ from codeeval.scoring.complexity import (
     maintainability_index,
     max_cyclomatic_complexity,
 )
+from codeeval.scoring.growth import TimeComplexity, judge_time_complexity
 from codeeval.scoring.style import pep8_scores
-from codeeval.scoring.timefit import ComplexityFit, fit_time_complexity, time_complexity_score
-from codeeval.types import Status
+from codeeval.scoring.timefit import time_complexity_score
+from codeeval.types import Status, TimingResult
 
 # Samples whose scores say nothing about the model's code: never generated, or never graded.
 _NOT_GRADED = (Status.GENERATION_ERROR, Status.INFRA_ERROR)
 
 MetricSource = Literal["static", "execution"]
+Timings = TimingResult | Sequence[tuple[int, float]] | None
+
+# Labels stored beside a sample's metric values (they are not aggregated): the measured
+# class ("O(n^2)", "inconclusive" or "n/a"), the input family that showed it, why it is not
+# a class (or what was odd), and the bounds of the efficiency's interval.
+COMPLEXITY_CLASS = "time_complexity_class"
+COMPLEXITY_FAMILY = "time_complexity_family"
+COMPLEXITY_NOTE = "time_complexity_note"
+EFFICIENCY_LOW = "efficiency_low"
+EFFICIENCY_HIGH = "efficiency_high"
+LABELS: tuple[str, ...] = (
+    COMPLEXITY_CLASS,
+    COMPLEXITY_FAMILY,
+    COMPLEXITY_NOTE,
+    EFFICIENCY_LOW,
+    EFFICIENCY_HIGH,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +88,15 @@ METRICS: tuple[Metric, ...] = (
         ".0%",
         "share of timed samples whose measured growth class is no worse than the task's "
         "optimal class",
+        source="execution",
+    ),
+    Metric(
+        "efficiency",
+        "time vs reference",
+        False,
+        ".2f",
+        "the sample's time over the reference solution's at the largest size both were "
+        "timed at, in the input family that gave its class (EffiBench's normalised time)",
         source="execution",
     ),
     Metric(
@@ -180,86 +207,104 @@ def score_code(
 
 def score_execution(
     status: Status,
-    timings: Sequence[tuple[int, float]] = (),
+    timings: Timings = (),
     optimal_complexity: str | None = None,
+    reference: TimingResult | None = None,
 ) -> dict[str, float | None]:
     """The per-sample metrics that come from grading, keyed by name (`EXECUTION_METRICS`).
 
     Definition: "pass@1" is 1.0 when the sample passed every test (`Status.PASSED`), else
-    0.0 (a response with no code, `Status.NO_CODE`, is a failed sample). "time_complexity"
-    is `time_complexity_score(fit_time_complexity(timings), optimal_complexity)` for a
-    sample that passed, and None otherwise: the growth of a wrong program means nothing.
-    A sample whose generation failed (`Status.GENERATION_ERROR`), or that the grading
-    machinery failed to grade (`Status.INFRA_ERROR`), says nothing about the model's code:
-    every value is None.
+    0.0 (a response with no code, `Status.NO_CODE`, is a failed sample). For a sample that
+    passed, "time_complexity" is `time_complexity_score` of the fit that decided its class
+    (`judge_time_complexity`: the worst over its input families; None when inconclusive),
+    and "efficiency" its time over the reference's (`Efficiency.value`; None without a
+    reference). Both are None for a sample that did not pass: the growth of a wrong
+    program means nothing. A sample whose generation failed (`Status.GENERATION_ERROR`),
+    or that the grading machinery failed to grade (`Status.INFRA_ERROR`), says nothing
+    about the model's code: every value is None.
 
     Args:
         status: The sample's verdict.
-        timings: (input size, seconds) pairs measured on the sample's entry point.
+        timings: The sample's timings (`ExecResult.timing`, or (size, seconds) pairs).
         optimal_complexity: The task's stated optimal class, such as "O(n log n)".
+        reference: The reference solution's timings in the same run.
 
     Returns:
         `{name: value or None}` for every name in `EXECUTION_METRICS`.
     """
-    return execution_scores(status, fitted(status, timings), optimal_complexity)
-
-
-def fitted(status: Status, timings: Sequence[tuple[int, float]]) -> ComplexityFit | None:
-    """The growth-class fit of a sample's timings; None unless it passed (and was timed)."""
-    return fit_time_complexity(timings) if status is Status.PASSED and timings else None
-
-
-def execution_scores(
-    status: Status, fit: ComplexityFit | None, optimal_complexity: str | None
-) -> dict[str, float | None]:
-    """`score_execution` given the sample's fit (`fitted`), so that a caller fits once."""
-    scores: dict[str, float | None] = dict.fromkeys(EXECUTION_METRICS)
-    if status in _NOT_GRADED:
-        return scores
-    scores["pass@1"] = 1.0 if status is Status.PASSED else 0.0
-    if status is Status.PASSED:
-        scores["time_complexity"] = time_complexity_score(fit, optimal_complexity)
+    scores, _ = _execution(status, timings, optimal_complexity, reference, "")
     return scores
+
+
+def _execution(
+    status: Status,
+    timings: Timings,
+    optimal: str | None,
+    reference: TimingResult | None,
+    untimed: str,
+) -> tuple[dict[str, float | None], dict[str, float | str | None]]:
+    """Execution metrics and the labels beside them, from one complexity verdict."""
+    scores: dict[str, float | None] = dict.fromkeys(EXECUTION_METRICS)
+    labels: dict[str, float | str | None] = dict.fromkeys(LABELS)
+    if status in _NOT_GRADED:
+        return scores, labels
+    scores["pass@1"] = 1.0 if status is Status.PASSED else 0.0
+    if status is not Status.PASSED:
+        return scores, labels
+    timed = timings if isinstance(timings, TimingResult) or timings else None
+    verdict: TimeComplexity = judge_time_complexity(timed, reference, untimed)
+    scores["time_complexity"] = (
+        time_complexity_score(verdict.fit, optimal) if verdict.conclusive else None
+    )
+    efficiency = verdict.efficiency
+    scores["efficiency"] = efficiency.value if efficiency is not None else None
+    labels.update(
+        {
+            COMPLEXITY_CLASS: verdict.label,
+            COMPLEXITY_FAMILY: verdict.family,
+            COMPLEXITY_NOTE: verdict.note or None,
+            EFFICIENCY_LOW: efficiency.low if efficiency is not None else None,
+            EFFICIENCY_HIGH: efficiency.high if efficiency is not None else None,
+        }
+    )
+    return scores, labels
 
 
 def score_sample(
     code: str | None,
     status: Status,
-    timings: Sequence[tuple[int, float]] = (),
+    timings: Timings = (),
     optimal_complexity: str | None = None,
     max_line_length: int = 79,
-) -> dict[str, float | None]:
-    """Every per-sample metric of one graded sample: `score_code` and `score_execution`.
+    *,
+    reference: TimingResult | None = None,
+    untimed: str = "",
+) -> dict[str, float | str | None]:
+    """Every per-sample metric of one graded sample, then the labels beside them.
 
-    A sample whose generation failed, or that was not graded (`Status.INFRA_ERROR`), has
-    every value None, "compiles" included: it is no sample of the model's code.
+    The metrics are `score_code` and `score_execution`, in `METRICS` order (a sample whose
+    generation failed has every value None, "compiles" included); then `LABELS`: the
+    measured class (`judge_time_complexity`'s label: a class, "inconclusive", or "n/a" with
+    `untimed` as the note), the family that showed it, the note, and the efficiency's
+    interval. A sample that was not graded (`Status.INFRA_ERROR`) is like a failed
+    generation. The complexity fit is computed once, here;
     `codeeval.scoring.scores_to_store` adds what is stored beside these values.
 
     Args:
         code: The extracted program, or None when the response held no code.
         status: The sample's verdict.
-        timings: (input size, seconds) pairs measured on the sample's entry point.
+        timings: The sample's timings (`ExecResult.timing`, or (size, seconds) pairs).
         optimal_complexity: The task's stated optimal class, such as "O(n log n)".
         max_line_length: The longest allowed line for the PEP 8 metrics.
+        reference: The reference solution's timings in the same run (for efficiency).
+        untimed: Why the sample has no timings (the task has no generator, ...).
 
     Returns:
-        `{name: value or None}` for every metric in `METRICS`.
+        `{name: value or None}` for every metric in `METRICS`, then every name in `LABELS`.
     """
-    return sample_metrics(
-        code, status, fitted(status, timings), optimal_complexity, max_line_length
-    )
-
-
-def sample_metrics(
-    code: str | None,
-    status: Status,
-    fit: ComplexityFit | None,
-    optimal_complexity: str | None,
-    max_line_length: int,
-) -> dict[str, float | None]:
-    """`score_sample` given the sample's fit (`fitted`), so that a caller fits once."""
-    scores = score_code(code, max_line_length)
+    scores: dict[str, float | None] = score_code(code, max_line_length)
     if status in _NOT_GRADED:
         scores = dict.fromkeys(scores)
-    scores.update(execution_scores(status, fit, optimal_complexity))
-    return {metric.name: scores[metric.name] for metric in METRICS}
+    execution, labels = _execution(status, timings, optimal_complexity, reference, untimed)
+    scores.update(execution)
+    return {**{metric.name: scores[metric.name] for metric in METRICS}, **labels}

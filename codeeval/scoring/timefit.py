@@ -8,9 +8,16 @@ from dataclasses import dataclass
 
 MIN_SIZES = 4  # distinct input sizes needed: two parameters per class, two degrees of freedom left
 MIN_SIZE_RATIO = 2.0  # largest over smallest size; a narrower range cannot separate classes
-MAX_EXPONENTIAL_SIZE = 64  # no 2^n program finishes beyond this, so a fit there is spurious
+MAX_EXPONENTIAL_SIZE = 64  # no c^n program finishes beyond this, so a fit there is spurious
 PARSIMONY = 0.25  # a simpler class wins unless the best one predicts over 25% better
-MAX_RELIABLE_ERROR = 0.15  # beyond this RMS relative error the timings are too noisy to judge
+# Growth smaller than this (the fitted time at the largest size over that at the smallest,
+# less 1) is no growth: an O(1) call whose data outgrows a cache level slows down this much.
+MIN_GROWTH = 0.3
+# The chosen class must predict this much better than every class of another tier, and at
+# most this badly, or the timings cannot decide between them.
+MIN_MARGIN = 0.2
+MAX_DECISIVE_ERROR = 0.6
+_EXPONENTIAL_BASES = tuple(1.05 + 0.025 * i for i in range(119))  # 1.05 to 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +26,8 @@ class GrowthClass:
 
     Classes in one `tier` differ only by a log factor (O(1) and O(log n); O(n) and
     O(n log n)): over a 32x size range that is a factor of 1.5 at most, which cache effects
-    alone can produce, so timings cannot be trusted to tell them apart.
+    alone can produce, so the score (`time_complexity_score`) does not tell them apart.
+    "O(2^n)" stands for exponential growth c^n (c > 1): the fit finds c (`base`).
     """
 
     label: str
@@ -29,22 +37,28 @@ class GrowthClass:
 
 
 def _log(n: int, top: int) -> float:
-    return math.log(n) / math.log(top)
+    return math.log(n) / math.log(top) if top > 1 else 1.0
 
 
 def _n_log_n(n: int, top: int) -> float:
-    return (n / top) * (math.log(n) / math.log(top))
+    return (n / top) * _log(n, top)
+
+
+def _exponential(base: float) -> Callable[[int, int], float]:
+    return lambda n, top: base ** (n - top)
 
 
 GROWTH_CLASSES: tuple[GrowthClass, ...] = (
     GrowthClass("O(1)", 0, 0, lambda n, top: 0.0),
     GrowthClass("O(log n)", 1, 0, _log),
-    GrowthClass("O(n)", 2, 1, lambda n, top: n / top),
-    GrowthClass("O(n log n)", 3, 1, _n_log_n),
-    GrowthClass("O(n^2)", 4, 2, lambda n, top: (n / top) ** 2),
-    GrowthClass("O(n^3)", 5, 3, lambda n, top: (n / top) ** 3),
-    GrowthClass("O(2^n)", 6, 4, lambda n, top: 2.0 ** (n - top)),
+    GrowthClass("O(sqrt n)", 2, 1, lambda n, top: math.sqrt(n / top)),
+    GrowthClass("O(n)", 3, 2, lambda n, top: n / top),
+    GrowthClass("O(n log n)", 4, 2, _n_log_n),
+    GrowthClass("O(n^2)", 5, 3, lambda n, top: (n / top) ** 2),
+    GrowthClass("O(n^3)", 6, 4, lambda n, top: (n / top) ** 3),
+    GrowthClass("O(2^n)", 7, 5, _exponential(2.0)),
 )
+_EXPONENTIAL = GROWTH_CLASSES[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +70,10 @@ class ComplexityFit:
     f(n) / f(n_max)`; `error` is its root-mean-square relative residual, `r2` its coefficient
     of determination on log-times, and `errors` every class's leave-one-out error (the basis
     of the choice). `slope` is the least-squares slope of ln t on ln n (about 1 for O(n), 2
-    for O(n^2)); `points` the number of distinct sizes used. `reliable` is False when the
-    chosen model's error exceeds MAX_RELIABLE_ERROR (0.15): the timings were too disturbed
-    (a loaded machine) for the class to be trusted.
+    for O(n^2)); `points` the number of distinct sizes used; `growth` the fitted time at the
+    largest size over that at the smallest; `base` the fitted c of an exponential c^n.
+    `reliable` is False when the timings cannot decide (`note` says why): the class is then
+    a guess, shown as "inconclusive".
     """
 
     complexity: str
@@ -71,14 +86,17 @@ class ComplexityFit:
     errors: tuple[tuple[str, float], ...]
     points: int
     reliable: bool = True
+    growth: float = 1.0
+    base: float | None = None
+    note: str = ""
 
 
 def _fit_class(
-    sizes: list[int], times: list[float], growth: GrowthClass, top: int
+    sizes: list[int], times: list[float], grows: Callable[[int, int], float], top: int
 ) -> tuple[float, float]:
     """Non-negative (a, b) minimising sum(((a + b g_i) - t_i) / t_i)^2, g_i = f(n_i) / f(top)."""
     xs = [1.0 / t for t in times]
-    ys = [growth.grows(n, top) / t for n, t in zip(sizes, times, strict=True)]
+    ys = [grows(n, top) / t for n, t in zip(sizes, times, strict=True)]
     sxx = sum(x * x for x in xs)
     sxy = sum(x * y for x, y in zip(xs, ys, strict=True))
     syy = sum(y * y for y in ys)
@@ -99,17 +117,17 @@ def _fit_class(
 
 
 def _relative_rmse(
-    sizes: list[int], times: list[float], growth: GrowthClass, a: float, b: float
+    sizes: list[int], times: list[float], grows: Callable[[int, int], float], a: float, b: float
 ) -> float:
     """Root mean square of (prediction - t) / t."""
     top = max(sizes)
     residuals = [
-        ((a + b * growth.grows(n, top)) / t - 1.0) ** 2 for n, t in zip(sizes, times, strict=True)
+        ((a + b * grows(n, top)) / t - 1.0) ** 2 for n, t in zip(sizes, times, strict=True)
     ]
     return math.sqrt(sum(residuals) / len(residuals))
 
 
-def _loo_error(sizes: list[int], times: list[float], growth: GrowthClass) -> float:
+def _loo_error(sizes: list[int], times: list[float], grows: Callable[[int, int], float]) -> float:
     """Root mean square relative error of each time predicted by a fit to the other sizes.
 
     The smallest size is never left out: without it the overhead `a` is barely determined,
@@ -118,9 +136,14 @@ def _loo_error(sizes: list[int], times: list[float], growth: GrowthClass) -> flo
     top = max(sizes)
     total = 0.0
     for i in range(1, len(sizes)):
-        a, b = _fit_class(sizes[:i] + sizes[i + 1 :], times[:i] + times[i + 1 :], growth, top)
-        total += ((a + b * growth.grows(sizes[i], top)) / times[i] - 1.0) ** 2
+        a, b = _fit_class(sizes[:i] + sizes[i + 1 :], times[:i] + times[i + 1 :], grows, top)
+        total += ((a + b * grows(sizes[i], top)) / times[i] - 1.0) ** 2
     return math.sqrt(total / (len(sizes) - 1))
+
+
+def _exponential_fit(sizes: list[int], times: list[float]) -> tuple[float, float]:
+    """(leave-one-out error, base) of the best exponential c^n, c in [1.05, 4]."""
+    return min((_loo_error(sizes, times, _exponential(c)), c) for c in _EXPONENTIAL_BASES)
 
 
 def _slope(sizes: list[int], times: list[float]) -> float:
@@ -132,12 +155,14 @@ def _slope(sizes: list[int], times: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(lx, ly, strict=True)) / var
 
 
-def _r2(sizes: list[int], times: list[float], growth: GrowthClass, a: float, b: float) -> float:
+def _r2(
+    sizes: list[int], times: list[float], grows: Callable[[int, int], float], a: float, b: float
+) -> float:
     """1 - SSE/SST of the model's predictions on ln(t); 1.0 when the times do not vary."""
     top = max(sizes)
     logs = [math.log(t) for t in times]
     mean = sum(logs) / len(logs)
-    predicted = [max(a + b * growth.grows(n, top), 1e-300) for n in sizes]
+    predicted = [max(a + b * grows(n, top), 1e-300) for n in sizes]
     sse = sum((y - math.log(p)) ** 2 for y, p in zip(logs, predicted, strict=True))
     sst = sum((y - mean) ** 2 for y in logs)
     return 1.0 - sse / sst if sst > 0 else 1.0
@@ -158,20 +183,26 @@ def fit_time_complexity(timings: Sequence[tuple[int, float]]) -> ComplexityFit |
 
     Definition: repeated sizes keep their fastest time (the run least disturbed by other
     work); sizes below 1 and times that are not positive and finite are dropped. Each class
-    f in O(1), O(log n), O(n), O(n log n), O(n^2), O(n^3), O(2^n) is the model
+    f in O(1), O(log n), O(sqrt n), O(n), O(n log n), O(n^2), O(n^3), O(2^n) is the model
     `t = a + b * f(n)` with `a, b >= 0` (a fixed overhead plus growth; O(1) has b = 0),
     fitted by least squares on relative residuals `(a + b f(n_i) - t_i) / t_i`, so that every
-    size weighs the same under multiplicative noise. A class is scored by its leave-one-out
-    error: the root mean square relative error of predicting each size's time from a fit to
-    the others (every size but the smallest, which only pins the overhead), which punishes
-    a class that only fits by bending to noise. The chosen class
-    is the simplest whose leave-one-out error is at most `1 + PARSIMONY` (1.25) times the
-    smallest: a steeper class must predict clearly better. O(2^n) is only tried when every
-    size is at most 64 (beyond that no exponential program finishes).
+    size weighs the same under multiplicative noise. O(2^n) stands for any c^n with c in
+    [1.05, 4] (the best c is kept) and is only tried when every size is at most 64. A class
+    is scored by its leave-one-out error: the root mean square relative error of predicting
+    each size's time from a fit to the others (every size but the smallest, which only pins
+    the overhead), which punishes a class that only fits by bending to noise.
 
-    Timings should be CPU time of the call (`time.thread_time()` or `process_time()` in the
-    process that runs it), several per size: on a machine shared with other work, wall time
-    bends upwards at large sizes, since a long call is preempted more often than a short one.
+    The choice: when the best growing class's fitted time at the largest size is less than
+    `1 + MIN_GROWTH` (1.3) times its time at the smallest, there is no growth to speak of:
+    O(1). Otherwise the simplest class whose leave-one-out error is at most `1 + PARSIMONY`
+    (1.25) times the smallest: a steeper class must predict clearly better. The fit is
+    `reliable` (the timings decide) when that class's error is at most MAX_DECISIVE_ERROR
+    (0.6) and every class of another tier (`GrowthClass.tier`) predicts at least
+    `1 + MIN_MARGIN` (1.2) times worse; otherwise `note` says what could not be decided.
+
+    Timings should be CPU time of the call (the sandbox's, see `codeeval.sandbox._timing`),
+    each the least disturbed of several measurements: on a machine shared with other work,
+    wall time bends upwards at large sizes, since a long call is preempted more often.
 
     Args:
         timings: (input size, seconds) pairs, in any order, sizes possibly repeated.
@@ -183,24 +214,63 @@ def fit_time_complexity(timings: Sequence[tuple[int, float]]) -> ComplexityFit |
     sizes, times = _clean(timings)
     if len(sizes) < MIN_SIZES or sizes[-1] < MIN_SIZE_RATIO * sizes[0]:
         return None
-    classes = [g for g in GROWTH_CLASSES if g.rank < 6 or sizes[-1] <= MAX_EXPONENTIAL_SIZE]
-    errors = {g.label: _loo_error(sizes, times, g) for g in classes}
+    classes = [g for g in GROWTH_CLASSES if g is not _EXPONENTIAL]
+    grows = {g.label: g.grows for g in classes}
+    errors = {g.label: _loo_error(sizes, times, g.grows) for g in classes}
+    base = None
+    if sizes[-1] <= MAX_EXPONENTIAL_SIZE:
+        errors[_EXPONENTIAL.label], base = _exponential_fit(sizes, times)
+        grows[_EXPONENTIAL.label] = _exponential(base)
+        classes.append(_EXPONENTIAL)
     smallest = min(errors.values())
-    growth = next(g for g in classes if errors[g.label] <= smallest * (1 + PARSIMONY) + 1e-12)
-    a, b = _fit_class(sizes, times, growth, sizes[-1])
-    error = _relative_rmse(sizes, times, growth, a, b)
+    chosen = next(g for g in classes if errors[g.label] <= smallest * (1 + PARSIMONY) + 1e-12)
+    growth = _growth(sizes, times, grows[min(errors, key=errors.__getitem__)])
+    if chosen.rank > 0 and growth < 1 + MIN_GROWTH:
+        chosen = GROWTH_CLASSES[0]
+    a, b = _fit_class(sizes, times, grows[chosen.label], sizes[-1])
+    note = _undecided(chosen, errors, growth)
     return ComplexityFit(
-        complexity=growth.label,
-        rank=growth.rank,
-        error=error,
-        r2=_r2(sizes, times, growth, a, b),
+        complexity=chosen.label,
+        rank=chosen.rank,
+        error=_relative_rmse(sizes, times, grows[chosen.label], a, b),
+        r2=_r2(sizes, times, grows[chosen.label], a, b),
         slope=_slope(sizes, times),
         intercept_s=a,
         coefficient_s=b,
         errors=tuple(errors.items()),
         points=len(sizes),
-        reliable=error <= MAX_RELIABLE_ERROR,
+        reliable=not note,
+        growth=_growth(sizes, times, grows[chosen.label]) if chosen.rank else growth,
+        base=base if chosen is _EXPONENTIAL else None,
+        note=note,
     )
+
+
+def _growth(sizes: list[int], times: list[float], grows: Callable[[int, int], float]) -> float:
+    """The fitted time at the largest size over the fitted time at the smallest."""
+    a, b = _fit_class(sizes, times, grows, sizes[-1])
+    low = a + b * grows(sizes[0], sizes[-1])
+    return (a + b) / low if low > 0 else math.inf
+
+
+def _undecided(chosen: GrowthClass, errors: dict[str, float], growth: float) -> str:
+    """Why the timings cannot decide the class, or "" when they can."""
+    if chosen.rank == 0 and growth < 1 + MIN_GROWTH:
+        return ""  # no growth: every growing class collapses to a constant
+    error = errors[chosen.label]
+    if error > MAX_DECISIVE_ERROR:
+        return f"no class fits the timings (the best predicts them within {error:.0%} only)"
+    tiers = {g.label: g.tier for g in GROWTH_CLASSES}
+    rival = min(
+        (label for label in errors if tiers[label] != chosen.tier),
+        key=errors.__getitem__,
+    )
+    if errors[rival] < error * (1 + MIN_MARGIN):
+        return (
+            f"{chosen.label} and {rival} fit the timings about as well "
+            f"({error:.3f} and {errors[rival]:.3f} relative error)"
+        )
+    return ""
 
 
 def growth_class(label: str) -> GrowthClass | None:
@@ -218,6 +288,8 @@ def growth_class(label: str) -> GrowthClass | None:
     for old, new in (("²", "^2"), ("³", "^3"), ("**", "^"), ("*", ""), ("·", ""), (" ", "")):
         text = text.replace(old, new)
     text = text.replace("log(n)", "logn").replace("lgn", "logn").replace("log2n", "logn")
+    for root in ("sqrt(n)", "√n", "√(n)", "n^0.5", "n^(1/2)"):
+        text = text.replace(root, "sqrtn")
     text = text.replace("θ(", "o(").replace("theta(", "o(")
     if not text.startswith("o("):
         text = f"o({text})"
@@ -232,7 +304,8 @@ def time_complexity_score(fit: ComplexityFit | None, optimal: str | None) -> flo
 
     Definition: 1.0 when the measured class's tier is at most the optimal class's tier
     (the program grows no faster than the best known algorithm, up to a log factor), else
-    0.0. The tiers are {O(1), O(log n)}, {O(n), O(n log n)}, {O(n^2)}, {O(n^3)}, {O(2^n)}:
+    0.0. The tiers are {O(1), O(log n)}, {O(sqrt n)}, {O(n), O(n log n)}, {O(n^2)},
+    {O(n^3)}, {O(2^n)}:
     classes one log factor apart are judged equal, since timings cannot tell them apart
     reliably (an O(n) loop over a list that outgrows the CPU caches is often measured as
     O(n log n)). Averaged over samples it is the share of programs with optimal growth.

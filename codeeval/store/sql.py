@@ -34,7 +34,17 @@ from codeeval.store.migrations import (
 from codeeval.store.owner import is_gone, other_live_process, this_process
 from codeeval.store.text import storable, storable_value
 from codeeval.store.urls import mask_passwords
-from codeeval.types import CaseResult, ExecResult, RunSpec, SampleKey, SampleResult, Status
+from codeeval.types import (
+    CaseResult,
+    ExecResult,
+    FamilyTiming,
+    RunSpec,
+    SampleKey,
+    SampleResult,
+    Status,
+    TimedPoint,
+    TimingResult,
+)
 
 
 def _dumps(value: Any) -> str:
@@ -71,8 +81,43 @@ def _execution_to_json(execution: ExecResult | None) -> str | None:
             "duration_s": execution.duration_s,
             "message": execution.message,
             "timings": [list(pair) for pair in execution.timings],
+            "timing": _timing_to_json(execution.timing),
             "stdout": execution.stdout,
         }
+    )
+
+
+def _timing_to_json(timing: TimingResult | None) -> dict[str, Any] | None:
+    """Every measured time of a job (its results' fingerprints left out: checks only)."""
+    if timing is None:
+        return None
+    data = asdict(timing)
+    for family in data["families"]:
+        for point in family["points"]:
+            point.pop("fingerprint", None)
+    return data
+
+
+def _timing_from_json(data: Mapping[str, Any] | None) -> TimingResult | None:
+    if not data:
+        return None
+    return TimingResult(
+        families=tuple(
+            FamilyTiming(
+                family=family["family"],
+                points=tuple(
+                    TimedPoint(**{**point, "rounds": tuple(point.get("rounds", ()))})
+                    for point in family["points"]
+                ),
+                stopped=family.get("stopped", ""),
+                by_budget=family.get("by_budget", False),
+            )
+            for family in data["families"]
+        ),
+        clock=data.get("clock", "cpu"),
+        cpu_s=data.get("cpu_s", 0.0),
+        wall_s=data.get("wall_s", 0.0),
+        budget_s=data.get("budget_s", 0.0),
     )
 
 
@@ -96,6 +141,7 @@ def _execution_from_json(text: str | None) -> ExecResult | None:
         message=data["message"],
         timings=tuple((int(size), float(seconds)) for size, seconds in data["timings"]),
         stdout=data.get("stdout", ""),
+        timing=_timing_from_json(data.get("timing")),
     )
 
 

@@ -10,8 +10,10 @@ The reference must pass, every mutant must be caught and the generator must be v
    expected outputs.
 3. The reference, then every mutant, is graded as a candidate is, with `PreparedTask.job`:
    the same tests, the same differential cases compared by the grader, the same limits and
-   the timing calls at the `[complexity]` sizes. The reference must pass again (so its
-   outputs are reproducible) and be timed at every size; each mutant must fail something.
+   the timing of every input family. The reference must pass again (so its outputs are
+   reproducible) and its timing must not stop but for the budget; each mutant must fail
+   something, except a slow mutant (`# Complexity: O(n^2)` in its header), which must
+   pass every test and be measured with the class it declares.
 
 A task's mutants are broken copies of its reference kept in `<task folder>/mutants/*.py`; they
 are not task files, so they do not change the task's content hash.
@@ -26,28 +28,75 @@ from pathlib import Path
 
 from codeeval.errors import BadConfig
 from codeeval.sandbox import Executor
+from codeeval.scoring import TimeComplexity, growth_class, judge_time_complexity
 from codeeval.task.folder import MUTANTS_DIR, Mutant, load_mutants
 from codeeval.task.inputs import check_generator
 from codeeval.task.prepare import PreparedTask, answered, prepare_tasks
 from codeeval.types import CaseResult, ExecJob, ExecResult, Status, Task
 
 MIN_MUTANTS = 3
+MIN_SIZES = 4  # as codeeval.scoring's fit needs
 REFERENCE = "reference"
 
 
 @dataclass(frozen=True, slots=True)
 class MutantVerdict:
-    """What the task's tests did to one mutant: `caught_by` names the tests that failed it."""
+    """What the task's tests did to one mutant: `caught_by` names the tests that failed it.
+
+    For a slow mutant, `expected` is the class it declares and `measured` the class its
+    timing showed (or "inconclusive"/"n/a"), in input family `family`.
+    """
 
     name: str
     description: str
     status: Status
     caught_by: tuple[str, ...]
+    expected: str | None = None
+    measured: str | None = None
+    family: str | None = None
+    note: str = ""
 
     @property
     def caught(self) -> bool:
-        """True when at least one test (or the program as a whole) failed."""
+        """True when at least one test (or the program as a whole) failed.
+
+        A slow mutant is caught when it passes every test and is measured with the tier of
+        the class it declares (`problem` is None).
+        """
+        if self.expected is not None:
+            return self.problem is None
         return bool(self.caught_by)
+
+    @property
+    def problem(self) -> str | None:
+        """Why this mutant shows a gap, one line; None when it is caught."""
+        about = f" ({self.description})" if self.description else ""
+        if self.expected is None:
+            return None if self.caught_by else f"mutant {self.name} survives every test{about}"
+        if self.caught_by:
+            return (
+                f"slow mutant {self.name} fails {self.caught_by[0]}: a slow mutant must be "
+                "correct, only slow"
+            )
+        declared = growth_class(self.expected)
+        if declared is None:
+            return (
+                f"slow mutant {self.name}: '# Complexity: {self.expected}' names no class the "
+                "timings measure (O(1), O(log n), O(sqrt n), O(n), O(n log n), O(n^2), "
+                "O(n^3), O(2^n))"
+            )
+        measured = growth_class(self.measured or "")
+        if measured is None:
+            why = f": {self.note}" if self.note else ""
+            return (
+                f"slow mutant {self.name} is not measured as {self.expected}: {self.measured}{why}"
+            )
+        if measured.tier != declared.tier:
+            return (
+                f"slow mutant {self.name} is measured {measured.label} ({self.family} inputs), "
+                f"not {declared.label} as its '# Complexity' line says"
+            )
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +119,8 @@ class TaskCheck:
     warnings: tuple[str, ...] = ()
     duration_s: float = 0.0
     time_limit_s: float = 0.0
+    reference_complexity: str | None = None  # the reference's class, graded as a candidate
+    reference_family: str | None = None
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -88,12 +139,7 @@ class TaskCheck:
         found += self.reference_problems
         found += self.generator_problems
         found += self.mutant_problems
-        found += [
-            f"mutant {m.name} survives every test"
-            + (f" ({m.description})" if m.description else "")
-            for m in self.mutants
-            if not m.caught
-        ]
+        found += [m.problem for m in self.mutants if m.problem is not None]
         return tuple(found)
 
     @property
@@ -163,7 +209,7 @@ class _PendingCheck:
         unusable = _unusable_mutants(task, loaded)
         self.mutant_problems = (*_missing_mutants(task, loaded), *unusable.values())
         self.mutants = [mutant for mutant in loaded if mutant.name not in unusable]
-        self.generator_problems = check_generator(task)
+        self.generator_problems = check_generator(task) + _sizes_problems(task)
         self.prepared: PreparedTask | None = None
         self.results: dict[str, ExecResult] = {}
         self.expected = 0
@@ -200,6 +246,11 @@ class _PendingCheck:
         assert prepared is not None  # set before any verdict
         graded = self.results.get(REFERENCE)
         reference = graded or prepared.reference_result
+        measured = None
+        if graded is not None and graded.status is Status.PASSED:
+            measured = judge_time_complexity(
+                graded.timing, prepared.reference_timing, prepared.timing_note
+            )
         cases: tuple[CaseResult, ...] = ()
         if reference is None:  # not run: its inputs could not be built
             status, message = Status.ERROR, prepared.problem
@@ -214,13 +265,15 @@ class _PendingCheck:
             generator_problems=self.generator_problems,
             mutant_problems=self.mutant_problems,
             mutants=tuple(
-                _mutant_verdict(mutant, self.results[f"mutant:{mutant.name}"])
+                _mutant_verdict(mutant, self.results[f"mutant:{mutant.name}"], prepared)
                 for mutant in self.mutants
                 if f"mutant:{mutant.name}" in self.results
             ),
-            warnings=self._warnings(),
+            warnings=self._warnings(measured),
             duration_s=duration_s,
             time_limit_s=prepared.time_limit_s if prepared.ok else 0.0,
+            reference_complexity=measured.label if measured else None,
+            reference_family=measured.family if measured else None,
         )
 
     def _reference_problems(
@@ -235,17 +288,38 @@ class _PendingCheck:
                 "the reference passes when prepared but not when graded as a candidate: its "
                 f"outputs must be reproducible and each test must finish within {limit}",
             )
-        sizes = [size for size, _ in prepared.timing_args]
-        if len(graded.timings) < len(sizes):
-            missing = sizes[len(graded.timings)]
-            return (
-                f"the reference cannot be timed at [complexity] size {missing} within {limit} "
-                f"per call ({graded.message or 'no timing'}); lower the sizes",
-            )
-        return ()
+        stops: dict[str, str] = {}  # by family: the preparation's timing, then the graded one's
+        for timing in (prepared.reference_timing, graded.timing):
+            if timing is None:
+                continue
+            for family in timing.families:
+                if family.stopped and not family.by_budget:
+                    stops.setdefault(family.family, family.stopped)
+                elif len(family.points) < MIN_SIZES and family.family not in stops:
+                    sizes = len(self.task.complexity_sizes)
+                    stops[family.family] = (
+                        f"reaches only {len(family.points)} of {sizes} sizes within the "
+                        f"{timing.budget_s:g} s budget, too few to fit a class"
+                        + (f" ({family.stopped})" if family.stopped else "")
+                    )
+        found = tuple(
+            f"the reference's timing ({family} inputs) {stopped}; lower the [complexity] sizes"
+            for family, stopped in stops.items()
+        )
+        if not found and self.task.complexity_sizes and prepared.timing_note:
+            found = (f"{prepared.timing_note}; lower the [complexity] sizes",)
+        return found
 
-    def _warnings(self) -> tuple[str, ...]:
+    def _warnings(self, measured: TimeComplexity | None) -> tuple[str, ...]:
         found = []
+        stated_label = self.task.time_complexity
+        stated = growth_class(stated_label) if stated_label else None
+        if stated is not None and measured is not None and measured.conclusive:
+            if _tier(measured.label) != stated.tier:
+                found.append(
+                    f"the reference is measured {measured.label} ({measured.family} inputs), "
+                    f"the task states {stated_label}"
+                )
         folder = Path(self.task.source) if self.task.source else None
         if folder is not None and folder.is_dir() and 0 < len(self.mutants) < MIN_MUTANTS:
             found.append(
@@ -293,11 +367,38 @@ def _unusable_mutants(task: Task, mutants: Sequence[Mutant]) -> dict[str, str]:
     return found
 
 
-def _mutant_verdict(mutant: Mutant, result: ExecResult) -> MutantVerdict:
+def _mutant_verdict(mutant: Mutant, result: ExecResult, prepared: PreparedTask) -> MutantVerdict:
     caught = [case.name for case in result.cases if case.status is not Status.PASSED]
     if result.status is not Status.PASSED and not caught:
         caught = [f"<program: {result.status}>"]
-    return MutantVerdict(mutant.name, mutant.description, result.status, tuple(caught))
+    verdict = MutantVerdict(mutant.name, mutant.description, result.status, tuple(caught))
+    if mutant.complexity is None:
+        return verdict
+    measured = judge_time_complexity(result.timing, prepared.reference_timing, prepared.timing_note)
+    return replace(
+        verdict,
+        expected=mutant.complexity,
+        measured=measured.label if result.status is Status.PASSED else None,
+        family=measured.family,
+        note=measured.note,
+    )
+
+
+def _sizes_problems(task: Task) -> tuple[str, ...]:
+    """A `[complexity]` section too small for any class to be fitted."""
+    sizes = sorted({size for size in task.complexity_sizes if size >= 1})
+    if not task.complexity_sizes or (len(sizes) >= MIN_SIZES and sizes[-1] >= 2 * sizes[0]):
+        return ()
+    return (
+        f"[complexity] sizes: {len(sizes)} sizes of at least 1; a class needs at least "
+        f"{MIN_SIZES}, the largest at least twice the smallest (and a wider range to tell "
+        "classes a log factor apart)",
+    )
+
+
+def _tier(label: str) -> int | None:
+    growth = growth_class(label)
+    return growth.tier if growth is not None else None
 
 
 def _is_generated(name: str) -> bool:

@@ -271,17 +271,23 @@ def load_builtin_tasks() -> list[Task]:
 
 @dataclass(frozen=True, slots=True)
 class Mutant:
-    """A deliberately broken copy of a task's reference; some test must fail on it."""
+    """A deliberately broken copy of a task's reference; some test must fail on it.
+
+    A slow mutant (`complexity` set, from a `# Complexity: O(n^2)` line) is correct but
+    slow: it must pass every test and be measured with that class.
+    """
 
     name: str
     code: str
     description: str = ""
+    complexity: str | None = None
 
 
 def load_mutants(task: Task) -> list[Mutant]:
     """The mutants kept beside a task folder, sorted by name; none for other task sources.
 
-    The description is the mutant's first line when it is a comment (`# Mutant: ...`).
+    The description is the mutant's first line when it is a comment (`# Mutant: ...`); a
+    line `# Complexity: O(...)` among its first comment lines makes it a slow mutant.
 
     Raises:
         BadTaskFile: a mutant is a link leaving the task folder, or not a readable text file.
@@ -291,9 +297,18 @@ def load_mutants(task: Task) -> list[Mutant]:
         return []
     mutants = []
     for path, code in _read_mutants(folder, _resolved_folder(folder)):
-        first = code.split("\n", 1)[0]
+        lines = code.split("\n")
+        first = lines[0]
         description = first.lstrip("#").strip() if first.startswith("#") else ""
-        mutants.append(Mutant(path.stem, code, description.removeprefix("Mutant:").strip()))
+        complexity = None
+        for line in lines[:5]:
+            if not line.startswith("#"):
+                break
+            text = line.lstrip("#").strip()
+            if text.lower().startswith("complexity:"):
+                complexity = text.split(":", 1)[1].strip() or None
+        description = description.removeprefix("Mutant:").strip()
+        mutants.append(Mutant(path.stem, code, description, complexity))
     return mutants
 
 

@@ -24,3 +24,28 @@ def generate(size, rng):
         position = rng.randrange(len(chars))
         chars[position] = rng.choice("()[]{}")
     return ("".join(chars),)
+
+
+def balanced(size, rng):
+    """A balanced sequence with letters mixed in: the whole text must be read."""
+    chars, stack = [], []
+    while len(chars) + len(stack) < size:
+        if stack and rng.random() < 0.5:
+            chars.append(stack.pop())
+        elif rng.random() < 0.1:
+            chars.append("x")
+        else:
+            pair = rng.choice(_PAIRS)
+            chars.append(pair[0])
+            stack.append(pair[1])
+    return ("".join(chars + stack[::-1]),)
+
+
+def deep(size, rng):
+    """Everything nested in everything: the stack grows to half the text."""
+    opening = [rng.choice(_PAIRS) for _ in range(size // 2)]
+    return ("".join(p[0] for p in opening) + "".join(p[1] for p in reversed(opening)),)
+
+
+# Timing: random brackets fail at the first stray closer, so "random" is balanced text.
+FAMILIES = {"random": balanced, "deep": deep}

@@ -1,5 +1,9 @@
 """Input generator: a sorted list of `size` integers with duplicates, and a target that is in
-the list about half of the time."""
+the list about half of the time.
+
+The timing family "absent_above" looks for a target larger than every item: the case that
+makes a linear scan read the whole list.
+"""
 
 
 def generate(size, rng):
@@ -10,3 +14,11 @@ def generate(size, rng):
     else:
         target = rng.randint(-spread - 2, spread + 2)
     return (items, target)
+
+
+def absent_above(size, rng):
+    items, _ = generate(size, rng)
+    return (items, max(1, size) + 3)
+
+
+FAMILIES = {"absent_above": absent_above}

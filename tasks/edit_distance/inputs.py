@@ -18,3 +18,20 @@ def generate(size, rng):
             else:
                 b[position] = rng.choice("abcd")
     return (a, "".join(b))
+
+
+def edited_copy(size, rng):
+    """Always an edited copy, so both strings have about `size` letters."""
+    a = "".join(rng.choice("abcd") for _ in range(size))
+    b = list(a)
+    for _ in range(size // 4 + 1):
+        position = rng.randint(0, len(b))
+        if rng.random() < 0.5:
+            b.insert(position, rng.choice("abcd"))
+        elif position < len(b):
+            b[position] = rng.choice("abcd")
+    return (a, "".join(b))
+
+
+# Timing: `generate` sometimes pairs a string with one of random length.
+FAMILIES = {"random": edited_copy}

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from codeeval.config import RunConfig
-from codeeval.runner import Runner, SilentListener
+import codeeval
+from codeeval.listener import RunListener
 from codeeval.store.sql import SqlStore
 from codeeval.task import load_benchmark, select_tasks
 from codeeval.types import SampleKey, Status
@@ -116,7 +116,7 @@ def test_grade_on_ray_writes_the_results_a_local_grade_writes(
     assert [json.loads(line) for line in ours] == [json.loads(line) for line in theirs]
 
 
-class _RemovesANode(SilentListener):
+class _RemovesANode(RunListener):
     """Removes a worker node once `after` samples are stored, and notes what was stored then."""
 
     def __init__(self, cluster: RayTestCluster, node: Any, store: SqlStore, after: int) -> None:
@@ -148,16 +148,20 @@ def test_a_node_lost_mid_run_loses_no_stored_result(
         "samples": 2,
     }
     local_db = tmp_path / "local.db"
-    store = SqlStore(str(local_db))
-    Runner(RunConfig(**settings), store).run()
-    store.close()
+    codeeval.evaluate(**settings, db=str(local_db), formats=())
     extra = ray_cluster.add_node()
     ray_db = tmp_path / "ray.db"
-    config = RunConfig(**settings, executor="ray", ray_address=ray_cluster.address)
     store = SqlStore(str(ray_db))
     try:
         listener = _RemovesANode(ray_cluster, extra, store, after=4)
-        outcome = Runner(config, store, listener).run()
+        outcome = codeeval.evaluate(
+            **settings,
+            db=str(ray_db),
+            formats=(),
+            executor="ray",
+            executor_options={"ray": {"address": ray_cluster.address}},
+            listener=listener,
+        )
         assert outcome.status == "finished"
         after = {row.key: row.result for row in store.load_run(outcome.run_id).samples}
     finally:
@@ -205,7 +209,15 @@ def test_a_driver_killed_mid_run_resumes_with_resume(
     done = _results(tmp_path / "ray.db")
     assert 3 <= done < 14
     resumed = codeeval(
-        "run", "--resume", "1", "--db", "ray.db", "--ray-address", ray_cluster.address
+        "run",
+        "--resume",
+        "1",
+        "--db",
+        "ray.db",
+        "--executor",
+        "ray",
+        "--ray-address",
+        ray_cluster.address,
     )
     assert resumed.returncode == 0, resumed.stderr
     assert _stored(tmp_path / "ray.db", 1) == _stored(tmp_path / "local.db", 1)

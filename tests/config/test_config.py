@@ -50,7 +50,10 @@ RUN_CONFIG_KEYS = (
 
 def test_run_takes_every_key_it_took() -> None:
     assert set(RUN_CONFIG_KEYS) <= set(setting_names())
-    assert set(setting_names()) - set(RUN_CONFIG_KEYS) == {"executor_options"}
+    assert set(setting_names()) - set(RUN_CONFIG_KEYS) == {
+        "executor_options",
+        "complexity_budget_s",
+    }
 
 
 def test_every_key_of_run_goes_to_its_part(tmp_path: Path) -> None:

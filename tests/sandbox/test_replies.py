@@ -150,7 +150,7 @@ _JSON = st.recursive(
 )
 # What each reply holds after [tag, seq]: the fuzzer fills these slots with anything.
 _ARITY = {"ready": 0, "syntax": 3, "raised": 3, "missing": 1, "ok": 1, "exc": 3}
-_ARITY |= {"loaded": 0, "ran": 0, "pong": 0}
+_ARITY |= {"put": 0, "ran": 0, "check": 3, "pong": 0}
 _FIELD = st.one_of(st.text(max_size=20), st.none(), st.integers(), _HUGE, _JSON)
 _SEQ = st.one_of(st.just(0), st.integers(min_value=0, max_value=2), _JSON)
 _SHAPED = st.one_of(
@@ -176,7 +176,7 @@ def _allowed(exc: BaseException) -> bool:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_FRAMES, st.sampled_from(["load", "call", "timed_call", "ping"]))
+@given(_FRAMES, st.sampled_from(["load", "call", "put", "once", "check", "ping"]))
 def test_arbitrary_frames_end_in_a_verdict_never_a_crash(frames: bytes, step: str) -> None:
     session = _session(frames)
     try:
@@ -186,9 +186,12 @@ def test_arbitrary_frames_end_in_a_verdict_never_a_crash(frames: bytes, step: st
             assert isinstance(message, str) and len(message) < 10_000
         elif step == "call":
             session.call((1,), {})
-        elif step == "timed_call":
-            seconds, on_cpu = session.timed_call((1,))
-            assert seconds >= 0 and on_cpu is False
+        elif step in ("put", "once"):
+            fields = (b"data", "marshal", 0) if step == "put" else ()
+            assert session.measured(step, *fields) >= 0
+        elif step == "check":
+            kind, _, changed = session.check()
+            assert kind in ("v", "h") and type(changed) is bool
         else:
             assert session.ping() >= 0
     except BaseException as exc:  # noqa: BLE001 - the point: nothing else may come out

@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 from codeeval.scoring import (
+    COMPLEXITY_CLASS,
+    COMPLEXITY_FAMILY,
+    COMPLEXITY_NOTE,
     EXECUTION_METRICS,
+    LABELS,
     METRICS,
     STATIC_METRICS,
     comment_coverage,
@@ -31,6 +35,7 @@ def test_headline_metrics_are_the_comparison_table_in_order() -> None:
         "compile rate",
         "pass@1",
         "time complexity",
+        "time vs reference",
         "cyclomatic",
         "PEP8 compliance",
         "comment coverage",
@@ -47,6 +52,8 @@ def test_metric_formats_and_directions() -> None:
     assert not by_name["cyclomatic"].higher_is_better
     assert by_name["pass@1"].source == "execution"
     assert by_name["time_complexity"].source == "execution"
+    assert by_name["efficiency"].source == "execution"
+    assert not by_name["efficiency"].higher_is_better
     with pytest.raises(AttributeError):
         by_name["pep8"].label = "x"  # type: ignore[misc]
 
@@ -81,10 +88,11 @@ QUADRATIC = [(n, n * n * 1e-9) for n in (1000, 2000, 4000, 8000, 16000)]
 
 
 def test_score_execution() -> None:
-    assert set(EXECUTION_METRICS) == {"pass@1", "time_complexity"}
+    assert set(EXECUTION_METRICS) == {"pass@1", "time_complexity", "efficiency"}
     assert score_execution(Status.PASSED, LINEAR, "O(n log n)") == {
         "pass@1": 1.0,
         "time_complexity": 1.0,
+        "efficiency": None,  # no reference timings to compare with
     }
     assert score_execution(Status.PASSED, QUADRATIC, "O(n log n)")["time_complexity"] == 0.0
     assert score_execution(Status.PASSED)["time_complexity"] is None  # not timed
@@ -92,23 +100,29 @@ def test_score_execution() -> None:
     assert score_execution(Status.FAILED, QUADRATIC, "O(n)") == {
         "pass@1": 0.0,
         "time_complexity": None,
+        "efficiency": None,
     }
     assert score_execution(Status.NO_CODE)["pass@1"] == 0.0
     assert score_execution(Status.TIMEOUT)["pass@1"] == 0.0
-    assert score_execution(Status.GENERATION_ERROR) == {"pass@1": None, "time_complexity": None}
+    assert score_execution(Status.GENERATION_ERROR) == dict.fromkeys(EXECUTION_METRICS)
 
 
-def test_score_sample_has_every_metric_in_table_order() -> None:
+def test_score_sample_has_every_metric_in_table_order_then_the_labels() -> None:
     code = QUICKSORT.read_text(encoding="utf-8")
     scores = score_sample(code, Status.PASSED, LINEAR, "O(n log n)")
-    assert list(scores) == [m.name for m in METRICS]
-    assert scores == {**score_code(code), **score_execution(Status.PASSED, LINEAR, "O(n log n)")}
+    assert list(scores) == [m.name for m in METRICS] + list(LABELS)
+    metrics = {name: scores[name] for name in (m.name for m in METRICS)}
+    assert metrics == {**score_code(code), **score_execution(Status.PASSED, LINEAR, "O(n log n)")}
+    assert scores[COMPLEXITY_CLASS] == "O(n)" and scores[COMPLEXITY_FAMILY] == "random"
     failed = score_sample(None, Status.GENERATION_ERROR)
     assert all(value is None for value in failed.values())
+    untimed = score_sample(code, Status.PASSED, (), "O(n)", untimed="no inputs.py")
+    assert untimed[COMPLEXITY_CLASS] == "n/a" and untimed[COMPLEXITY_NOTE] == "no inputs.py"
+    assert untimed["time_complexity"] is None
 
 
 def test_an_infrastructure_error_says_nothing_about_the_code() -> None:
     # The grading workers died: neither the verdict nor the code's scores may count.
     code = QUICKSORT.read_text(encoding="utf-8")
-    assert score_execution(Status.INFRA_ERROR) == {"pass@1": None, "time_complexity": None}
+    assert score_execution(Status.INFRA_ERROR) == dict.fromkeys(EXECUTION_METRICS)
     assert all(value is None for value in score_sample(code, Status.INFRA_ERROR).values())

@@ -5,7 +5,7 @@ SOUND_TASK = {
         'entry_point = "largest"\ntags = ["math"]\ntime_complexity = "O(n)"\n\n'
         "[limits]\nmin_time_limit_s = 0.5\n\n"
         "[differential]\ncount = 12\nseed = 7\nsizes = [1, 2, 3, 10]\n\n"
-        "[complexity]\nsizes = [100, 200]\n"
+        "[complexity]\nsizes = [100, 200, 400, 800]\n"
     ),
     "prompt.en.md": "Write largest(values) returning the largest of 1+ integers.",
     "solution.py": (

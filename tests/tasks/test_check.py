@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 import pytest
 from counting_executor import CountingExecutor
@@ -103,6 +104,24 @@ def test_looping_mutant_is_caught_by_the_time_limit(
             "inputs.py raises on import: RuntimeError: broken",
         ),
         ("generate = 3\n", "generate is not a function"),
+        (
+            "def generate(size, rng):\n    return ([1] * size,)\n\nFAMILIES = [generate]\n",
+            "FAMILIES must be a dict of name -> function(size, rng)",
+        ),
+        (
+            "def generate(size, rng):\n    return ([1] * size,)\n\n"
+            "FAMILIES = {'Sorted!': generate}\n",
+            "FAMILIES: 'Sorted!' is not a family name",
+        ),
+        (
+            "def generate(size, rng):\n    return ([1] * size,)\n\nFAMILIES = {'flat': 3}\n",
+            "FAMILIES['flat'] is not a function",
+        ),
+        (
+            "def generate(size, rng):\n    return ([1] * size,)\n\n"
+            "def wide(size, rng):\n    return [size]\n\nFAMILIES = {'wide': wide}\n",
+            "FAMILIES['wide'](100, rng) returns list, not a tuple",
+        ),
     ],
 )
 def test_invalid_generator_is_named(
@@ -230,8 +249,8 @@ def test_generated_inputs_follow_the_task_spec(write_task: WriteTask) -> None:
     assert arguments[3][0] == 10 and len(arguments[3][1][0]) == 10
     rng = random.Random("7:10:3")
     assert arguments[3][1] == ([rng.randint(-10, 10) for _ in range(10)],)
-    timing = timing_arguments(task)
-    assert [size for size, _ in timing] == [100, 200]
+    ((family, timing),) = timing_arguments(task)
+    assert family == "random" and [size for size, _ in timing] == [100, 200, 400, 800]
     rng = random.Random(7 * 1_000_003 + 200)
     assert timing[1][1] == ([rng.randint(-200, 200) for _ in range(200)],)
     plain = write_task({"inputs.py": None, "task.toml": 'entry_point = "largest"\n'}, name="plain")
@@ -259,8 +278,16 @@ def test_check_grades_with_the_jobs_a_run_grades_with(
     assert sorted(graded) == ["first_value", "reference", "skips_last", "smallest"]
     codes = {"reference": task.reference, **{m.name: m.code for m in load_mutants(task)}}
     for name, job in graded.items():
-        assert job == prepared.job(codes[name], job.id)  # tests, cases, timing, limits
-        assert job.cases and job.timing_args and job.limits.time_limit_s == check.time_limit_s
+        expected = prepared.job(codes[name], job.id)
+        # Tests, cases and limits; the timing plan's inputs and the reference's results (the
+        # CPU the reference's child took to receive its inputs differs from run to run).
+        assert replace(job, timing=None) == replace(expected, timing=None)
+        assert job.cases and job.timing and job.limits.time_limit_s == check.time_limit_s
+        assert expected.timing is not None
+        planned = [(p.size, p.payload, p.expected) for p in job.timing.families[0].points]
+        again = [(p.size, p.payload, p.expected) for p in expected.timing.families[0].points]
+        assert planned == again
+        assert [size for size, _, _ in planned] == [100, 200, 400, 800]
 
 
 def test_a_reference_too_slow_at_a_complexity_size_is_named(
@@ -277,7 +304,21 @@ def test_a_reference_too_slow_at_a_complexity_size_is_named(
     check = check_task(write_task({"task.toml": toml, "solution.py": slow_at_200}), executor)
     assert not check.ok
     assert check.problems[0].startswith(
-        "the reference cannot be timed at [complexity] size 200 within 0.2 s per call"
+        "the reference's timing (random inputs) reaches only 1 of 4 sizes within the 3 s "
+        "budget, too few to fit a class (stopped at size 200: a call there did not finish "
+        "within the timing budget left"
+    )
+    assert check.problems[0].endswith("; lower the [complexity] sizes")
+
+
+def test_too_few_complexity_sizes_are_a_problem(
+    write_task: WriteTask, executor: CountingExecutor
+) -> None:
+    toml = SOUND_TASK["task.toml"].replace("[100, 200, 400, 800]", "[100, 200, 300]")
+    check = check_task(write_task({"task.toml": toml}), executor)
+    assert check.problems == (
+        "[complexity] sizes: 3 sizes of at least 1; a class needs at least 4, the largest at "
+        "least twice the smallest (and a wider range to tell classes a log factor apart)",
     )
 
 
@@ -296,3 +337,58 @@ def test_mutants_are_read_with_descriptions_and_do_not_change_the_hash(
     ]
     assert load_mutants(without) == []
     assert with_mutants.content_hash == without.content_hash
+
+
+QUADRATIC_LARGEST = (
+    "# Mutant: counts every value's occurrences with list.count\n"
+    "# Complexity: O(n^2)\n"
+    "def largest(values):\n"
+    "    best = values[0]\n"
+    "    for value in values:\n"
+    "        if values.count(value) and value > best:\n"
+    "            best = value\n"
+    "    return best\n"
+)
+
+
+def test_a_slow_mutant_is_caught_when_measured_as_it_declares(
+    write_task: WriteTask, executor: CountingExecutor
+) -> None:
+    check = check_task(write_task({"mutants/counting.py": QUADRATIC_LARGEST}), executor)
+    assert check.ok, check.problems
+    (slow,) = [m for m in check.mutants if m.name == "counting"]
+    assert slow.expected == "O(n^2)" and slow.measured == "O(n^2)" and slow.family == "random"
+    assert slow.status is Status.PASSED and slow.caught_by == () and slow.caught
+    assert check.reference_complexity == "O(n)" and check.reference_family == "random"
+
+
+def test_a_slow_mutant_measured_otherwise_or_failing_a_test_is_a_problem(
+    write_task: WriteTask, executor: CountingExecutor
+) -> None:
+    linear = (
+        "# Mutant: plain max\n# Complexity: O(n^2)\ndef largest(values):\n    return max(values)\n"
+    )
+    failing = QUADRATIC_LARGEST.replace("values[0]", "0")  # wrong on all-negative lists
+    unknown = QUADRATIC_LARGEST.replace("O(n^2)", "O(V + E)")
+    check = check_task(
+        write_task(
+            {
+                "mutants/linear.py": linear,
+                "mutants/failing.py": failing,
+                "mutants/unknown.py": unknown,
+            }
+        ),
+        executor,
+    )
+    assert not check.ok
+    problems = "\n".join(check.problems)
+    assert (
+        "slow mutant linear is measured O(n) (random inputs), not O(n^2) as its '# Complexity' "
+        "line says" in problems
+    )
+    assert "slow mutant failing fails test_negative: a slow mutant must be correct, only slow" in (
+        problems
+    )
+    assert "slow mutant unknown: '# Complexity: O(V + E)' names no class the timings measure" in (
+        problems
+    )

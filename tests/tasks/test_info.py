@@ -18,7 +18,7 @@ def test_rows_are_grouped_by_topic_in_order() -> None:
     assert quicksort.languages == ("en", "zh")
     assert quicksort.tests == 10
     assert quicksort.differential_cases == 30
-    assert quicksort.mutants == 3
+    assert quicksort.mutants == 4  # one of them slow: correct, but O(n^2) on sorted input
     assert quicksort.time_complexity == "O(n log n)"
 
 
@@ -36,9 +36,14 @@ def test_details_of_one_task() -> None:
     assert details.signature == "def binary_search(items: list[int], target: int) -> int"
     assert details.test_names[0] == "test_empty"
     assert len(details.test_names) == 7
-    assert details.mutant_names == ("any_occurrence", "dropped_bounds_check", "wrong_comparison")
+    assert details.mutant_names == (
+        "any_occurrence",
+        "dropped_bounds_check",
+        "linear_scan",
+        "wrong_comparison",
+    )
     assert details.differential is not None and details.differential.seed == 20240601
-    assert details.complexity_sizes == ()
+    assert details.complexity_sizes[0] == 100 and details.complexity_sizes[-1] == 1_000_000
     assert "first" in details.prompts["en"] and "第一次" in details.prompts["zh"]
     assert len(details.content_hash) == 64
 

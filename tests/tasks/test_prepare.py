@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
 
 from counting_executor import CountingExecutor
@@ -25,8 +26,19 @@ def test_quicksort_is_prepared_with_cases_and_timing_inputs(executor: CountingEx
     for case in ready.cases:
         (items,) = case.args
         assert case.expected == sorted(items)
-    assert [size for size, _ in ready.timing_args] == [2000, 4000, 8000, 16000, 32000, 64000]
-    assert all(len(args[0]) == size for size, args in ready.timing_args)
+    # Every family, at the sizes the reference reached within its budget, with what the
+    # reference's results and input delivery were there.
+    assert ready.timing is not None and ready.reference_timing is not None
+    families = {family.name: family for family in ready.timing.families}
+    assert list(families) == ["random", "sorted", "reversed", "equal"]
+    for family in families.values():
+        sizes = [point.size for point in family.points]
+        assert len(sizes) >= 8 and sizes == list(task.complexity_sizes[: len(sizes)])
+        assert all(p.expected is not None and p.reference_put_s is not None for p in family.points)
+        (items,) = marshal.loads(family.points[-1].payload)
+        assert len(items) == sizes[-1]
+    (ascending,) = marshal.loads(families["sorted"].points[3].payload)
+    assert ascending == sorted(ascending)
     again = prepare_tasks([task], executor, min_time_limit_s=0.5)["quicksort"]
     assert again.cases == ready.cases  # the seed makes every run test the same inputs
 
@@ -43,7 +55,15 @@ def test_a_prepared_job_grades_a_sample(executor: CountingExecutor) -> None:
         for r in executor.run([ready.job(task.reference, "right"), ready.job(wrong, "wrong")])
     }
     assert results["right"].status is Status.PASSED
-    assert len(results["right"].timings) == 6
+    timing = results["right"].timing
+    assert timing is not None and [f.family for f in timing.families] == [
+        "random",
+        "sorted",
+        "reversed",
+        "equal",
+    ]
+    assert all(point.verified for f in timing.families for point in f.points)
+    assert results["right"].timings == timing.pairs("random")
     wrong_result = results["wrong"]
     assert wrong_result.status is Status.FAILED
     failed = {case.name for case in wrong_result.cases if case.status is Status.FAILED}
