@@ -50,6 +50,8 @@ _TABLES = {
     "prices": "prices",
     "executors": "executor_options",
 }
+# Tables a command reads for itself (`read_command_table`): [nightly] for `codeeval nightly`.
+_OWN_TABLES = ("nightly",)
 # Settings that are tables of tables: the layers are merged per name, then per option.
 _NESTED = ("providers", "executor_options")
 
@@ -279,10 +281,10 @@ def read_config_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadConfig(f"{path}: invalid TOML: {exc}") from None
-    unknown = sorted(set(data) - {"run", *_TABLES})
+    unknown = sorted(set(data) - {"run", *_TABLES, *_OWN_TABLES})
     if unknown:
         raise BadConfig(
-            f"{path}: {unknown[0]}: unknown table; use [run], [providers.NAME], "
+            f"{path}: {unknown[0]}: unknown table; use [run], [nightly], [providers.NAME], "
             "[endpoints.NAME], [executors.NAME] or [prices]"
         )
     settings = dict(data.get("run", {}))
@@ -374,6 +376,44 @@ def load_settings(cli_values: Mapping[str, Any], config_file: str | None = None)
             "(and CODEEVAL_CONFIG) to read ./codeeval.toml when there is one"
         )
     return build_settings(cli_values, read_config_file(path), str(path))
+
+
+def load_command_settings(
+    cli_values: Mapping[str, Any],
+    config_file: str | None,
+    table: str,
+    *,
+    defaults: Mapping[str, Any],
+    own_keys: frozenset[str],
+) -> tuple[RunSettings, dict[str, Any]]:
+    """The settings of a command that has its own table in codeeval.toml (`[nightly]`).
+
+    The layers, highest first: flags and environment (`cli_values`), the command's table,
+    `defaults` (the command's own defaults, which win over `[run]`), `[run]`, the built-in
+    defaults. The table's keys in `own_keys` are the command's own settings, returned apart.
+
+    Raises:
+        BadConfig: the config file is missing (when named) or invalid, or a value is invalid.
+    """
+    path = config_path(config_file)
+    explicit = config_file or os.environ.get("CODEEVAL_CONFIG")
+    if explicit and not path.is_file():
+        load_settings(cli_values, config_file)  # raises the one-line error
+    file_values = read_config_file(path)
+    own = _read_toml(path).get(table, {}) if path.is_file() else {}
+    if not isinstance(own, dict):
+        raise BadConfig(f"{path}: {table}: must be a table, [{table}]")
+    layered = {**file_values, **defaults}
+    layered.update({key: value for key, value in own.items() if key not in own_keys})
+    mine = {key: value for key, value in own.items() if key in own_keys}
+    return build_settings(cli_values, layered, f"{path} [{table}]"), mine
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadConfig(f"{path}: invalid TOML: {exc}") from None
 
 
 def no_plugins_requested() -> bool:

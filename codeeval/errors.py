@@ -9,7 +9,8 @@ CodeevalError
 │   ├── BadTaskFile         "<path>: <problem>"
 │   ├── BadInputFile        "<path>:<line>: <problem>"
 │   ├── BadConfig           "<source>: <key>: <problem>"
-│   └── OutputNotWritable   "cannot write <path>: <why>; <where the results are, the fix>"
+│   ├── OutputNotWritable   "cannot write <path>: <why>; <where the results are, the fix>"
+│   └── NothingToGrade      every selected task's reference fails (nightly: a red night)
 ├── ProviderError           a call failed for good; the sample is recorded as not generated
 │   ├── RateLimited         .retry_after; the runner backs off and retries
 │   └── TransientProviderError
@@ -82,6 +83,13 @@ class BadConfig(UserError):
 
 class OutputNotWritable(UserError):
     """A file codeeval was asked to write (results, a report) cannot be written."""
+
+
+class NothingToGrade(UserError):
+    """Every selected task's reference solution fails its own tests: the run grades nothing.
+
+    `run` stops with it (exit 2); `nightly` judges the run it started red instead.
+    """
 
 
 class ProviderError(CodeevalError):

@@ -226,7 +226,7 @@ class _Evaluation:
         """
         import os
 
-        from codeeval.report.stored import LATEST, baseline_id
+        from codeeval.report.stored import LATEST, resolve_baseline
         from codeeval.store.urls import masked
 
         root = self.output.report_root()
@@ -244,7 +244,7 @@ class _Evaluation:
             raise BadConfig(f"{where}: {root} is not writable; pass --out a writable folder")
         wanted = self.output.baseline
         if wanted is not None and wanted != LATEST:
-            store.run_summary(baseline_id(wanted))
+            store.run_summary(resolve_baseline(store, wanted))
 
     def _tasks(self) -> list[Task]:
         from codeeval.task import select_tasks
@@ -275,6 +275,7 @@ class _Evaluation:
 
     def _result(self, store: Store, outcome: RunOutcome, note: str | None) -> RunResult:
         from codeeval.report import build_report, find_baseline, write_reports
+        from codeeval.report.stored import baseline_reason
 
         run_id = outcome.run_id
         baseline = find_baseline(store, run_id, self.output.baseline)
@@ -282,6 +283,7 @@ class _Evaluation:
             store.load_run(run_id),
             store.load_run(baseline.id) if baseline is not None else None,
             self.output.regression_threshold,
+            baseline_reason=baseline_reason(self.output.baseline),
         )
         files = write_reports(data, self.output.report_folder(run_id), self.output.formats)
         return RunResult(

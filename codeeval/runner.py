@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from codeeval import __version__
 from codeeval.config import RunDefinition, RunOptions
-from codeeval.errors import ProviderError, UserError
+from codeeval.errors import NothingToGrade, ProviderError
 from codeeval.extract import cut_note, cut_response, extract_code
 from codeeval.listener import RunListener
 from codeeval.machine import machine_fingerprint
@@ -190,7 +190,7 @@ class Runner:
         )
         usable = self._record_tasks(run_id, tasks, prepared)
         if not usable:
-            raise UserError(
+            raise NothingToGrade(
                 "every selected task's reference solution fails its own tests, so nothing "
                 "can be graded; see: python -m codeeval tasks check"
             )

@@ -40,6 +40,13 @@ def render(data: ReportData) -> str:
         "Values are means over tasks with their 95% bootstrap confidence interval [low-high].",
         "",
     ]
+    if data.verdict is not None:
+        state = "RED" if data.verdict.red else "green"
+        out[2:2] = (
+            [f"**Nightly verdict: {state}**: {_text(data.verdict.summary)}", ""]
+            + [f"- {p.kind}: {_text(p.message)}" for p in data.verdict.problems]
+            + ([""] if data.verdict.problems else [])
+        )
     rows = table_rows(data)
     if rows:
         out += _table(list(rows[0]), [list(row.values()) for row in rows])
@@ -106,6 +113,8 @@ def render(data: ReportData) -> str:
             )
         else:
             out.append("None.")
+    if data.comparison is not None:
+        out += _comparison_notes(data)
     out += ["", "## Tasks", ""]
     models = run.models
     out += _table(
@@ -124,6 +133,42 @@ def render(data: ReportData) -> str:
     machine = ", ".join(f"{k}: {v}" for k, v in run.machine.items() if k not in ("host", "sandbox"))
     out += ["", f"Machine: {machine}.", ""]
     return "\n".join(out)
+
+
+def _text(text: str) -> str:
+    """Model or server text as Markdown shows it: no HTML, no table break."""
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def _comparison_notes(data: ReportData) -> list[str]:
+    """The tasks that flipped against the baseline, and the new and edited ones."""
+    comparison = data.comparison
+    if comparison is None:
+        return []
+    out: list[str] = []
+    if comparison.flips:
+        out += ["", "Tasks that flipped:", ""]
+        out += _table(
+            ["model", "task", "before", "now", "sample to open"],
+            [
+                [
+                    f.model,
+                    f.task_id,
+                    f.before,
+                    f.after,
+                    "—" if f.sample is None else str(f.sample),
+                ]
+                for f in comparison.flips
+            ],
+        )
+    for label, names in (
+        ("New models (no baseline)", comparison.new_models),
+        ("New tasks (no baseline)", comparison.new_tasks),
+        ("Edited tasks (content changed, not compared)", comparison.edited_tasks),
+    ):
+        if names:
+            out += ["", f"{label}: {_text(', '.join(names))}"]
+    return out
 
 
 def _deployment_row(model: ModelSummary) -> list[str]:

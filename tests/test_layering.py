@@ -80,6 +80,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "codeeval.report": (
         *PLUGINS,
         "codeeval.runner",
+        "codeeval.nightly",
         "codeeval.cli",
         "codeeval.grading",
         "codeeval.store.sql",
@@ -125,7 +126,22 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "codeeval.runner": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.cli", "codeeval.evaluation"),
     # The library's entry point: the CLI is built on it, never the other way.
-    "codeeval.evaluation": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.cli", "codeeval.console"),
+    "codeeval.evaluation": (
+        *PLUGINS,
+        *EXECUTOR_IMPLS,
+        "codeeval.cli",
+        "codeeval.console",
+        "codeeval.nightly",
+    ),
+    # The night on top of evaluate and the report; the CLI is built on it, never the other way.
+    "codeeval.nightly": (
+        *PLUGINS,
+        *EXECUTOR_IMPLS,
+        "codeeval.cli",
+        "codeeval.console",
+        "codeeval.runner",
+        "codeeval.store.sql",
+    ),
     "codeeval.cli": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.console": (*PLUGINS, *EXECUTOR_IMPLS),
     "codeeval.grading": (*PLUGINS, *EXECUTOR_IMPLS, "codeeval.store", "codeeval.runner"),

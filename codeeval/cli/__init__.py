@@ -1,6 +1,7 @@
 """The command-line interface; the only package that prints or exits.
 
-Exit codes: 0 ok, 1 regression (with --fail-on-regression), unsound task, a run whose every
+Exit codes: 0 ok, 1 a red night (`nightly`), regression (with --fail-on-regression), unsound
+task, a run whose every
 generation failed, a grade that graded nothing or skipped a line (unless --allow-bad-lines),
 2 user error (output that cannot be written included), 130 interrupted. One module per
 command group; `_app.py` holds the typer app they share.
@@ -14,7 +15,17 @@ import typer
 from typer.exceptions import TyperException
 
 # Imported for their commands:
-from codeeval.cli import grade, history, providers, run, sandbox, tasks  # noqa: F401
+from codeeval.cli import (  # noqa: F401
+    compare,
+    grade,
+    history,
+    nightly,
+    providers,
+    run,
+    sandbox,
+    tasks,
+    trend,
+)
 from codeeval.cli._app import app, stderr
 from codeeval.errors import StoreError, UserError
 

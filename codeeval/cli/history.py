@@ -87,6 +87,10 @@ def show(
         sys.stdout.write(data.model_dump_json(indent=2) + "\n")
         return
     print_summary(data, hints)
+    if data.comparison is not None:
+        from codeeval.cli._comparison import print_comparison
+
+        print_comparison(data.comparison, hints)
 
 
 def _show_samples(

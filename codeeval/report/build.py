@@ -13,6 +13,7 @@ from typing import Any
 
 from codeeval.extract import RESPONSE_CUT
 from codeeval.pricing import DeploymentSample, deployment_summary
+from codeeval.report.comparison import compare_runs, regressions_of
 from codeeval.report.data import (
     GenerationFailure,
     MetricValue,
@@ -23,7 +24,6 @@ from codeeval.report.data import (
     TaskResults,
 )
 from codeeval.report.display import format_estimate
-from codeeval.report.regressions import find_regressions
 from codeeval.report.rows import by_model_task, graded_rows, passed, sample_values, task_cell
 from codeeval.report.samples import sample_line
 from codeeval.scoring import (
@@ -161,9 +161,20 @@ def _comparisons(grouped: Mapping[str, Mapping[str, Sequence[SampleRow]]]) -> li
 
 
 def build_report(
-    record: RunRecord, baseline: RunRecord | None = None, regression_threshold: float = 0.05
+    record: RunRecord,
+    baseline: RunRecord | None = None,
+    regression_threshold: float = 0.05,
+    *,
+    baseline_reason: str = "",
+    metric_thresholds: Mapping[str, float] | None = None,
+    require_significance: bool = False,
 ) -> ReportData:
-    """Aggregate a stored run into the comparison table, per-task table and comparisons."""
+    """Aggregate a stored run into the comparison table, per-task table and comparisons.
+
+    With a baseline, the report carries the `RunComparison` with it (see
+    `codeeval.report.comparison.compare_runs` for the arguments after `baseline`), and its
+    `regressions` are the changes that comparison flags.
+    """
     spec = record.spec
     ks = _ks(spec.samples)
     grouped = by_model_task(record.samples)
@@ -194,6 +205,18 @@ def build_report(
     ]
     warnings += _size_warnings(record) + _infra_errors(record)
     max_line_length = int(spec.config.get("max_line_length") or 79)
+    comparison = (
+        compare_runs(
+            record,
+            baseline,
+            reason=baseline_reason,
+            threshold=regression_threshold,
+            metric_thresholds=metric_thresholds,
+            require_significance=require_significance,
+        )
+        if baseline is not None
+        else None
+    )
     return ReportData(
         run=_run_info(record),
         ks=ks,
@@ -201,10 +224,11 @@ def build_report(
         tasks=tasks,
         comparisons=_comparisons(grouped),
         baseline_run=baseline.summary.id if baseline else None,
-        regressions=find_regressions(record, baseline, regression_threshold) if baseline else [],
+        regressions=regressions_of(comparison) if comparison else [],
         warnings=warnings,
         generation_failures=_generation_failures(record.samples),
         samples=[sample_line(row, max_line_length) for row in record.samples],
+        comparison=comparison,
     )
 
 

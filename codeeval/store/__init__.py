@@ -75,6 +75,26 @@ class RunSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class NightVerdict:
+    """A nightly's verdict on one of its runs, as stored."""
+
+    run_id: int
+    matrix: str
+    red: bool
+    summary: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class NamedBaseline:
+    """A run pinned by name (`codeeval baseline set prod 42`)."""
+
+    name: str
+    run_id: int
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class RunRecord:
     """Everything stored about one run."""
 
@@ -132,6 +152,34 @@ class Store(Protocol):
 
         What `--baseline latest` compares with; None when there is none.
         """
+        ...
+
+    def save_verdict(self, run_id: int, matrix: str, red: bool, summary: str) -> None:
+        """Record a nightly's verdict on its run (replacing an earlier one for that run)."""
+        ...
+
+    def verdict(self, run_id: int) -> NightVerdict | None:
+        """The nightly verdict stored for a run; None when no nightly judged it."""
+        ...
+
+    def last_good_run(self, matrix: str, before: int) -> RunSummary | None:
+        """The newest finished run before `before` whose nightly `matrix` judged it not red."""
+        ...
+
+    def pin_baseline(self, name: str, run_id: int) -> None:
+        """Pin run `run_id` under `name` (replacing what the name pinned before)."""
+        ...
+
+    def named_baseline(self, name: str) -> NamedBaseline | None:
+        """The run pinned under `name`, or None."""
+        ...
+
+    def named_baselines(self) -> list[NamedBaseline]:
+        """Every pinned baseline, by name."""
+        ...
+
+    def delete_baseline(self, name: str) -> bool:
+        """Forget a pinned baseline; False when no baseline had that name."""
         ...
 
     def run_summary(self, run_id: int) -> RunSummary:

@@ -91,6 +91,28 @@ results = sa.Table(
 )
 
 
+# A nightly's verdict on each of its runs (migration 3): the last good night of a matrix is the
+# newest run of that nightly whose verdict was not red.
+verdicts = sa.Table(
+    "verdicts",
+    metadata,
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+    sa.Column("matrix", sa.String(200), nullable=False, index=True),
+    sa.Column("red", sa.Boolean, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+# Runs pinned by name (`codeeval baseline set prod 42`), migration 3.
+baselines = sa.Table(
+    "baselines",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+
 def now() -> str:
     """The current UTC time as ISO 8601 with seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -169,7 +191,35 @@ def _m002_run_owner(connection: sa.Connection) -> None:
     connection.execute(sa.text("ALTER TABLE runs ADD COLUMN owner VARCHAR(200)"))
 
 
-MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_m001_initial, _m002_run_owner)
+def _m003_verdicts_and_baselines(connection: sa.Connection) -> None:
+    """`verdicts` (a nightly's verdict per run) and `baselines` (runs pinned by name)."""
+    v3 = sa.MetaData()
+    sa.Table("runs", v3, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "verdicts",
+        v3,
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+        sa.Column("matrix", sa.String(200), nullable=False, index=True),
+        sa.Column("red", sa.Boolean, nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("created_at", sa.String(32), nullable=False),
+    )
+    sa.Table(
+        "baselines",
+        v3,
+        sa.Column("name", sa.String(200), primary_key=True),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False),
+        sa.Column("created_at", sa.String(32), nullable=False),
+    )
+    v3.tables["verdicts"].create(connection)
+    v3.tables["baselines"].create(connection)
+
+
+MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
+    _m001_initial,
+    _m002_run_owner,
+    _m003_verdicts_and_baselines,
+)
 
 _applied = sa.Table(
     "schema_migrations",

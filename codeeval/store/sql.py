@@ -14,13 +14,23 @@ import sqlalchemy as sa
 from codeeval.errors import RunNotFound, StoreError, UserError
 from codeeval.store import (
     GenerationRecord,
+    NamedBaseline,
+    NightVerdict,
     RunRecord,
     RunSummary,
     SampleRow,
     TaskRecord,
 )
 from codeeval.store.engine import open_engine
-from codeeval.store.migrations import generations, now, results, run_tasks, runs
+from codeeval.store.migrations import (
+    baselines,
+    generations,
+    now,
+    results,
+    run_tasks,
+    runs,
+    verdicts,
+)
 from codeeval.store.owner import is_gone, other_live_process, this_process
 from codeeval.store.text import storable, storable_value
 from codeeval.store.urls import mask_passwords
@@ -401,6 +411,76 @@ class SqlStore:
                     found = int(row.id)
                     break
         return None if found is None else self._summaries(runs.c.id == found, 1)[0]
+
+    def save_verdict(self, run_id: int, matrix: str, red: bool, summary: str) -> None:
+        """Record a nightly's verdict on its run (replacing an earlier one for that run)."""
+        with self._write_lock, self._engine.begin() as connection:
+            connection.execute(verdicts.delete().where(verdicts.c.run_id == run_id))
+            connection.execute(
+                verdicts.insert().values(
+                    run_id=run_id,
+                    matrix=storable(matrix),
+                    red=red,
+                    summary=storable(summary),
+                    created_at=now(),
+                )
+            )
+
+    def verdict(self, run_id: int) -> NightVerdict | None:
+        """The nightly verdict stored for a run; None when no nightly judged it."""
+        with self._engine.connect() as connection:
+            row = connection.execute(sa.select(verdicts).where(verdicts.c.run_id == run_id)).first()
+        if row is None:
+            return None
+        return NightVerdict(row.run_id, row.matrix, bool(row.red), row.summary, row.created_at)
+
+    def last_good_run(self, matrix: str, before: int) -> RunSummary | None:
+        """The newest finished run before `before` whose nightly `matrix` judged it not red."""
+        query = (
+            sa.select(sa.func.max(runs.c.id))
+            .join(verdicts, verdicts.c.run_id == runs.c.id)
+            .where(
+                (runs.c.id < before)
+                & (runs.c.status == "finished")
+                & (verdicts.c.matrix == storable(matrix))
+                & sa.not_(verdicts.c.red)
+            )
+        )
+        with self._engine.connect() as connection:
+            found = connection.execute(query).scalar_one_or_none()
+        return None if found is None else self._summaries(runs.c.id == found, 1)[0]
+
+    def pin_baseline(self, name: str, run_id: int) -> None:
+        """Pin run `run_id` under `name` (replacing what the name pinned before).
+
+        Raises:
+            RunNotFound: no run has the id `run_id`.
+        """
+        self.run_summary(run_id)
+        with self._write_lock, self._engine.begin() as connection:
+            connection.execute(baselines.delete().where(baselines.c.name == storable(name)))
+            connection.execute(
+                baselines.insert().values(name=storable(name), run_id=run_id, created_at=now())
+            )
+
+    def named_baseline(self, name: str) -> NamedBaseline | None:
+        """The run pinned under `name`, or None."""
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                sa.select(baselines).where(baselines.c.name == storable(name))
+            ).first()
+        return None if row is None else NamedBaseline(row.name, row.run_id, row.created_at)
+
+    def named_baselines(self) -> list[NamedBaseline]:
+        """Every pinned baseline, by name."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(sa.select(baselines).order_by(baselines.c.name)).all()
+        return [NamedBaseline(row.name, row.run_id, row.created_at) for row in rows]
+
+    def delete_baseline(self, name: str) -> bool:
+        """Forget a pinned baseline; False when no baseline had that name."""
+        deleted = self._write(baselines.delete().where(baselines.c.name == storable(name)))
+        return bool(deleted.rowcount)
 
     def _spec_json(self, run_id: int) -> str:
         with self._engine.connect() as connection:

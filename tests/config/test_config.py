@@ -143,8 +143,10 @@ def test_an_older_stored_config_is_read_for_its_definition_only() -> None:
 
 def test_the_config_file_takes_an_executors_table(tmp_path: Path) -> None:
     path = tmp_path / "codeeval.toml"
-    path.write_text("[executors.local]\nwall_factor = 3\n[nightly]\nx = 1\n")
-    with pytest.raises(BadConfig, match=r"nightly: unknown table; use \[run\].*\[executors.NAME\]"):
+    path.write_text("[executors.local]\nwall_factor = 3\n[nighlty]\nx = 1\n")
+    with pytest.raises(
+        BadConfig, match=r"nighlty: unknown table; use \[run\], \[nightly\].*\[executors.NAME\]"
+    ):
         read_config_file(path)
     path.write_text("[executors.local]\nwall_factor = 3\n")
     assert read_config_file(path) == {"executor_options": {"local": {"wall_factor": 3}}}

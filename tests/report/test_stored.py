@@ -45,7 +45,8 @@ def test_the_baseline_is_a_run_id_or_the_latest_comparable_run(store: SqlStore) 
     assert latest is not None and latest.id == good
     given = [find_baseline(store, now, wanted) for wanted in (good, str(good))]
     assert [summary.id for summary in given if summary] == [good, good]
-    with pytest.raises(BadConfig, match="^--baseline: 'last': give a run id or 'latest'$"):
+    wrong = r"^--baseline: 'last': give a run id, 'latest' or the name of a pinned baseline "
+    with pytest.raises(BadConfig, match=wrong + r"\(pinned here: none yet\)$"):
         find_baseline(store, now, "last")
     with pytest.raises(RunNotFound) as missing:
         find_baseline(store, now, 99)

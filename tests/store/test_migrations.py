@@ -21,7 +21,8 @@ from codeeval.types import SampleKey, Status
 from tests.servers.postgres import PostgresServer
 
 DATA = Path(__file__).parent / "data"
-TABLES = ("runs", "run_tasks", "generations", "results")
+FIRST_RELEASE_TABLES = ("runs", "run_tasks", "generations", "results")
+TABLES = (*FIRST_RELEASE_TABLES, "verdicts", "baselines")
 
 
 def _structure(engine: sa.Engine) -> dict[str, Any]:
@@ -151,7 +152,7 @@ def test_a_postgresql_database_of_the_first_release_is_upgraded(
     source = sqlite3.connect(DATA / "first-release.db")
     try:
         with engine.begin() as connection:
-            for table in TABLES:
+            for table in FIRST_RELEASE_TABLES:
                 cursor = source.execute(f"select * from {table}")  # noqa: S608
                 names = [column[0] for column in cursor.description]
                 rows = [dict(zip(names, row, strict=True)) for row in cursor]

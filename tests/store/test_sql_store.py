@@ -118,7 +118,7 @@ def test_migrations_are_recorded_and_not_repeated(tmp_path: Path) -> None:
     with engine.connect() as connection:
         versions = connection.execute(sa.text("select version from schema_migrations")).all()
     engine.dispose()
-    assert versions == [(1,), (2,)]
+    assert versions == [(1,), (2,), (3,)]
 
 
 def _dead_pid() -> int:
@@ -259,3 +259,49 @@ def test_a_sample_the_infrastructure_failed_to_grade_is_not_completed(tmp_path: 
     store.save_result(run_id, SampleResult(lost, Status.FAILED, {"pass@1": 0.0}))
     assert store.completed(run_id) == {passed, lost}
     store.close()
+
+
+def test_the_last_good_night_skips_red_nights_other_matrices_and_later_runs(db: str) -> None:
+    store = SqlStore(db)
+    try:
+        spec = _spec()
+        ids = [store.start_run(spec) for _ in range(5)]
+        for run_id in ids:
+            store.finish_run(run_id, "finished")
+        store.save_verdict(ids[0], "default", False, "first good")
+        store.save_verdict(ids[1], "other", False, "another matrix")
+        store.save_verdict(ids[2], "default", True, "red")
+        store.save_verdict(ids[3], "default", True, "red again")
+        # ids[4] has no verdict: a plain `codeeval run` is never a night's baseline
+        found = store.last_good_run("default", before=ids[4] + 1)
+        assert found is not None and found.id == ids[0]
+        assert store.last_good_run("default", before=ids[0]) is None
+        assert store.last_good_run("other", before=ids[4]) is not None
+        verdict = store.verdict(ids[2])
+        assert verdict is not None and (verdict.red, verdict.summary) == (True, "red")
+        assert store.verdict(ids[4]) is None
+    finally:
+        store.close()
+
+
+def test_baselines_are_pinned_listed_replaced_and_deleted(db: str) -> None:
+    store = SqlStore(db)
+    try:
+        spec = _spec()
+        first, second = store.start_run(spec), store.start_run(spec)
+        store.pin_baseline("prod", first)
+        store.pin_baseline("canary", second)
+        store.pin_baseline("prod", second)
+        assert [(b.name, b.run_id) for b in store.named_baselines()] == [
+            ("canary", second),
+            ("prod", second),
+        ]
+        pinned = store.named_baseline("prod")
+        assert pinned is not None and pinned.run_id == second
+        with pytest.raises(RunNotFound):
+            store.pin_baseline("prod", 999)
+        assert store.delete_baseline("prod") is True
+        assert store.delete_baseline("prod") is False
+        assert store.named_baseline("prod") is None
+    finally:
+        store.close()
