@@ -19,6 +19,7 @@ from codeeval.cli._app import (
     JsonOption,
     WorkersOption,
     app,
+    load_settings,
     open_store,
     run_not_found,
     split_values,
@@ -167,7 +168,11 @@ def nightly(
         },
         config_file,
     )
-    hints = Hints(db, config_file)
+    # [nightly] may name another database than the one `run`, `show` and `report` read from
+    # [run]: then every command printed for this night names it.
+    night_db = settings.output.db
+    plain_db = load_settings({}, config_file).output.db
+    hints = Hints(db or (night_db if night_db != plain_db else None), config_file)
     if init is Schedule.github:
         _write_workflow(settings, policy, output)
         return

@@ -18,6 +18,7 @@ import pytest
 
 from tests.cli.conftest import assert_one_line_error
 from tests.servers.base import WireServer, plain_error
+from tests.servers.openai_wire import routes
 
 Codeeval = Callable[..., CompletedProcess[str]]
 TASKS = Path(__file__).resolve().parents[2] / "tasks"
@@ -334,3 +335,21 @@ def test_hosted_apis_are_sampled_afresh_each_night_unless_asked(codeeval: Codeev
         cached = _night(codeeval, "--model", "vllm/coder", "--cache", env=env)
         assert cached.returncode == 0, cached.stderr
         assert len(server.requests) == 2  # --cache: answered from the store
+
+
+def test_the_commands_a_night_prints_name_the_database_of_nightly(
+    codeeval: Codeeval, tmp_path: Path
+) -> None:
+    (tmp_path / "codeeval.toml").write_text(
+        '[nightly]\ntasks = ["quicksort"]\nmodels = ["reference", "vllm/coder"]\n'
+        'db = "nights.db"\nmax_attempts = 1\nformats = ["json"]\n'
+    )
+    with WireServer(plain_error(500, "<html>upstream down</html>")) as server:
+        night = codeeval("nightly", env={"VLLM_BASE_URL": f"{server.url}/v1"})
+    assert night.returncode == 1, night.stderr
+    (hint,) = re.findall(r"to retry them: (.*)$", night.stdout + night.stderr, re.M)
+    assert hint == "python -m codeeval run --resume 1 --db nights.db"
+    # pasted as printed, the hint finds the night (the server is up again: a 200 this time)
+    with WireServer(routes) as server:
+        resumed = codeeval(*hint.split()[3:], env={"VLLM_BASE_URL": f"{server.url}/v1"})
+    assert resumed.returncode == 0, resumed.stderr
