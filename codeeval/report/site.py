@@ -1,7 +1,9 @@
 """The history site: the last runs of a store as linked static pages (`report --history -o DIR`).
 
-This module gathers the runs, each compared with the run before it sharing a model and a task
-(`Store.latest_comparable_run`); the `html` renderer's `render_site` turns them into pages
+This module gathers the runs, each compared with its baseline: a night judged by `nightly` with
+the last good night of its matrix (`Store.last_good_run`), carrying its stored verdict; any other
+run with the run before it sharing a model and a task (`Store.latest_comparable_run`). The `html`
+renderer's `render_site` turns them into pages
 (`index.html`, `run-N.html`, `compare-N-M.html`), found through the registry like any renderer.
 """
 
@@ -14,8 +16,8 @@ from pydantic import BaseModel, Field
 
 from codeeval import registry
 from codeeval.errors import OutputNotWritable, os_error_reason
-from codeeval.report.data import ReportData
-from codeeval.report.stored import build_report_for
+from codeeval.report.data import ReportData, Verdict
+from codeeval.report.stored import LATEST, build_report_for
 from codeeval.store import Store
 
 SITE_FORMAT = "html"
@@ -53,12 +55,7 @@ def gather_history(
         for summary in store.runs(limit=10 * limit if model else limit)
         if summary.status == "finished" and (model is None or model in summary.models)
     ][:limit]
-    runs = [
-        build_report_for(
-            store, summary.id, baseline="latest", regression_threshold=regression_threshold
-        )
-        for summary in reversed(summaries)
-    ]
+    runs = [_run_report(store, summary.id, regression_threshold) for summary in reversed(summaries)]
     shown = {data.run.id for data in runs}
     baselines = {
         data.baseline_run: build_report_for(store, data.baseline_run)
@@ -66,6 +63,23 @@ def gather_history(
         if data.baseline_run is not None and data.baseline_run not in shown
     }
     return HistorySite(runs=runs, baselines=baselines, model=model)
+
+
+def _run_report(store: Store, run_id: int, regression_threshold: float) -> ReportData:
+    """A run's report against its baseline, with the nightly verdict stored for it, if any."""
+    night = store.verdict(run_id)
+    if night is None:
+        return build_report_for(
+            store, run_id, baseline=LATEST, regression_threshold=regression_threshold
+        )
+    good = store.last_good_run(night.matrix, run_id)
+    data = build_report_for(
+        store,
+        run_id,
+        baseline=good.id if good is not None else None,
+        regression_threshold=regression_threshold,
+    )
+    return data.model_copy(update={"verdict": Verdict(red=night.red, summary=night.summary)})
 
 
 def write_site(site: HistorySite, folder: Path) -> list[Path]:

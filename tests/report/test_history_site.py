@@ -77,3 +77,25 @@ def test_the_site_of_one_model_shows_only_its_runs_and_trends(
     assert [data.run.id for data in site.runs] == [one, three]
     index = write_site(site, tmp_path / "site")[0].read_text()
     assert len(re.findall(r'id="data-trend-pass1-\d"', index)) == 1
+
+
+def test_a_night_is_compared_with_the_last_good_night_and_shows_its_verdict(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    one, other, three, four = _nights(store)
+    store.save_verdict(one, "team", red=False, summary="no earlier run of this matrix")
+    store.save_verdict(three, "team", red=True, summary="compared with run 1: 1 regression")
+    store.save_verdict(four, "team", red=False, summary="compared with run 1: no regression")
+    site = gather_history(store)
+    # the red night 3 is never a baseline: night 4 is compared with night 1
+    assert [data.baseline_run for data in site.runs] == [None, None, one, one]
+    assert [data.verdict.red if data.verdict else None for data in site.runs] == [
+        False,
+        None,
+        True,
+        False,
+    ]
+    write_site(site, tmp_path / "site")
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert '<td class="bad" title="compared with run 1: 1 regression">red</td>' in index
+    assert (tmp_path / "site" / f"compare-{four}-{one}.html").is_file()
