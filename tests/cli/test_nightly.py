@@ -317,6 +317,7 @@ def test_nightly_settings_come_from_the_nightly_table(codeeval: Codeeval, tmp_pa
         "report.html",
         "report.json",
         "report.md",
+        "report.xml",
     ]
     (tmp_path / "codeeval.toml").write_text('[nightly]\nnotify_url = "https://hooks.example/x"\n')
     assert_one_line_error(codeeval("nightly"), "[nightly] notify_url: a webhook URL is a secret")
