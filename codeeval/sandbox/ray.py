@@ -315,16 +315,26 @@ class RayExecutor:
                 )
                 for ref in ready:
                     self._greet(ref)
-            for ref, starting in list(self._starting.items()):
-                self._starting.pop(ref)
-                self._kill(starting.actor)
-                self._refused[starting.node_id] = (
-                    f"{starting.address}: its grader did not start in {self.start_timeout_s:g} s "
-                    f"(are its {starting.workers} CPUs taken by other Ray work?)"
-                )
+            self._refuse_slow_starts(deadline)
             if not self._nodes:
                 reasons = "; ".join(self._refused.values()) or "the cluster has no node with a CPU"
                 raise BadConfig(f"{_WHO}: no node of the Ray cluster can grade: {reasons}")
+
+    def _refuse_slow_starts(self, now: float) -> None:
+        """Refuse the nodes whose grader has not started `start_timeout_s` before `now`.
+
+        A grader placed on a node that died before it started never answers: without this,
+        a run waiting for it would wait for ever (the lock is held).
+        """
+        for ref, starting in list(self._starting.items()):
+            if now - starting.since < self.start_timeout_s:
+                continue
+            self._starting.pop(ref)
+            self._kill(starting.actor)
+            self._refused[starting.node_id] = (
+                f"{starting.address}: its grader did not start in {self.start_timeout_s:g} s "
+                f"(are its {starting.workers} CPUs taken by other Ray work, or is the node gone?)"
+            )
 
     def _discover(self) -> None:
         """Start a grader on each live node with a CPU that has none (the lock is held)."""
@@ -457,6 +467,7 @@ class RayExecutor:
                     if time.monotonic() - self._looked > _REDISCOVER_S:
                         self._discover()
                     self._dispatch(feed, retry, in_flight)
+                    self._refuse_slow_starts(time.monotonic())
                     starting = list(self._starting)
                     room_left = any(n.in_flight < _BATCHES_PER_NODE for n in self._nodes.values())
                     have_nodes = bool(self._nodes)
