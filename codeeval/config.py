@@ -315,8 +315,8 @@ def build_settings(
         BadConfig: an unknown setting (the valid ones are listed) or an invalid value; the
             message names where it came from.
     """
-    file_values = file_values or {}
-    given = {key: value for key, value in values.items() if value is not None}
+    file_values = _with_aliases(file_values or {})
+    given = {key: value for key, value in _with_aliases(values).items() if value is not None}
     merged: dict[str, Any] = {**file_values, **given}
     for key in _NESTED:
         if isinstance(file_values.get(key), Mapping) and isinstance(given.get(key), Mapping):
@@ -337,6 +337,27 @@ def build_settings(
             raise BadConfig(f"{given_as if first in given else source}: {_problem(exc)}") from None
 
     return RunSettings(validated(RunDefinition), validated(RunOptions), validated(OutputSettings))
+
+
+# Settings known by a name of their own that are an executor's option: `[run] docker_image`
+# (and CODEEVAL_DOCKER_IMAGE, --docker-image) is `[executors.docker] image`.
+_EXECUTOR_ALIASES = {"docker_image": ("docker", "image")}
+
+
+def _with_aliases(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with each alias of `_EXECUTOR_ALIASES` moved into `executor_options`.
+
+    An option given in the executor's own table wins over its alias in the same layer.
+    """
+    out = dict(values)
+    for alias, (executor, option) in _EXECUTOR_ALIASES.items():
+        value = out.pop(alias, None)
+        if value is None:
+            continue
+        tables = {name: dict(opts) for name, opts in (out.get("executor_options") or {}).items()}
+        tables.setdefault(executor, {}).setdefault(option, value)
+        out["executor_options"] = tables
+    return out
 
 
 def _merge_tables(

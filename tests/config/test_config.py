@@ -150,3 +150,15 @@ def test_the_config_file_takes_an_executors_table(tmp_path: Path) -> None:
         read_config_file(path)
     path.write_text("[executors.local]\nwall_factor = 3\n")
     assert read_config_file(path) == {"executor_options": {"local": {"wall_factor": 3}}}
+
+
+def test_run_docker_image_is_the_docker_executors_image() -> None:
+    from_file = build_settings({}, {"docker_image": "team/sandbox:3.11"})
+    assert from_file.options.executor_options == {"docker": {"image": "team/sandbox:3.11"}}
+    # the flag (or CODEEVAL_DOCKER_IMAGE) wins over the file; the executor's table over its alias
+    flag = build_settings({"docker_image": "mine:1"}, {"docker_image": "team/sandbox:3.11"})
+    assert flag.options.executor_options == {"docker": {"image": "mine:1"}}
+    table = build_settings(
+        {}, {"docker_image": "old:1", "executor_options": {"docker": {"image": "new:2"}}}
+    )
+    assert table.options.executor_options == {"docker": {"image": "new:2"}}
