@@ -140,7 +140,12 @@ def store(tmp_path: Path) -> Iterator[SqlStore]:
 
 @pytest.fixture
 def tasks(make_task: Callable[..., Task]) -> list[Task]:
-    return [make_task("double"), make_task("double_again")]
+    # Prompts of their own: equal requests share a cache key, so a task asked the same as
+    # another could be answered from the other's stored generation, within one run.
+    return [
+        make_task("double"),
+        make_task("double_again", prompt="Write double(x) returning x + x."),
+    ]
 
 
 def _run(
