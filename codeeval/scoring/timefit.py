@@ -255,7 +255,7 @@ def _growth(sizes: list[int], times: list[float], grows: Callable[[int, int], fl
 
 def _undecided(chosen: GrowthClass, errors: dict[str, float], growth: float) -> str:
     """Why the timings cannot decide the class, or "" when they can."""
-    if chosen.rank == 0 and growth < 1 + MIN_GROWTH:
+    if chosen.rank == 0:
         return ""  # no growth: every growing class collapses to a constant
     error = errors[chosen.label]
     if error > MAX_DECISIVE_ERROR:

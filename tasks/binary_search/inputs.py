@@ -2,7 +2,9 @@
 the list about half of the time.
 
 The timing family "absent_above" looks for a target larger than every item: the case that
-makes a linear scan read the whole list.
+makes a linear scan read the whole list. The timing family "random" looks for the middle item
+of a random list: a target at a random place would make a linear scan's time jump from size to
+size, and no class could be fitted to it.
 """
 
 
@@ -21,4 +23,9 @@ def absent_above(size, rng):
     return (items, max(1, size) + 3)
 
 
-FAMILIES = {"absent_above": absent_above}
+def middle_target(size, rng):
+    items, _ = generate(size, rng)
+    return (items, items[len(items) // 2] if items else 0)
+
+
+FAMILIES = {"random": middle_target, "absent_above": absent_above}
