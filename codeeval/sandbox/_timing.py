@@ -50,7 +50,7 @@ FIRST_CALL_MARGIN_S = 0.0005
 # Receiving a point's inputs may cost this many times the reference's (plus the margin);
 # a program that takes longer works between calls, and none of its family's times is used.
 PUT_FACTOR = 2.0
-PUT_MARGIN_S = 0.0005
+PUT_MARGIN_S = 0.002  # scheduling noise on a loaded 2-CPU machine reaches ~1 ms
 MAX_COPY_BYTES = 32 << 20  # encoded bytes of the fresh copies decoded for one round
 _CALIBRATION_STEPS = 6
 MAX_SLOPE = 8.0  # of ln(time) on ln(size) between two sizes, for predicting the next one
