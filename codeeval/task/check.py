@@ -37,6 +37,8 @@ from codeeval.types import CaseResult, ExecJob, ExecResult, Status, Task
 MIN_MUTANTS = 3
 MIN_SIZES = 4  # as codeeval.scoring's fit needs
 REFERENCE = "reference"
+# Runs of a program whose timing disagrees with its declaration before that is a problem.
+TIMING_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +173,9 @@ def check_tasks(tasks: Sequence[Task], executor: Executor) -> Iterator[TaskCheck
     batch with the prepared jobs, so each test is limited to
     max(min_time_limit_s, time_factor x the reference's slowest test), as a candidate is. A
     mutant is caught when any test fails on it or the program as a whole does not pass
-    (syntax error, timeout, crash on import).
+    (syntax error, timeout, crash on import). A program whose run the machine's load may
+    have spoilt (`_PendingCheck.disputed`) is graded again, up to `TIMING_ATTEMPTS` runs in
+    all, before its problem is reported; that task's verdict then comes after the others.
 
     Raises:
         BadConfig: two of `tasks` share an id.
@@ -192,11 +196,30 @@ def check_tasks(tasks: Sequence[Task], executor: Executor) -> Iterator[TaskCheck
             yield plan.verdict(time.monotonic() - started)
         owner.update((job.id, (plan, program)) for program, job in planned.items())
         jobs += planned.values()
+    remeasure: list[_PendingCheck] = []
     for result in answered(executor, jobs):
         plan, program = owner[result.job_id]
         plan.results[program] = result
         if len(plan.results) == plan.expected:
-            yield plan.verdict(time.monotonic() - started)
+            if plan.disputed():
+                remeasure.append(plan)
+            else:
+                yield plan.verdict(time.monotonic() - started)
+    for attempt in range(2, TIMING_ATTEMPTS + 1):
+        again: dict[str, tuple[_PendingCheck, str]] = {}
+        jobs = []
+        for plan in remeasure:
+            planned = plan.jobs(plan.disputed(), attempt)
+            again.update((job.id, (plan, program)) for program, job in planned.items())
+            jobs += planned.values()
+        for result in answered(executor, jobs):
+            plan, program = again[result.job_id]
+            plan.results[program] = result
+        undecided = [plan for plan in remeasure if plan.disputed()]
+        for plan in remeasure:
+            if attempt == TIMING_ATTEMPTS or plan not in undecided:
+                yield plan.verdict(time.monotonic() - started)
+        remeasure = undecided
 
 
 class _PendingCheck:
@@ -224,22 +247,52 @@ class _PendingCheck:
             return replace(self.task, differential=None, complexity_sizes=())
         return self.task
 
-    def jobs(self) -> dict[str, ExecJob]:
+    def jobs(self, only: Sequence[str] | None = None, attempt: int = 1) -> dict[str, ExecJob]:
         """The reference's and the mutants' jobs by program, built as a candidate's job is.
 
-        Empty when the reference or the generator is not sound.
+        Empty when the reference or the generator is not sound. `only` names the programs to
+        grade again (`disputed`); `attempt` keeps their job ids apart from earlier ones.
         """
         prepared = self.prepared
         if prepared is None or not prepared.ok or self.generator_problems:
             return {}
         programs = {REFERENCE: self.task.reference}
         programs.update((f"mutant:{m.name}", m.code) for m in self.mutants)
+        if only is not None:
+            programs = {program: programs[program] for program in only}
+        suffix = f":attempt{attempt}" if attempt > 1 else ""
         jobs = {
-            program: prepared.job(code, f"{self.key}:{self.task.id}:{program}")
+            program: prepared.job(code, f"{self.key}:{self.task.id}:{program}{suffix}")
             for program, code in programs.items()
         }
-        self.expected = len(jobs)
+        if only is None:
+            self.expected = len(jobs)
         return jobs
+
+    def disputed(self) -> list[str]:
+        """The programs whose verdict rests on a run that the machine's load may have spoilt.
+
+        These are graded again (up to `TIMING_ATTEMPTS` runs in all) before a problem is
+        reported: a slow mutant measured in another tier than it declares, and a reference
+        that does not pass when graded or whose timing stopped short of the budget. Timings
+        on a shared machine are noisy; a task author should not chase a one-off.
+        """
+        prepared = self.prepared
+        if prepared is None:
+            return []
+        found = []
+        graded = self.results.get(REFERENCE)
+        if graded is not None and self._reference_problems(prepared, graded, graded_only=True):
+            found.append(REFERENCE)
+        for mutant in self.mutants:
+            result = self.results.get(f"mutant:{mutant.name}")
+            if result is None or mutant.complexity is None:
+                continue
+            verdict = _mutant_verdict(mutant, result, prepared)
+            declared = growth_class(mutant.complexity)
+            if verdict.problem is not None and declared is not None and not verdict.caught_by:
+                found.append(f"mutant:{mutant.name}")
+        return found
 
     def verdict(self, duration_s: float) -> TaskCheck:
         prepared = self.prepared
@@ -277,9 +330,12 @@ class _PendingCheck:
         )
 
     def _reference_problems(
-        self, prepared: PreparedTask, graded: ExecResult | None
+        self, prepared: PreparedTask, graded: ExecResult | None, graded_only: bool = False
     ) -> tuple[str, ...]:
-        """What the second run, the reference graded as a candidate, showed beyond its cases."""
+        """What the second run, the reference graded as a candidate, showed beyond its cases.
+
+        With `graded_only`, the problems of that run alone (not of the preparation's timing).
+        """
         if graded is None:
             return ()
         limit = f"{prepared.time_limit_s:g} s"
@@ -289,7 +345,8 @@ class _PendingCheck:
                 f"outputs must be reproducible and each test must finish within {limit}",
             )
         stops: dict[str, str] = {}  # by family: the preparation's timing, then the graded one's
-        for timing in (prepared.reference_timing, graded.timing):
+        timings = (graded.timing,) if graded_only else (prepared.reference_timing, graded.timing)
+        for timing in timings:
             if timing is None:
                 continue
             for family in timing.families:
@@ -306,7 +363,7 @@ class _PendingCheck:
             f"the reference's timing ({family} inputs) {stopped}; lower the [complexity] sizes"
             for family, stopped in stops.items()
         )
-        if not found and self.task.complexity_sizes and prepared.timing_note:
+        if not found and self.task.complexity_sizes and prepared.timing_note and not graded_only:
             found = (f"{prepared.timing_note}; lower the [complexity] sizes",)
         return found
 

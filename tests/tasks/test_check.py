@@ -362,6 +362,45 @@ def test_a_slow_mutant_is_caught_when_measured_as_it_declares(
     assert check.reference_complexity == "O(n)" and check.reference_family == "random"
 
 
+class SpoilingExecutor(CountingExecutor):
+    """The real sandbox, with the timing of the first `spoilt` runs of jobs matching `program`
+    lost, as when the machine's load spoils a measurement."""
+
+    def __init__(self, inner: CountingExecutor, program: str, spoilt: int) -> None:
+        super().__init__(inner.inner)
+        self.program = program
+        self.spoilt = spoilt
+        self.runs_of_program = 0
+
+    def run(self, jobs: Iterable[ExecJob]) -> Iterator[ExecResult]:
+        for result in super().run(jobs):
+            if self.program in result.job_id:
+                self.runs_of_program += 1
+                if self.runs_of_program <= self.spoilt:
+                    result = replace(result, timing=None)
+            yield result
+
+
+def test_a_slow_mutant_measured_wrongly_once_is_measured_again_before_a_problem(
+    write_task: WriteTask, executor: CountingExecutor
+) -> None:
+    spoiling = SpoilingExecutor(executor, "mutant:counting", spoilt=1)
+    check = check_task(write_task({"mutants/counting.py": QUADRATIC_LARGEST}), spoiling)
+    assert check.ok, check.problems
+    assert spoiling.runs_of_program == 2
+    (slow,) = [m for m in check.mutants if m.name == "counting"]
+    assert slow.measured == "O(n^2)"
+
+
+def test_a_slow_mutant_measured_wrongly_every_time_is_a_problem_after_three_runs(
+    write_task: WriteTask, executor: CountingExecutor
+) -> None:
+    spoiling = SpoilingExecutor(executor, "mutant:counting", spoilt=3)
+    check = check_task(write_task({"mutants/counting.py": QUADRATIC_LARGEST}), spoiling)
+    assert spoiling.runs_of_program == 3
+    assert check.problems == ("slow mutant counting is not measured as O(n^2): n/a: not timed",)
+
+
 def test_a_slow_mutant_measured_otherwise_or_failing_a_test_is_a_problem(
     write_task: WriteTask, executor: CountingExecutor
 ) -> None:
