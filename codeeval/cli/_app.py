@@ -158,11 +158,16 @@ class Hints:
             db: Whether the command takes --db (`providers` does not).
 
         Returns:
-            The command line. A password in a database URL is shown as `***`: it never
-            reaches the terminal or a log, so such a hint needs it put back.
+            The command line. A database given by the CODEEVAL_DB environment variable is
+            left to it (the pasted command reads the same variable, so a password kept
+            there works and is never shown); a password in a URL given with --db is shown
+            as `***`: it never reaches the terminal or a log, so such a hint needs it put
+            back (or the URL kept in CODEEVAL_DB).
         """
+        import os
+
         words = ["python", "-m", "codeeval", *args]
-        if db and self.db:
+        if db and self.db and self.db != os.environ.get("CODEEVAL_DB"):
             words += ["--db", hide_password(self.db)]
         if self.config_file:
             words += ["--config", self.config_file]

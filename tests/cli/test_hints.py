@@ -205,3 +205,22 @@ def test_a_password_in_a_database_url_is_never_printed_in_a_hint() -> None:
     for url in ("postgresql://u:p@ss/w@host/db", "mysql://u:s3cret@[::1]:99999/x"):
         shown = Hints(url).command("runs")
         assert "ss/w" not in shown and "s3cret" not in shown and ":***@" in shown
+
+
+def test_a_database_from_the_environment_is_left_to_it_in_a_pasted_hint(tmp_path: Path) -> None:
+    env = {**_env(), "CODEEVAL_DB": str(tmp_path / DB)}
+
+    def shell(command: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    run = shell([sys.executable, "-m", "codeeval", "run", "--tasks", "quicksort"])
+    assert run.returncode == 0, run.stderr
+    missing = shell([sys.executable, "-m", "codeeval", "show", "99"])
+    assert missing.returncode != 0
+    command = _hint(missing.stderr, "list the runs with: ")
+    assert command == "python -m codeeval runs"  # CODEEVAL_DB, not --db: no secret shown
+    pasted = shell(["bash", "-c", command])
+    assert pasted.returncode == 0, pasted.stderr
+    assert "quicksort" in pasted.stdout and "finished" in pasted.stdout
