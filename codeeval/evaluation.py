@@ -210,7 +210,10 @@ class _Evaluation:
         """The definition of the run to resume (RunNotFound when there is no such run)."""
         summary = store.run_summary(run_id)
         if summary.status == "finished" and summary.graded:
-            self.listener.warn(f"run {run_id} already finished; re-reporting it")
+            self.listener.warn(
+                f"run {run_id} already finished; retrying only its failed generations and "
+                "ungraded samples, if any, then reporting it again"
+            )
         spec = store.load_run(run_id).spec
         # The models the run was started with, even when they were the defaults of its day.
         stored = {**spec.config, "models": list(spec.models)}

@@ -59,5 +59,5 @@ def test_resume_takes_how_and_where_but_not_what(
     )  # fmt: skip
     assert taken.returncode == 0, taken.stderr
     assert json.loads(taken.stdout)["run"]["id"] == 1
-    assert "run 1 already finished; re-reporting it" in taken.stderr
+    assert "run 1 already finished; retrying only its failed generations" in taken.stderr
     assert (tmp_path / "elsewhere" / "run-1" / "report.json").is_file()
