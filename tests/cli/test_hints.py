@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from codeeval.task import select_tasks
+from tests.cli.interrupt import interrupt_after_generations
 from tests.servers import openai_wire
 from tests.servers.base import WireServer, slow
 
@@ -78,18 +77,6 @@ def _runs(tmp_path: Path) -> list[tuple[int, str]]:
         connection.close()
 
 
-def _generations(tmp_path: Path) -> int:
-    if not (tmp_path / DB).exists():
-        return 0
-    connection = sqlite3.connect(tmp_path / DB)
-    try:
-        return int(connection.execute("select count(*) from generations").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        connection.close()
-
-
 def test_the_resume_hint_after_ctrl_c_resumes_the_same_run(tmp_path: Path) -> None:
     (task,) = select_tasks(["quicksort"])
     answer = f"```python\n{task.reference}```\n"
@@ -104,19 +91,8 @@ def test_the_resume_hint_after_ctrl_c_resumes_the_same_run(tmp_path: Path) -> No
         command = [sys.executable, "-m", "codeeval", "run", "--tasks", "quicksort"]
         command += ["--model", "local/coder", "--samples", "6", "--temperature", "0.8"]
         command += ["--db", DB, "--config", CONFIG]
-        process = subprocess.Popen(
-            command,
-            cwd=tmp_path,
-            env=_env(),
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 120
-        while _generations(tmp_path) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=120)
+        process = interrupt_after_generations(command, tmp_path, _env(), tmp_path / DB)
+        stderr = process.stderr
         assert process.returncode == 130, stderr
         hint = _hint(stderr, "resume with: ")
         assert _runs(tmp_path) == [(1, "interrupted")]

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from codeeval.task import select_tasks
+from tests.cli.interrupt import interrupt_after_generations, stored_generations
 from tests.servers import openai_wire
 from tests.servers.base import WireServer, slow
 
 SAMPLES = 6
+
+DEFAULT_DB = Path("codeeval-results") / "codeeval.db"
 
 
 def _answer() -> str:
@@ -39,19 +39,6 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _generations(tmp_path: Path) -> int:
-    db = tmp_path / "codeeval-results" / "codeeval.db"
-    if not db.exists():
-        return 0
-    connection = sqlite3.connect(db)
-    try:
-        return int(connection.execute("select count(*) from generations").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        connection.close()
-
-
 def test_ctrl_c_then_resume_pays_for_each_generation_once(tmp_path: Path) -> None:
     with WireServer(slow(0.4, openai_wire.chat(_answer()))) as server:
         _config(tmp_path, server.url)
@@ -69,25 +56,14 @@ def test_ctrl_c_then_resume_pays_for_each_generation_once(tmp_path: Path) -> Non
             "--temperature",
             "0.8",
         ]
-        process = subprocess.Popen(
-            command,
-            cwd=tmp_path,
-            env=_env(),
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 120
-        while _generations(tmp_path) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=120)
+        process = interrupt_after_generations(command, tmp_path, _env(), tmp_path / DEFAULT_DB)
+        stderr = process.stderr
         assert process.returncode == 130, stderr
         assert "interrupted; resume with: python -m codeeval run --resume 1" in stderr
         assert "Traceback" not in stderr
         paid = len(server.requests)
         assert 2 <= paid < SAMPLES
-        assert _generations(tmp_path) == paid  # every request sent was stored
+        assert stored_generations(tmp_path / DEFAULT_DB) == paid  # every request sent was stored
 
         resumed = subprocess.run(
             [sys.executable, "-m", "codeeval", "run", "--resume", "1", "--json"],
