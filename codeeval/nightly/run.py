@@ -113,7 +113,16 @@ def run_nightly(
     store = open_store(settings.output.db)
     try:
         judgement = judge(store, run_id, policy, settings.output.regression_threshold)
-        store.save_verdict(run_id, policy.name, judgement.verdict.red, judgement.verdict.summary)
+        verdict, comparison = judgement.verdict, judgement.report.comparison
+        store.save_verdict(
+            run_id,
+            policy.name,
+            verdict.red,
+            verdict.summary,
+            baseline_run=comparison.baseline_run if comparison is not None else None,
+            baseline_reason=comparison.baseline_reason if comparison is not None else "",
+            problems=[problem.model_dump() for problem in verdict.problems],
+        )
     finally:
         store.close()
     files = write_reports(

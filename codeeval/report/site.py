@@ -1,7 +1,9 @@
 """The history site: the last runs of a store as linked static pages (`report --history -o DIR`).
 
 This module gathers the runs, each compared with its baseline: a night judged by `nightly` with
-the last good night of its matrix (`Store.last_good_run`), carrying its stored verdict; any other
+the baseline it was judged against (a pinned run, or the last good night of its matrix, as its
+stored verdict says; `Store.last_good_run` for a verdict stored without it), carrying that
+verdict and its problems; any other
 run with the run before it sharing a model and a task (`Store.latest_comparable_run`). The `html`
 renderer's `render_site` turns them into pages
 (`index.html`, `run-N.html`, `compare-N-M.html`), found through the registry like any renderer.
@@ -15,8 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from codeeval import registry
-from codeeval.errors import OutputNotWritable, os_error_reason
-from codeeval.report.data import ReportData, Verdict
+from codeeval.errors import OutputNotWritable, RunNotFound, os_error_reason
+from codeeval.report.data import Problem, ReportData, Verdict
 from codeeval.report.stored import LATEST, build_report_for
 from codeeval.store import Store
 
@@ -72,14 +74,28 @@ def _run_report(store: Store, run_id: int, regression_threshold: float) -> Repor
         return build_report_for(
             store, run_id, baseline=LATEST, regression_threshold=regression_threshold
         )
-    good = store.last_good_run(night.matrix, run_id)
+    baseline = night.baseline_run if _exists(store, night.baseline_run) else None
+    if baseline is None:  # judged before the baseline was kept, or that run is gone
+        good = store.last_good_run(night.matrix, run_id)
+        baseline = good.id if good is not None else None
     data = build_report_for(
-        store,
-        run_id,
-        baseline=good.id if good is not None else None,
-        regression_threshold=regression_threshold,
+        store, run_id, baseline=baseline, regression_threshold=regression_threshold
     )
-    return data.model_copy(update={"verdict": Verdict(red=night.red, summary=night.summary)})
+    if data.comparison is not None and night.baseline_reason:
+        data.comparison.baseline_reason = night.baseline_reason
+    problems = [Problem.model_validate(problem) for problem in night.problems]
+    verdict = Verdict(red=night.red, summary=night.summary, problems=problems)
+    return data.model_copy(update={"verdict": verdict})
+
+
+def _exists(store: Store, run_id: int | None) -> bool:
+    if run_id is None:
+        return False
+    try:
+        store.run_summary(run_id)
+    except RunNotFound:
+        return False
+    return True
 
 
 def write_site(site: HistorySite, folder: Path) -> list[Path]:

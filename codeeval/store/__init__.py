@@ -76,13 +76,22 @@ class RunSummary:
 
 @dataclass(frozen=True, slots=True)
 class NightVerdict:
-    """A nightly's verdict on one of its runs, as stored."""
+    """A nightly's verdict on one of its runs, as stored.
+
+    `baseline_run` is the run it was compared with (None: no earlier good night, or a
+    verdict stored before codeeval kept it), `baseline_reason` why that one ("last good
+    night", "pinned as 'prod'"), and `problems` every reason it is red, each a mapping with
+    kind, model, task_id and message.
+    """
 
     run_id: int
     matrix: str
     red: bool
     summary: str
     created_at: str
+    baseline_run: int | None = None
+    baseline_reason: str = ""
+    problems: tuple[Mapping[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +163,17 @@ class Store(Protocol):
         """
         ...
 
-    def save_verdict(self, run_id: int, matrix: str, red: bool, summary: str) -> None:
+    def save_verdict(
+        self,
+        run_id: int,
+        matrix: str,
+        red: bool,
+        summary: str,
+        *,
+        baseline_run: int | None = None,
+        baseline_reason: str = "",
+        problems: Sequence[Mapping[str, str | None]] = (),
+    ) -> None:
         """Record a nightly's verdict on its run (replacing an earlier one for that run)."""
         ...
 

@@ -101,6 +101,11 @@ verdicts = sa.Table(
     sa.Column("red", sa.Boolean, nullable=False),
     sa.Column("summary", sa.Text, nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
+    # The run the night was compared with, why that one, and the verdict's problems as a
+    # JSON list of {kind, model, task_id, message} (migration 4; NULL on older verdicts).
+    sa.Column("baseline_run_id", sa.Integer),
+    sa.Column("baseline_reason", sa.String(200)),
+    sa.Column("problems_json", sa.Text),
 )
 
 # Runs pinned by name (`codeeval baseline set prod 42`), migration 3.
@@ -215,10 +220,25 @@ def _m003_verdicts_and_baselines(connection: sa.Connection) -> None:
     v3.tables["baselines"].create(connection)
 
 
+def _m004_verdict_details(connection: sa.Connection) -> None:
+    """verdicts.baseline_run_id, baseline_reason, problems_json: a night's baseline, reasons.
+
+    The history then shows what a night was compared with and why it was red without
+    judging it again.
+    """
+    for column in (
+        "baseline_run_id INTEGER",
+        "baseline_reason VARCHAR(200)",
+        "problems_json TEXT",
+    ):
+        connection.execute(sa.text(f"ALTER TABLE verdicts ADD COLUMN {column}"))
+
+
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
     _m001_initial,
     _m002_run_owner,
     _m003_verdicts_and_baselines,
+    _m004_verdict_details,
 )
 
 _applied = sa.Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -412,8 +412,19 @@ class SqlStore:
                     break
         return None if found is None else self._summaries(runs.c.id == found, 1)[0]
 
-    def save_verdict(self, run_id: int, matrix: str, red: bool, summary: str) -> None:
+    def save_verdict(
+        self,
+        run_id: int,
+        matrix: str,
+        red: bool,
+        summary: str,
+        *,
+        baseline_run: int | None = None,
+        baseline_reason: str = "",
+        problems: Sequence[Mapping[str, str | None]] = (),
+    ) -> None:
         """Record a nightly's verdict on its run (replacing an earlier one for that run)."""
+        listed = [{key: problem.get(key) for key in _PROBLEM_KEYS} for problem in problems]
         with self._write_lock, self._engine.begin() as connection:
             connection.execute(verdicts.delete().where(verdicts.c.run_id == run_id))
             connection.execute(
@@ -423,6 +434,9 @@ class SqlStore:
                     red=red,
                     summary=storable(summary),
                     created_at=now(),
+                    baseline_run_id=baseline_run,
+                    baseline_reason=storable(baseline_reason)[:200],
+                    problems_json=json.dumps(storable_value(listed)),
                 )
             )
 
@@ -432,7 +446,16 @@ class SqlStore:
             row = connection.execute(sa.select(verdicts).where(verdicts.c.run_id == run_id)).first()
         if row is None:
             return None
-        return NightVerdict(row.run_id, row.matrix, bool(row.red), row.summary, row.created_at)
+        return NightVerdict(
+            row.run_id,
+            row.matrix,
+            bool(row.red),
+            row.summary,
+            row.created_at,
+            baseline_run=row.baseline_run_id,
+            baseline_reason=row.baseline_reason or "",
+            problems=_stored_problems(row.problems_json),
+        )
 
     def last_good_run(self, matrix: str, before: int) -> RunSummary | None:
         """The newest finished run before `before` whose nightly `matrix` judged it not red."""
@@ -555,3 +578,17 @@ class SqlStore:
     def close(self) -> None:
         """Release the database connections."""
         self._engine.dispose()
+
+
+_PROBLEM_KEYS = ("kind", "model", "task_id", "message")
+
+
+def _stored_problems(text: str | None) -> tuple[dict[str, str | None], ...]:
+    """A verdict's problems as stored; none for a verdict stored before they were kept."""
+    if not text:
+        return ()
+    return tuple(
+        {key: (str(item[key]) if item.get(key) is not None else None) for key in _PROBLEM_KEYS}
+        for item in json.loads(text)
+        if isinstance(item, dict)
+    )

@@ -68,3 +68,15 @@ def test_run_nightly_is_a_library_call(tmp_path: Path) -> None:
     second = run_nightly(settings, NightlyPolicy(name="lib", baseline="prod"))
     assert second.report.comparison is not None and second.report.comparison.baseline_run == 1
     assert second.verdict.summary.endswith("pinned as 'prod'): no regression, no outage")
+    store = open_store(db)
+    try:
+        stored = store.verdict(second.run_id)
+        first_stored = store.verdict(first.run_id)
+    finally:
+        store.close()
+    assert stored is not None and (stored.baseline_run, stored.baseline_reason) == (
+        1,
+        "pinned as 'prod'",
+    )
+    assert stored.problems == () and not stored.red
+    assert first_stored is not None and first_stored.baseline_run is None

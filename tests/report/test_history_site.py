@@ -99,3 +99,48 @@ def test_a_night_is_compared_with_the_last_good_night_and_shows_its_verdict(
     index = (tmp_path / "site" / "index.html").read_text()
     assert '<td class="bad" title="compared with run 1: 1 regression">red</td>' in index
     assert (tmp_path / "site" / f"compare-{four}-{one}.html").is_file()
+
+
+def test_a_night_keeps_the_baseline_it_was_judged_against_and_its_problems(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    one, _, three, four = _nights(store)
+    store.save_verdict(one, "team", red=False, summary="no earlier run of this matrix")
+    store.save_verdict(three, "team", red=False, summary="compared with run 1: no regression")
+    regression = {
+        "kind": "regression",
+        "model": "m",
+        "task_id": None,
+        "message": "pass@1 <fell> 100% -> 75%",
+    }
+    store.save_verdict(
+        four,
+        "team",
+        red=True,
+        summary=f"compared with run {one} (pinned as 'prod'): 1 regression",
+        baseline_run=one,
+        baseline_reason="pinned as 'prod'",
+        problems=[regression],
+    )
+    site = gather_history(store)
+    # night 4 was judged against the pinned run 1, not the last good night (3)
+    assert [data.baseline_run for data in site.runs] == [None, None, one, one]
+    night = site.runs[-1]
+    assert night.comparison is not None and night.comparison.baseline_reason == "pinned as 'prod'"
+    assert night.verdict is not None
+    assert [p.model_dump() for p in night.verdict.problems] == [regression]
+    write_site(site, tmp_path / "site")
+    page = (tmp_path / "site" / f"compare-{four}-{one}.html").read_text()
+    assert "pinned as &#39;prod&#39;" in page
+    run_page = (tmp_path / "site" / f"run-{four}.html").read_text()
+    assert "pass@1 &lt;fell&gt; 100% -&gt; 75%" in run_page
+
+
+def test_a_stored_baseline_that_is_gone_falls_back_to_the_last_good_night(
+    store: SqlStore,
+) -> None:
+    one, _, three, four = _nights(store)
+    store.save_verdict(one, "team", red=False, summary="first")
+    store.save_verdict(four, "team", red=False, summary="pinned", baseline_run=999)
+    site = gather_history(store)
+    assert site.runs[-1].baseline_run == one

@@ -284,6 +284,34 @@ def test_the_last_good_night_skips_red_nights_other_matrices_and_later_runs(db: 
         store.close()
 
 
+def test_a_verdict_keeps_its_baseline_and_problems_hostile_text_included(db: str) -> None:
+    store = SqlStore(db)
+    try:
+        first, night = store.start_run(_spec()), store.start_run(_spec())
+        hostile = {"kind": "regression", "model": "m\x00", "task_id": "t\ud800", "message": "x"}
+        store.save_verdict(
+            night,
+            "default",
+            True,
+            "compared with run 1",
+            baseline_run=first,
+            baseline_reason="pinned as 'prod'",
+            problems=[hostile, {"kind": "outage", "message": "m failed", "extra": "dropped"}],
+        )
+        verdict = store.verdict(night)
+        assert verdict is not None
+        assert (verdict.baseline_run, verdict.baseline_reason) == (first, "pinned as 'prod'")
+        assert verdict.problems == (
+            {"kind": "regression", "model": "m\\x00", "task_id": "t\\ud800", "message": "x"},
+            {"kind": "outage", "model": None, "task_id": None, "message": "m failed"},
+        )
+        store.save_verdict(first, "default", False, "older style")
+        older = store.verdict(first)
+        assert older is not None and older.baseline_run is None and older.problems == ()
+    finally:
+        store.close()
+
+
 def test_baselines_are_pinned_listed_replaced_and_deleted(db: str) -> None:
     store = SqlStore(db)
     try:
