@@ -83,7 +83,15 @@ def _run_report(store: Store, run_id: int, regression_threshold: float) -> Repor
     )
     if data.comparison is not None and night.baseline_reason:
         data.comparison.baseline_reason = night.baseline_reason
-    problems = [Problem.model_validate(problem) for problem in night.problems]
+    problems = [
+        Problem(
+            kind=problem.get("kind") or "",
+            model=problem.get("model"),
+            task_id=problem.get("task_id"),
+            message=problem.get("message") or "",
+        )
+        for problem in night.problems
+    ]
     verdict = Verdict(red=night.red, summary=night.summary, problems=problems)
     return data.model_copy(update={"verdict": verdict})
 
