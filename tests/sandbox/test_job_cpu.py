@@ -16,11 +16,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from codeeval.sandbox import Executor
+from codeeval.sandbox import Executor, encode_arguments
 from codeeval.sandbox.docker import DockerExecutor
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.scoring import fit_time_complexity
-from codeeval.types import ExecJob, ExecLimits, ExecResult, Status
+from codeeval.types import (
+    ExecJob,
+    ExecLimits,
+    ExecResult,
+    Status,
+    TimingFamily,
+    TimingPlan,
+    TimingPoint,
+)
 from tests.sandbox.conftest import docker_executor
 
 DOUBLE = "def test_value(candidate):\n    assert candidate(2) == 4\n"
@@ -214,14 +222,20 @@ def test_a_sort_done_in_a_forked_child_is_timed_with_the_childs_cpu(
 ) -> None:
     rng = random.Random(7)
     sizes = (250, 500, 1000, 2000, 4000)
-    timing = tuple((n, ([rng.randint(0, n) for _ in range(n)],)) for n in sizes)
+    points = []
+    for n in sizes:
+        payload, encoding = encode_arguments(([rng.randint(0, n) for _ in range(n)],))
+        points.append(TimingPoint(n, payload, encoding))
+    # The default 3 s budget holds all five sizes only on an idle machine: where the CPU
+    # is read from /proc, a loaded machine's cache misses stop the family at 2000.
+    plan = TimingPlan((TimingFamily("random", tuple(points)),), budget_s=20.0)
     job = ExecJob(
         "t",
         FORKED_INSERTION_SORT,
         "f",
         "",
         limits=ExecLimits(time_limit_s=10.0, memory_mb=256),
-        timing_args=timing,
+        timing=plan,
     )
     (result,) = list(accounting.run([job]))
     assert [size for size, _ in result.timings] == list(sizes), result.message
