@@ -26,6 +26,7 @@ from codeeval.report import (
     cut,
     format_estimate,
     headline_metrics,
+    higher_is_better,
     table_rows,
 )
 from codeeval.reports import _charts
@@ -352,6 +353,23 @@ def _trends(site: HistorySite) -> list[Markup]:
     return charts
 
 
+# What a history page says of a baseline, by the reason its comparison gives.
+_WHY_THIS_BASELINE = {
+    "": "the run before it sharing a model and a task",
+    "latest comparable run": "the run before it sharing a model and a task",
+    "last good night": "the last good night of its matrix",
+}
+
+
+def _why_baseline(data: ReportData, base: ReportData) -> str:
+    """Why `base` is what `data` is compared with, as the history's comparison page says."""
+    comparison = data.comparison
+    reason = comparison.baseline_reason if comparison is not None else ""
+    if comparison is None or comparison.baseline_run != base.run.id:
+        reason = ""
+    return _WHY_THIS_BASELINE.get(reason, f"its baseline, {reason}")
+
+
 def _side_by_side(data: ReportData, base: ReportData) -> list[dict[str, object]]:
     before = {m.model: m for m in base.models}
     rows: list[dict[str, object]] = []
@@ -362,7 +380,7 @@ def _side_by_side(data: ReportData, base: ReportData) -> list[dict[str, object]]
         for name, label, fmt in headline_metrics():
             now, then = _metric(model, name), _metric(old, name)
             delta = now.value - then.value if now is not None and then is not None else None
-            higher_is_better = name != "cyclomatic"
+            better_higher = higher_is_better(name)
             rows.append(
                 {
                     "model": model.model,
@@ -372,7 +390,7 @@ def _side_by_side(data: ReportData, base: ReportData) -> list[dict[str, object]]
                     "delta": "—" if delta is None else format(delta, "+" + fmt),
                     "delta_value": 0.0 if delta is None else delta,
                     "worse": delta is not None
-                    and (delta < -1e-9 if higher_is_better else delta > 1e-9),
+                    and (delta < -1e-9 if better_higher else delta > 1e-9),
                 }
             )
     return rows
@@ -405,6 +423,7 @@ def render_site(site: HistorySite) -> dict[str, str]:
                 side=_side_by_side(data, base),
                 run_page=_page_name(data.run.id),
                 base_page=_page_name(base.run.id),
+                why=_why_baseline(data, base),
                 links=[("index", "index.html"), (f"run {data.run.id}", _page_name(data.run.id))],
                 number=_number,
             )

@@ -37,7 +37,12 @@ from codeeval.report.data import (
     TaskResults,
     Verdict,
 )
-from codeeval.report.display import format_estimate, headline_metrics, table_rows
+from codeeval.report.display import (
+    format_estimate,
+    headline_metrics,
+    higher_is_better,
+    table_rows,
+)
 from codeeval.report.files import (
     ReportFiles,
     UnwrittenReport,
@@ -83,6 +88,7 @@ __all__ = [
     "format_estimate",
     "gather_history",
     "headline_metrics",
+    "higher_is_better",
     "render",
     "report_path",
     "table_rows",

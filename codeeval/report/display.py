@@ -33,6 +33,11 @@ def headline_metrics() -> list[tuple[str, str, str]]:
     return [(metric.name, metric.label, metric.fmt) for metric in METRICS if metric.headline]
 
 
+def higher_is_better(name: str) -> bool:
+    """Whether a larger value of metric `name` is better (unknown names: True)."""
+    return next((metric.higher_is_better for metric in METRICS if metric.name == name), True)
+
+
 def table_rows(data: ReportData) -> list[dict[str, str]]:
     """The comparison table as display strings, one dict per model, in column order.
 

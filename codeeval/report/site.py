@@ -22,6 +22,8 @@ from codeeval.report.data import Problem, ReportData, Verdict
 from codeeval.report.stored import LATEST, build_report_for
 from codeeval.store import Store
 
+LAST_GOOD_NIGHT = "last good night"  # as `codeeval.nightly` names that baseline
+
 SITE_FORMAT = "html"
 
 
@@ -74,15 +76,16 @@ def _run_report(store: Store, run_id: int, regression_threshold: float) -> Repor
         return build_report_for(
             store, run_id, baseline=LATEST, regression_threshold=regression_threshold
         )
-    baseline = night.baseline_run if _exists(store, night.baseline_run) else None
-    if baseline is None:  # judged before the baseline was kept, or that run is gone
+    if _exists(store, night.baseline_run):
+        baseline, reason = night.baseline_run, night.baseline_reason
+    else:  # judged before the baseline was kept, or that run is gone
         good = store.last_good_run(night.matrix, run_id)
-        baseline = good.id if good is not None else None
+        baseline, reason = (good.id if good is not None else None), LAST_GOOD_NIGHT
     data = build_report_for(
         store, run_id, baseline=baseline, regression_threshold=regression_threshold
     )
-    if data.comparison is not None and night.baseline_reason:
-        data.comparison.baseline_reason = night.baseline_reason
+    if data.comparison is not None and reason:
+        data.comparison.baseline_reason = reason
     problems = [
         Problem(
             kind=problem.get("kind") or "",

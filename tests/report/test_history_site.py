@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codeeval.report import gather_history, write_site
+from codeeval.report import ReportData, gather_history, write_site
 from codeeval.store.sql import SqlStore
 from tests.report.test_build import F, P, _run
 from tests.report.test_html import _parse
@@ -98,7 +98,8 @@ def test_a_night_is_compared_with_the_last_good_night_and_shows_its_verdict(
     write_site(site, tmp_path / "site")
     index = (tmp_path / "site" / "index.html").read_text()
     assert '<td class="bad" title="compared with run 1: 1 regression">red</td>' in index
-    assert (tmp_path / "site" / f"compare-{four}-{one}.html").is_file()
+    compare = (tmp_path / "site" / f"compare-{four}-{one}.html").read_text()
+    assert "the last good night of its matrix." in compare
 
 
 def test_a_night_keeps_the_baseline_it_was_judged_against_and_its_problems(
@@ -131,7 +132,7 @@ def test_a_night_keeps_the_baseline_it_was_judged_against_and_its_problems(
     assert [p.model_dump() for p in night.verdict.problems] == [regression]
     write_site(site, tmp_path / "site")
     page = (tmp_path / "site" / f"compare-{four}-{one}.html").read_text()
-    assert "pinned as &#39;prod&#39;" in page
+    assert "), its baseline, pinned as &#39;prod&#39;." in page
     run_page = (tmp_path / "site" / f"run-{four}.html").read_text()
     assert "pass@1 &lt;fell&gt; 100% -&gt; 75%" in run_page
 
@@ -144,3 +145,23 @@ def test_a_stored_baseline_that_is_gone_falls_back_to_the_last_good_night(
     store.save_verdict(four, "team", red=False, summary="pinned", baseline_run=999)
     site = gather_history(store)
     assert site.runs[-1].baseline_run == one
+
+
+@pytest.mark.parametrize(("before", "after", "worse"), [(1.10, 1.03, False), (1.03, 1.10, True)])
+def test_time_against_the_reference_is_worse_when_it_grows(
+    tmp_path: Path, before: float, after: float, worse: bool
+) -> None:
+    from codeeval.report import HistorySite, MetricValue, build_report
+
+    def timed(run_id: int, efficiency: float) -> ReportData:
+        data = build_report(_run(run_id, {("a", "m"): [P, P]}))
+        data.models[0].metrics["efficiency"] = MetricValue(value=efficiency)
+        return data
+
+    base, night = timed(1, before), timed(2, after)
+    night.baseline_run = 1
+    write_site(HistorySite(runs=[base, night]), tmp_path / "site")
+    page = (tmp_path / "site" / "compare-2-1.html").read_text()
+    (row,) = [line for line in page.splitlines() if "<td>time vs reference</td>" in line]
+    assert row.startswith('<tr class="bad">') == worse
+    assert "the run before it sharing a model and a task." in page
