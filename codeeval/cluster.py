@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import socket
 import threading
 from typing import Any
 
@@ -85,6 +86,13 @@ def _init(ray: Any, address: str | None, who: str) -> bool:
     quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
     try:
         if address is not None:
+            silent = _unreachable(address)
+            if silent is not None:  # ray.init would wait a minute or more before saying so
+                raise BadConfig(
+                    f"{who}: cannot connect to --ray-address {address}: nothing answers there "
+                    f"({silent}); start a cluster with `ray start --head` and pass its address "
+                    "(see docs/scaling.md)"
+                )
             ray.init(address=address, **quiet)
             return True
         try:
@@ -110,3 +118,19 @@ def _init(ray: Any, address: str | None, who: str) -> bool:
             "--head` and pass its address (see docs/scaling.md)"
         ) from None
     return True
+
+
+def _unreachable(address: str, timeout_s: float = 5.0) -> str | None:
+    """Why nothing accepts a connection at a `HOST:PORT` or `ray://HOST:PORT` address.
+
+    None when something does, or when the address is not of that form (`auto`, `local`).
+    """
+    host, colon, port = address.removeprefix("ray://").rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit():
+        return None
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout_s):
+            return None
+    except OSError as exc:
+        return exc.strerror or str(exc) or type(exc).__name__

@@ -14,11 +14,16 @@ import typer
 from codeeval.cli._app import (
     ConfigOption,
     DbOption,
+    DockerImageOption,
     ExecutorOption,
     Hints,
     JsonOption,
+    RayAddressOption,
+    SandboxPackageOption,
     WorkersOption,
     app,
+    check_ray_address,
+    executor_flag_options,
     load_settings,
     open_store,
     run_not_found,
@@ -67,6 +72,9 @@ def nightly(
     ] = None,
     executor: ExecutorOption = None,
     workers: WorkersOption = None,
+    sandbox_packages: SandboxPackageOption = None,
+    docker_image: DockerImageOption = None,
+    ray_address: RayAddressOption = None,
     db: DbOption = None,
     out: Annotated[
         str | None,
@@ -153,6 +161,8 @@ def nightly(
             "providers": {"replay": {"path": replay}} if replay else None,
             "executor": executor,
             "workers": workers,
+            "sandbox_packages": split_values(sandbox_packages),
+            "executor_options": executor_flag_options(docker_image, ray_address),
             "db": db,
             "out": out,
             "formats": split_values(formats),
@@ -168,6 +178,7 @@ def nightly(
         },
         config_file,
     )
+    check_ray_address(ray_address, settings.options.executor)
     # [nightly] may name another database than the one `run`, `show` and `report` read from
     # [run]: then every command printed for this night names it.
     night_db = settings.output.db

@@ -1,9 +1,11 @@
-"""`--executor` and `--ray-address`, shared by `run`, `grade` and `tasks check`."""
+"""`--executor` and `--ray-address`, shared by `run`, `grade`, `tasks check` and `nightly`."""
 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +29,7 @@ def _samples(tmp_path: Path) -> Path:
         ["grade", "samples.jsonl"],
         ["run", "--tasks", "quicksort", "--model", "reference"],
         ["tasks", "check", "quicksort"],
+        ["nightly", "--tasks", "quicksort", "--model", "reference"],
     ],
 )
 def test_ray_address_without_the_ray_executor_is_a_one_line_error(
@@ -48,6 +51,7 @@ def test_grade_refuses_a_bad_worker_count_in_one_line(codeeval: Codeeval, tmp_pa
         ["grade", "samples.jsonl"],
         ["run", "--tasks", "quicksort", "--model", "reference"],
         ["tasks", "check", "quicksort"],
+        ["nightly", "--tasks", "quicksort", "--model", "reference"],
     ],
 )
 def test_ray_executor_without_ray_says_how_to_install_it(
@@ -58,3 +62,23 @@ def test_ray_executor_without_ray_says_how_to_install_it(
     (tmp_path / "sitecustomize.py").write_text(NO_RAY)
     result = codeeval(*command, "--executor", "ray", env={"PYTHONPATH": str(tmp_path)})
     assert_one_line_error(result, "--executor ray", 'pip install "codeeval[ray]"')
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--tasks", "quicksort", "--model", "reference"],
+        ["nightly", "--tasks", "quicksort", "--model", "reference"],
+    ],
+)
+def test_a_ray_address_where_nothing_answers_is_a_one_line_error_at_once(
+    codeeval: Codeeval, tmp_path: Path, command: list[str]
+) -> None:
+    pytest.importorskip("ray")
+    with socket.socket() as closed:  # a port that was free a moment ago: nothing listens
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    started = time.monotonic()
+    result = codeeval(*command, "--executor", "ray", "--ray-address", f"127.0.0.1:{port}")
+    assert_one_line_error(result, f"--ray-address 127.0.0.1:{port}", "nothing answers there")
+    assert time.monotonic() - started < 60  # not Ray's own minute-long wait for its GCS
