@@ -20,8 +20,8 @@ from codeeval.config import (
     build_settings,
 )
 from codeeval.errors import BadConfig, UserError
-from codeeval.listener import RunListener
-from codeeval.types import SampleKey, Status, Task
+from codeeval.listener import ForwardingListener, RunListener
+from codeeval.types import Task
 
 if TYPE_CHECKING:
     from codeeval.provider import BaseProvider
@@ -153,31 +153,16 @@ def _laid_over(settings: RunSettings, values: Mapping[str, object]) -> RunSettin
     return build_settings(values, below, "settings", given_as="evaluate()")
 
 
-class _Recorder(RunListener):
+class _Recorder(ForwardingListener):
     """Passes everything on to the caller's listener, and keeps the warnings."""
 
     def __init__(self, listener: RunListener) -> None:
-        self.listener = listener
+        super().__init__(listener)
         self.warnings: list[str] = []
-
-    def started(self, run_id: int) -> None:
-        self.listener.started(run_id)
-
-    def stage(self, message: str) -> None:
-        self.listener.stage(message)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
         self.listener.warn(message)
-
-    def planned(self, to_generate: int, to_grade: int) -> None:
-        self.listener.planned(to_generate, to_grade)
-
-    def generated(self, key: SampleKey, source: str) -> None:
-        self.listener.generated(key, source)
-
-    def graded(self, key: SampleKey, status: Status) -> None:
-        self.listener.graded(key, status)
 
 
 class _Evaluation:

@@ -30,3 +30,34 @@ class RunListener:
 
     def graded(self, key: SampleKey, status: Status) -> None:
         """A sample has its verdict."""
+
+
+class ForwardingListener(RunListener):
+    """Passes every call on to `listener`; subclass it to also keep something of the run."""
+
+    def __init__(self, listener: RunListener) -> None:
+        self.listener = listener
+
+    def started(self, run_id: int) -> None:
+        """Forwarded."""
+        self.listener.started(run_id)
+
+    def stage(self, message: str) -> None:
+        """Forwarded."""
+        self.listener.stage(message)
+
+    def warn(self, message: str) -> None:
+        """Forwarded."""
+        self.listener.warn(message)
+
+    def planned(self, to_generate: int, to_grade: int) -> None:
+        """Forwarded."""
+        self.listener.planned(to_generate, to_grade)
+
+    def generated(self, key: SampleKey, source: str) -> None:
+        """Forwarded."""
+        self.listener.generated(key, source)
+
+    def graded(self, key: SampleKey, status: Status) -> None:
+        """Forwarded."""
+        self.listener.graded(key, status)

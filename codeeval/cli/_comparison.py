@@ -81,16 +81,7 @@ def print_comparison(comparison: RunComparison, hints: Hints) -> None:
         if flip.sample is None:
             say(f"flipped: {where}")
             continue
-        command = hints.command(
-            "show",
-            str(comparison.run_id),
-            "--task",
-            flip.task_id,
-            "--model",
-            flip.model,
-            "--sample",
-            str(flip.sample),
-        )
+        command = hints.command(*flip.show_args(comparison.run_id))
         say(f"flipped: {where}; open it with: {command}")
     for label, names in (
         ("new model(s), no baseline to compare with", comparison.new_models),

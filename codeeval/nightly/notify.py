@@ -63,16 +63,7 @@ def slack_message(data: ReportData, open_hint: Callable[..., str] | None = None)
             if flip.after == "fail" and flip.sample is not None:
                 lines.append(
                     f"open {flip.model} on {flip.task_id}: "
-                    + open_hint(
-                        "show",
-                        str(data.run.id),
-                        "--task",
-                        flip.task_id,
-                        "--model",
-                        flip.model,
-                        "--sample",
-                        str(flip.sample),
-                    )
+                    + open_hint(*flip.show_args(data.run.id))
                 )
     return {"text": "\n".join(_escaped(line) for line in lines)}
 

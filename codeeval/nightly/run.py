@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 from codeeval.config import RunSettings
 from codeeval.errors import NothingToGrade
-from codeeval.listener import RunListener
+from codeeval.listener import ForwardingListener, RunListener
 from codeeval.nightly.settings import NightlyPolicy
 from codeeval.nightly.verdict import decide
-from codeeval.types import SampleKey, Status
 
 if TYPE_CHECKING:
     from codeeval.evaluation import RunResult
@@ -131,31 +130,16 @@ def run_nightly(
     return NightlyResult(run_id, judgement, files.written, files.failed, result)
 
 
-class _RunId(RunListener):
+class _RunId(ForwardingListener):
     """Passes everything on, and keeps the id of the run started."""
 
     def __init__(self, listener: RunListener) -> None:
-        self.listener = listener
+        super().__init__(listener)
         self.run_id: int | None = None
 
     def started(self, run_id: int) -> None:
         self.run_id = run_id
         self.listener.started(run_id)
-
-    def stage(self, message: str) -> None:
-        self.listener.stage(message)
-
-    def warn(self, message: str) -> None:
-        self.listener.warn(message)
-
-    def planned(self, to_generate: int, to_grade: int) -> None:
-        self.listener.planned(to_generate, to_grade)
-
-    def generated(self, key: SampleKey, source: str) -> None:
-        self.listener.generated(key, source)
-
-    def graded(self, key: SampleKey, status: Status) -> None:
-        self.listener.graded(key, status)
 
 
 def _pinned(store: Store, wanted: str) -> RunSummary:

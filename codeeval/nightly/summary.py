@@ -70,20 +70,7 @@ def nightly_markdown(data: ReportData, hint: Callable[..., str] = default_hint) 
         if comparison.flips:
             lines += ["| model | task | before | now | open the sample |", "|---|---|---|---|---|"]
             for flip in comparison.flips:
-                command = (
-                    hint(
-                        "show",
-                        str(data.run.id),
-                        "--task",
-                        flip.task_id,
-                        "--model",
-                        flip.model,
-                        "--sample",
-                        str(flip.sample),
-                    )
-                    if flip.sample is not None
-                    else "—"
-                )
+                command = hint(*flip.show_args(data.run.id)) if flip.sample is not None else "—"
                 lines.append(
                     f"| {_cell(flip.model)} | {_cell(flip.task_id)} | {flip.before} | "
                     f"{flip.after} | `{_cell(command)}` |"

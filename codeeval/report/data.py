@@ -191,6 +191,11 @@ class TaskFlip(BaseModel):
     baseline_sample: int | None = None
     sample: int | None = None
 
+    def show_args(self, run_id: int) -> tuple[str, ...]:
+        """The `codeeval show` arguments that open this flip's sample of run `run_id`."""
+        args = ("show", str(run_id), "--task", self.task_id, "--model", self.model)
+        return args + (("--sample", str(self.sample)) if self.sample is not None else ())
+
 
 class RunComparison(BaseModel):
     """What changed between a baseline run and this run, as `compare A B` prints it."""
