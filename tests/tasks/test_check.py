@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
@@ -421,10 +422,12 @@ def test_a_slow_mutant_measured_otherwise_or_failing_a_test_is_a_problem(
     )
     assert not check.ok
     problems = "\n".join(check.problems)
-    assert (
-        "slow mutant linear is measured O(n) (random inputs), not O(n^2) as its '# Complexity' "
-        "line says" in problems
-    )
+    # O(n) and O(n log n) are one tier: a fast linear call may be measured as either
+    assert re.search(
+        r"slow mutant linear is measured O\(n( log n)?\) \(random inputs\), not O\(n\^2\) as its "
+        r"'# Complexity' line says",
+        problems,
+    ), problems
     assert "slow mutant failing fails test_negative: a slow mutant must be correct, only slow" in (
         problems
     )
