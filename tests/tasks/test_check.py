@@ -360,7 +360,9 @@ def test_a_slow_mutant_is_caught_when_measured_as_it_declares(
     (slow,) = [m for m in check.mutants if m.name == "counting"]
     assert slow.expected == "O(n^2)" and slow.measured == "O(n^2)" and slow.family == "random"
     assert slow.status is Status.PASSED and slow.caught_by == () and slow.caught
-    assert check.reference_complexity == "O(n)" and check.reference_family == "random"
+    # O(n) and O(n log n) are one tier: the reference's linear loop may be measured as either
+    assert check.reference_complexity in ("O(n)", "O(n log n)")
+    assert check.reference_family == "random"
 
 
 class SpoilingExecutor(CountingExecutor):
