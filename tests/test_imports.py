@@ -50,3 +50,34 @@ def test_help_lists_every_command() -> None:
     assert result.returncode == 0
     for command in ("run", "runs", "show", "report", "tasks", "providers"):
         assert command in result.stdout
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    code = (
+        "from codeeval.cli import main\n"
+        "try:\n    main(['grade', '--help'])\nexcept SystemExit:\n    pass\n"
+        "import sys, json\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('codeeval.'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert "codeeval.cli.grade" in loaded
+    others = {"codeeval.cli.run", "codeeval.cli.compare", "codeeval.cli.nightly"}
+    assert not loaded & others, sorted(loaded & others)
+    assert not any(name.startswith("codeeval.report") for name in loaded)
+
+
+def test_every_command_is_found_where_the_cli_looks_for_it() -> None:
+    import typer.main
+
+    from codeeval.cli import COMMAND_MODULES, app
+
+    declared = {
+        name: command.callback.__module__
+        if command.callback is not None and not hasattr(command, "commands")
+        else next(iter(command.commands.values())).callback.__module__  # type: ignore[attr-defined]
+        for name, command in typer.main.get_command(app).commands.items()  # type: ignore[attr-defined]
+    }
+    assert {name: f"codeeval.cli.{module}" for name, module in COMMAND_MODULES.items()} == declared
