@@ -249,6 +249,8 @@ class Cgroups:
             OSError: the kernel refused to make it.
         """
         name = f"w{next(self._workers)}"
+        if os.getpid() != self._owner:  # a worker process's: the grader's counter is copied
+            name = f"p{os.getpid()}{name}"
         dirs: list[str] = []
         try:
             for base in dict.fromkeys(self.bases.values()):  # "usage" first

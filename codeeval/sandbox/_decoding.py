@@ -52,6 +52,13 @@ class DecodingClock:
                 self._end()
         return value, problem, time.thread_time() - started
 
+    def after_fork(self) -> None:
+        """In a forked copy of the grader: no thread decodes here (whatever the grader did)."""
+        self._lock = threading.Lock()
+        if self._running and self._paused_gc:
+            gc.enable()
+        self._running, self._paused_gc = 0, False
+
     def total(self) -> float:
         """Seconds during which some thread was decoding, from an arbitrary origin."""
         if not self._running:  # the common case, without the lock (one attribute read)

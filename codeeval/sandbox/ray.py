@@ -78,7 +78,9 @@ class NodeGrader:
         try:
             from codeeval.sandbox.local import LocalExecutor
 
-            self.executor = LocalExecutor(**options)
+            # Threads, not worker processes: a Ray worker runs threads of its own (gRPC's)
+            # that a fork would copy mid-flight.
+            self.executor = LocalExecutor(**options, processes=False)
             self.isolation = self.executor.isolation
             self.problem = refusal(self.isolation)
         except Exception as exc:  # told to the driver, which refuses the node

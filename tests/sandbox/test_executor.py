@@ -66,7 +66,7 @@ def test_close_stops_every_zygote() -> None:
 
 def test_each_worker_shares_a_cpu_with_its_zygote() -> None:
     cpus = sorted(os.sched_getaffinity(0))
-    with LocalExecutor(workers=len(cpus) + 1) as executor:
+    with LocalExecutor(workers=len(cpus) + 1, processes=False) as executor:
         jobs = [ExecJob(str(i), DOUBLE, "f", TEST) for i in range(40)]
         assert {r.status for r in executor.run(jobs)} == {Status.PASSED}
         assert executor._clients
@@ -74,6 +74,29 @@ def test_each_worker_shares_a_cpu_with_its_zygote() -> None:
             assert client.cpu in cpus
             assert os.sched_getaffinity(client.process.pid) == {client.cpu}
     assert os.sched_getaffinity(0) == set(cpus)  # the caller's own thread is left alone
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_each_worker_process_shares_a_cpu_with_its_zygote() -> None:
+    cpus = sorted(os.sched_getaffinity(0))
+    with LocalExecutor(workers=len(cpus) + 1, processes=True) as executor:
+        jobs = [ExecJob(str(i), DOUBLE, "f", TEST) for i in range(40)]
+        assert {r.status for r in executor.run(jobs)} == {Status.PASSED}
+        assert not executor._clients  # every zygote is a worker process's
+        workers = [process.pid for process in executor._processes]
+        assert len(workers) == len(cpus) + 1 and all(workers)
+        assert sorted(next(iter(os.sched_getaffinity(pid))) for pid in workers) == sorted(
+            cpus[i % len(cpus)] for i in range(len(cpus) + 1)
+        )
+        for pid in workers:
+            (zygote,) = _children(pid)
+            assert os.sched_getaffinity(zygote) == os.sched_getaffinity(pid)
+    assert os.sched_getaffinity(0) == set(cpus)
+    for pid in workers:  # ended with the executor, and reaped
+        assert not Path(f"/proc/{pid}").exists()
 
 
 @pytest.mark.parametrize(
