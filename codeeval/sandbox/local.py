@@ -104,6 +104,8 @@ class LocalExecutor:
             raise BadConfig(
                 f"--executor local: cgroups: 'auto', 'v2', 'v1' or 'off', not {cgroups!r}"
             )
+        if processes not in (None, True, False):
+            raise BadConfig(f"--executor local: processes: true or false, not {processes!r}")
         self.workers = workers or len(os.sched_getaffinity(0))
         self.options = GradeOptions(
             wall_factor=wall_factor,

@@ -46,6 +46,25 @@ def test_the_local_executor_is_built_with_its_options() -> None:
         executor.close()
 
 
+@pytest.mark.parametrize(
+    ("workers", "processes", "expected"),
+    [(2, None, True), (1, None, False), (2, False, False), (1, True, True)],
+)
+def test_workers_are_processes_when_there_are_several_unless_told(
+    workers: int, processes: bool | None, expected: bool
+) -> None:
+    with create_executor("local", workers=workers, processes=processes) as executor:
+        assert isinstance(executor, LocalExecutor)
+        assert executor._use_processes is expected
+        assert executor._processes == []  # forked when the first job comes
+
+
+def test_a_processes_setting_that_is_not_a_boolean_is_refused_in_one_line() -> None:
+    with pytest.raises(BadConfig) as raised:
+        create_executor("local", processes="maybe")
+    assert str(raised.value) == "--executor local: processes: true or false, not 'maybe'"
+
+
 def test_an_option_the_executor_does_not_take_is_refused_in_one_line() -> None:
     with pytest.raises(BadConfig) as raised:
         create_executor("local", wal_factor=5)
