@@ -5,7 +5,7 @@ lets go of the lock at every system call that may wait (a dozen per job: waiting
 child's replies, its zygote's answers, pipes and files), and takes it back a moment later,
 often from the other worker, whose thread is pinned to another CPU: every hand-off is a
 cross-CPU wake-up, and while the lock's holder is descheduled the other CPU idles. With two
-workers that cost about a quarter of the CPU time of a light job. In a process of its own,
+workers that cost a fifth to a quarter of the CPU time of a light job. In a process of its own,
 a worker's lock is its own.
 
 The process is forked from the grader when the executor first runs jobs, so it starts with

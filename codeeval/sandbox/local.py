@@ -67,7 +67,7 @@ class LocalExecutor:
             process tree read from /proc). `isolation["cpu_accounting"]` says which.
         processes: `run` grades each worker's jobs in a process of its own, forked from this
             one, instead of a thread (default: when there is more than one worker). Threads
-            share this process's interpreter lock, which costs two workers about a quarter
+            share this process's interpreter lock, which costs two workers a fifth to a quarter
             of the CPU of a light job (see `_worker_process`). `run_one` always grades in
             the calling thread.
     """
