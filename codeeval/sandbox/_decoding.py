@@ -13,6 +13,7 @@ several times the decoding itself (8 s instead of 0.8 s for five million empty l
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 from typing import Any
@@ -53,7 +54,7 @@ class DecodingClock:
         return value, problem, time.thread_time() - started
 
     def after_fork(self) -> None:
-        """In a forked copy of the grader: no thread decodes here (whatever the grader did)."""
+        """In a forked copy of the grader (a worker process): no thread decodes there."""
         self._lock = threading.Lock()
         if self._running and self._paused_gc:
             gc.enable()
@@ -87,3 +88,4 @@ class DecodingClock:
 
 
 DECODING = DecodingClock()
+os.register_at_fork(after_in_child=DECODING.after_fork)

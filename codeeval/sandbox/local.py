@@ -26,7 +26,6 @@ from typing import Any
 from codeeval.errors import BadConfig
 from codeeval.sandbox import _host
 from codeeval.sandbox._cgroup import Cgroups, JobCgroup
-from codeeval.sandbox._decoding import DECODING
 from codeeval.sandbox._job_grader import GradeOptions, grade_job
 from codeeval.sandbox._packages import resolve_packages
 from codeeval.sandbox._rootfs import hidden_paths, root_plan
@@ -145,16 +144,19 @@ class LocalExecutor:
             "host_tmp": tempfile.gettempdir(),
         }
         self._cpus = sorted(os.sched_getaffinity(0))
+        self._features: dict[str, str] | None = None
+        self._use_processes = self.workers > 1 if processes is None else processes
+        self._empty_pool()
+
+    def _empty_pool(self) -> None:
+        """No zygote and no worker process yet: a new executor's, or a forked copy's."""
         self._idle: list[ZygoteClient] = []  # the most recently used last
         self._clients: list[ZygoteClient] = []
         self._starting = 0
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._closed = False
-        self._features: dict[str, str] | None = None
-        self._use_processes = self.workers > 1 if processes is None else processes
         self._processes: list[WorkerProcess] = []
-        self._grader_clients: list[ZygoteClient] = []  # in a worker process: the grader's
 
     # -- zygotes -------------------------------------------------------------------------
 
@@ -306,15 +308,11 @@ class LocalExecutor:
     def _serve_as_worker(self, cpu: int, conn: Connection) -> None:
         """In a forked worker process: grade the jobs `conn` brings, on `cpu`, then clean up.
 
-        The executor here is this process's copy of the grader's: it keeps the grader's
-        zygotes untouched (they are not its to close) and starts its own, one, on `cpu`.
+        The executor here is this process's copy of the grader's: it forgets the grader's
+        zygotes (they are not its to close) and starts its own, one, on `cpu`.
         """
-        self._grader_clients = self._clients + self._grader_clients
-        self._clients, self._idle, self._starting = [], [], 0
-        self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)
-        self._use_processes, self._processes, self.workers = False, [], 1
-        DECODING.after_fork()
+        self._empty_pool()
+        self._use_processes, self.workers = False, 1
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {cpu})
         try:

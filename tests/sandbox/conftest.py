@@ -202,9 +202,14 @@ def leftovers(sandbox: Executor, request: pytest.FixtureRequest) -> Callable[[],
     return lambda: [str(pid) for pid in scan()]
 
 
+def children_of(pid: int) -> list[int]:
+    """The children of process `pid`'s main thread."""
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
 def _zygote_pid(launcher: int) -> int:
-    children = Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()
-    return int(children[0]) if children else launcher
+    children = children_of(launcher)
+    return children[0] if children else launcher
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from codeeval.errors import BadConfig
 from codeeval.sandbox import Executor
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status
+from tests.sandbox.conftest import children_of
 
 Grade = Callable[..., ExecResult]
 DOUBLE = "def f(x):\n    return 2 * x\n"
@@ -76,10 +77,6 @@ def test_each_worker_shares_a_cpu_with_its_zygote() -> None:
     assert os.sched_getaffinity(0) == set(cpus)  # the caller's own thread is left alone
 
 
-def _children(pid: int) -> list[int]:
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
 def test_each_worker_process_shares_a_cpu_with_its_zygote() -> None:
     cpus = sorted(os.sched_getaffinity(0))
     with LocalExecutor(workers=len(cpus) + 1, processes=True) as executor:
@@ -92,7 +89,7 @@ def test_each_worker_process_shares_a_cpu_with_its_zygote() -> None:
             cpus[i % len(cpus)] for i in range(len(cpus) + 1)
         )
         for pid in workers:
-            (zygote,) = _children(pid)
+            (zygote,) = children_of(pid)
             assert os.sched_getaffinity(zygote) == os.sched_getaffinity(pid)
     assert os.sched_getaffinity(0) == set(cpus)
     for pid in workers:  # ended with the executor, and reaped

@@ -15,6 +15,7 @@ import pytest
 from codeeval.sandbox._worker_process import WorkerProcess, serve_jobs
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.types import Case, ExecJob, ExecLimits, ExecResult, Status
+from tests.sandbox.conftest import children_of
 
 TESTS = "def test_double(candidate):\n    assert candidate(3) == 6\n"
 PROGRAMS = {
@@ -180,7 +181,7 @@ def test_closing_mid_job_ends_the_worker_process_and_its_zygote_at_once() -> Non
         time.sleep(0.05)
     workers = [p.pid for p in executor._processes]
     time.sleep(1.0)  # both mid-job
-    zygotes = [child for pid in workers for child in _children(pid)]
+    zygotes = [child for pid in workers for child in children_of(pid)]
     assert len(zygotes) == 2
     started = time.monotonic()
     executor.close()
@@ -190,7 +191,3 @@ def test_closing_mid_job_ends_the_worker_process_and_its_zygote_at_once() -> Non
     time.sleep(0.5)
     for pid in [*workers, *zygotes]:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
-
-
-def _children(pid: int) -> list[int]:
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
