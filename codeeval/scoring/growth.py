@@ -3,8 +3,8 @@
 One verdict per graded sample, computed once from the sandbox's timings
 (`codeeval.types.TimingResult`): each input family is fitted (`fit_time_complexity`), the
 sample's class is the worst class over its families, and its efficiency is its time relative
-to the reference solution's at the largest size both measured. `docs/metrics.md` gives the
-definitions with examples.
+to the reference solution's at the largest size both measured, in the families that gave that
+class. `docs/metrics.md` gives the definitions with examples.
 """
 
 from __future__ import annotations
@@ -38,11 +38,15 @@ class FamilyVerdict:
 
 @dataclass(frozen=True, slots=True)
 class Efficiency:
-    """The sample's time over the reference's at `size` (family `family`), with its interval.
+    """The sample's time over the reference's, with its interval.
 
-    `value` is the ratio of the two least disturbed times (above 1: slower than the
-    reference); `low` and `high` bound its 95% percentile-bootstrap interval over the rounds
-    of both measurements.
+    In each family that gave the sample's class, the ratio of the two least disturbed times at
+    the largest size both measured there (above 1: slower than the reference); `value` is the
+    geometric mean of those ratios (`families` names them; `size` and `family` are those of
+    the family the verdict names). The largest ratio would report noise instead: a program
+    exactly as fast as the reference would come out slower by the spread of its families.
+    `low` and `high` bound the 95% percentile-bootstrap interval over the rounds of both
+    measurements.
     """
 
     value: float
@@ -50,6 +54,7 @@ class Efficiency:
     high: float
     size: int
     family: str
+    families: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,8 @@ class TimeComplexity:
     `label` is the class ("O(n^2)"), "inconclusive" when the timings cannot decide, or "n/a"
     when the sample was not timed (`note` says why). `family` names the input family that
     produced the class (the worst one), `fit` is that family's fit, and `efficiency` the
-    sample's time relative to the reference's in that family (None without a reference).
+    sample's time relative to the reference's in the families that produced the class (None
+    without a reference).
     """
 
     label: str
@@ -110,11 +116,13 @@ def judge_time_complexity(
         stopped = "; ".join(f"{f.family}: {f.stopped}" for f in timing.families if f.stopped)
         return TimeComplexity(INCONCLUSIVE, note=_cut(stopped or "no size could be timed"))
     verdicts = tuple(_family_verdict(f) for f in timing.families)
-    ratios = {f.family: _efficiency(f, reference) for f in timing.families}
-    verdict = _worst(verdicts, ratios, _point_notes(timing))
-    if verdict.efficiency is None:
+    common = {f.family: _common_point(f, reference) for f in timing.families}
+    verdict = _worst(verdicts, common, _point_notes(timing))
+    if verdict.fit is None:
         return verdict
-    return replace(verdict, efficiency=_with_interval(verdict.efficiency, timing, reference))
+    # Every family that gave the class, the one the verdict names first.
+    tied = [v.family for v in verdicts if v.label == verdict.label and v.family != verdict.family]
+    return replace(verdict, efficiency=_efficiency([str(verdict.family), *tied], common))
 
 
 def _family_verdict(family: FamilyTiming) -> FamilyVerdict:
@@ -133,7 +141,7 @@ def _family_verdict(family: FamilyTiming) -> FamilyVerdict:
 
 def _worst(
     verdicts: tuple[FamilyVerdict, ...],
-    ratios: dict[str, Efficiency | None],
+    pairs: dict[str, tuple[TimedPoint, TimedPoint] | None],
     notes: list[str],
 ) -> TimeComplexity:
     conclusive = [v for v in verdicts if v.label != INCONCLUSIVE and v.fit is not None]
@@ -144,8 +152,8 @@ def _worst(
 
     def slowness(verdict: FamilyVerdict) -> tuple[int, float]:
         assert verdict.fit is not None
-        ratio = ratios.get(verdict.family)
-        return verdict.fit.rank, ratio.value if ratio is not None else 0.0
+        pair = pairs.get(verdict.family)
+        return verdict.fit.rank, pair[0].seconds / pair[1].seconds if pair is not None else 0.0
 
     worst = max(conclusive, key=slowness)
     assert worst.fit is not None
@@ -159,7 +167,6 @@ def _worst(
         family=worst.family,
         fit=worst.fit,
         families=verdicts,
-        efficiency=ratios.get(worst.family),
         note=_cut("; ".join(notes)),
     )
 
@@ -207,28 +214,34 @@ def _common_point(
     return mine[base.size], base
 
 
-def _efficiency(family: FamilyTiming, reference: TimingResult | None) -> Efficiency | None:
-    """The sample's time over the reference's at the largest size both measured in `family`."""
-    pair = _common_point(family, reference)
-    if pair is None:
-        return None
-    point, base = pair
-    value = point.seconds / base.seconds
-    return Efficiency(value, value, value, base.size, family.family)
-
-
-def _with_interval(
-    efficiency: Efficiency | None, timing: TimingResult, reference: TimingResult | None
+def _efficiency(
+    families: list[str], pairs: dict[str, tuple[TimedPoint, TimedPoint] | None]
 ) -> Efficiency | None:
-    family = next(
-        (f for f in timing.families if efficiency and f.family == efficiency.family), None
+    """The geometric mean of the sample's time over the reference's in `families`, its interval.
+
+    `pairs` holds each family's points (the sample's, the reference's) at the largest size both
+    measured.
+    """
+    measured = [(name, pair) for name in families if (pair := pairs.get(name)) is not None]
+    if not measured:
+        return None
+    value = _geometric_mean([mine.seconds / theirs.seconds for _, (mine, theirs) in measured])
+    low, high = _ratio_interval(
+        [(_samples(mine), _samples(theirs)) for _, (mine, theirs) in measured]
     )
-    pair = _common_point(family, reference) if family is not None else None
-    if efficiency is None or pair is None:
-        return efficiency
-    low, high = _ratio_interval(_samples(pair[0]), _samples(pair[1]))
-    value = efficiency.value
-    return Efficiency(value, min(low, value), max(high, value), efficiency.size, efficiency.family)
+    first, (_, base) = measured[0]
+    return Efficiency(
+        value,
+        min(low, value),
+        max(high, value),
+        base.size,
+        first,
+        tuple(name for name, _ in measured),
+    )
+
+
+def _geometric_mean(values: list[float]) -> float:
+    return math.exp(math.fsum(math.log(v) for v in values) / len(values))
 
 
 def _samples(point: TimedPoint) -> list[float]:
@@ -241,12 +254,20 @@ def _samples(point: TimedPoint) -> list[float]:
     return samples if samples and point.seconds <= min(samples) else [point.seconds]
 
 
-def _ratio_interval(mine: list[float], theirs: list[float]) -> tuple[float, float]:
-    """95% percentile-bootstrap interval of min(mine) / min(theirs), rounds resampled."""
+def _ratio_interval(sides: list[tuple[list[float], list[float]]]) -> tuple[float, float]:
+    """95% percentile-bootstrap interval of the geometric mean of min(mine) / min(theirs).
+
+    One (mine, theirs) pair of round times per family; each side's rounds are resampled.
+    """
     rng = random.Random(_BOOTSTRAP_SEED)
-    ratios = sorted(
-        min(rng.choices(mine, k=len(mine))) / min(rng.choices(theirs, k=len(theirs)))
+    means = sorted(
+        _geometric_mean(
+            [
+                min(rng.choices(mine, k=len(mine))) / min(rng.choices(theirs, k=len(theirs)))
+                for mine, theirs in sides
+            ]
+        )
         for _ in range(_BOOTSTRAP_RESAMPLES)
     )
-    last = len(ratios) - 1
-    return ratios[math.floor(0.025 * last)], ratios[math.ceil(0.975 * last)]
+    last = len(means) - 1
+    return means[math.floor(0.025 * last)], means[math.ceil(0.975 * last)]
