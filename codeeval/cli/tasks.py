@@ -13,6 +13,7 @@ import typer
 
 from codeeval import registry
 from codeeval.cli._app import (
+    ConfigOption,
     DockerImageOption,
     ExecutorOption,
     JsonOption,
@@ -20,6 +21,7 @@ from codeeval.cli._app import (
     SandboxPackageOption,
     check_ray_address,
     executor_flag_options,
+    load_settings,
     split_values,
     stdout,
     tasks_app,
@@ -150,20 +152,29 @@ def tasks_check(
     docker_image: DockerImageOption = None,
     ray_address: RayAddressOption = None,
     json_output: JsonOption = False,
+    config_file: ConfigOption = None,
 ) -> None:
-    """Prove tasks sound: references pass, every mutant is caught, generators are valid."""
+    """Prove tasks sound: references pass, every mutant is caught, generators are valid.
+
+    Where programs run comes from the flags, then codeeval.toml's settings of the same names.
+    """
     from dataclasses import asdict
 
-    from codeeval.config import build_settings
     from codeeval.task import select_tasks
     from codeeval.task.check import check_tasks
 
+    settings = load_settings(
+        {
+            "executor": executor,
+            "sandbox_packages": split_values(sandbox_package),
+            "executor_options": executor_flag_options(docker_image, ray_address),
+        },
+        config_file,
+    )
     tasks = select_tasks(names or ["all"])
-    options = build_settings(
-        {"executor": executor, "executor_options": executor_flag_options(docker_image, ray_address)}
-    ).options
+    options = settings.options
     check_ray_address(ray_address, options.executor)
-    sandbox = options.create_executor(split_values(sandbox_package) or ())
+    sandbox = options.create_executor(settings.definition.sandbox_packages)
     checks = []
     try:
         for check in check_tasks(tasks, sandbox):

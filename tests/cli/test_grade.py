@@ -95,6 +95,25 @@ def test_grade_takes_sandbox_packages(codeeval, tmp_path: Path) -> None:
     assert_one_line_error(codeeval(*args, "--sandbox-package", "nope_pkg"), "nope_pkg")
 
 
+def test_grade_reads_codeeval_toml_as_run_does(codeeval, tmp_path: Path) -> None:
+    problem = _problems()[2]
+    (tmp_path / "problems.jsonl").write_text(json.dumps(problem) + "\n")
+    completion = "    import numpy\n    return float(numpy.modf(number)[0])\n"
+    (tmp_path / "s.jsonl").write_text(
+        json.dumps({"task_id": problem["task_id"], "completion": completion}) + "\n"
+    )
+    args = ("grade", "s.jsonl", "--problems", "problems.jsonl", "--k", "1")
+    (tmp_path / "codeeval.toml").write_text('[run]\nsandbox_packages = ["numpy"]\n')
+    allowed = codeeval(*args)
+    assert allowed.returncode == 0, allowed.stderr
+    assert "pass@1: 1.0000" in allowed.stdout
+    (tmp_path / "plain.toml").write_text("[run]\nsamples = 1\n")
+    assert "pass@1: 0.0000" in codeeval(*args, "--config", "plain.toml").stdout
+    (tmp_path / "codeeval.toml").write_text('[executors.local]\nprocesses = "maybe"\n')
+    assert_one_line_error(codeeval(*args), "processes")
+    assert_one_line_error(codeeval(*args, "--config", "missing.toml"), "missing.toml")
+
+
 def _mapped_root_works() -> bool:
     if shutil.which("unshare") is None:
         return False

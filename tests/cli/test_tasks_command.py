@@ -32,3 +32,10 @@ def test_tasks_check_takes_sandbox_packages(codeeval, tmp_path: Path) -> None:
     checked = codeeval("tasks", "check", "./np_task", "--sandbox-package", "numpy")
     assert checked.returncode == 0, (checked.stdout, checked.stderr)
     assert "1/1 task(s) sound" in checked.stdout
+    (tmp_path / "codeeval.toml").write_text('[run]\nsandbox_packages = ["numpy"]\n')
+    from_file = codeeval("tasks", "check", "./np_task")
+    assert from_file.returncode == 0, (from_file.stdout, from_file.stderr)
+    assert "1/1 task(s) sound" in from_file.stdout
+    (tmp_path / "plain.toml").write_text("[run]\nsamples = 1\n")
+    other = codeeval("tasks", "check", "./np_task", "--config", "plain.toml")
+    assert other.returncode == 1 and "No module named 'numpy'" in other.stdout
