@@ -23,6 +23,8 @@ CORE_ONLY = ("codeeval.runner", "codeeval.cli", "codeeval.store", "codeeval.grad
 RULES: dict[str, tuple[str, ...]] = {
     "codeeval.types": ("codeeval.",),
     "codeeval.errors": ("codeeval.",),
+    # Shared by extract, scoring and task: the standard library only.
+    "codeeval.syntax_trees": ("codeeval.",),
     # The Ray connection: shared by the Ray executor and hf/ replicas, so it knows neither.
     "codeeval.cluster": (*PLUGINS, *CORE_ONLY, "codeeval.sandbox", "codeeval.provider"),
     "codeeval.scoring": (

@@ -6,6 +6,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from codeeval.syntax_trees import parse_tree
+
 PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError)
 CODE_START = re.compile(r"^(@[\w.]+|def |async def |class |import |from [\w.]+ import )")
 # A line that starts like a Python statement; prose rarely starts lower-case like this.
@@ -41,7 +43,7 @@ class Block:
 def parse(code: str) -> ast.Module | None:
     """The syntax tree of `code`, or None when it does not parse."""
     try:
-        return ast.parse(code)
+        return parse_tree(code)
     except PARSE_ERRORS:
         return None
 

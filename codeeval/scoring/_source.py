@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+from codeeval.syntax_trees import parse_tree
+
 # What compile()/ast.parse() raise on hostile text: syntax errors, null bytes (ValueError),
 # nesting too deep for the parser (RecursionError, MemoryError) and huge literals (OverflowError).
 PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError)
@@ -14,6 +16,6 @@ def parse_module(code: str | None) -> ast.Module | None:
     if code is None or not code.strip():
         return None
     try:
-        return ast.parse(code)
+        return parse_tree(code)
     except PARSE_ERRORS:
         return None

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from codeeval.errors import BadTaskFile
+from codeeval.syntax_trees import parse_tree
 from codeeval.task.source import content_hash
 from codeeval.types import DifferentialSpec, PromptStyle, Task, TaskLimits
 
@@ -119,7 +120,7 @@ def _read_text(path: Path, root: Path) -> str:
 
 def _parse_python(path: Path, source: str) -> ast.Module:
     try:
-        return ast.parse(source, filename=str(path))
+        return parse_tree(source, filename=str(path))
     except SyntaxError as exc:
         raise BadTaskFile(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
 

@@ -9,6 +9,7 @@ import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from codeeval.syntax_trees import parse_tree
 from codeeval.task.folder import load_mutants
 from codeeval.types import DifferentialSpec, PromptStyle, Task, TaskLimits
 
@@ -60,7 +61,7 @@ class TaskDetails:
 def hand_written_tests(task: Task) -> tuple[str, ...]:
     """The hand-written tests of `task` (`test_*` functions, or HumanEval's `check`), in order."""
     try:
-        tree = ast.parse(task.tests)
+        tree = parse_tree(task.tests)
     except SyntaxError:
         return ()
     return tuple(
