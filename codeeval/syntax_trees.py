@@ -7,6 +7,8 @@ they corrupt it, and `ast.parse` raises `SystemError: AST constructor recursion 
 mismatch` for code that is fine (python/cpython#106905). A run parses answers in its
 generation threads while another thread scores earlier ones, so every tree codeeval builds is
 built here, under one lock. Compiling to bytecode builds no tree objects and needs no lock.
+Extraction and scoring both read model output, so what hostile text makes the parser raise
+is listed here once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from __future__ import annotations
 import ast
 import threading
 
+# What compile()/ast.parse() raise on hostile text: syntax errors, null bytes (ValueError),
+# nesting too deep for the parser (RecursionError, MemoryError) and huge literals (OverflowError).
+PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError)
 # Reentrant: a finalizer that runs during a parse may parse too, in the same thread.
 _LOCK = threading.RLock()
 
@@ -26,3 +31,11 @@ def parse_tree(source: str, filename: str = "<unknown>") -> ast.Module:
     """
     with _LOCK:
         return ast.parse(source, filename=filename)
+
+
+def parse_or_none(source: str) -> ast.Module | None:
+    """The syntax tree of `source`, or None when it does not parse (any of `PARSE_ERRORS`)."""
+    try:
+        return parse_tree(source)
+    except PARSE_ERRORS:
+        return None

@@ -6,9 +6,8 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codeeval.syntax_trees import parse_tree
+from codeeval.syntax_trees import PARSE_ERRORS, parse_or_none
 
-PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError)
 CODE_START = re.compile(r"^(@[\w.]+|def |async def |class |import |from [\w.]+ import )")
 # A line that starts like a Python statement; prose rarely starts lower-case like this.
 STATEMENT_START = re.compile(
@@ -38,14 +37,6 @@ class Block:
     open_ended: bool  # unclosed fence, or code running to the end of the answer
     tree: ast.Module | None = None
     dropped_lines: int = 0
-
-
-def parse(code: str) -> ast.Module | None:
-    """The syntax tree of `code`, or None when it does not parse."""
-    try:
-        return parse_tree(code)
-    except PARSE_ERRORS:
-        return None
 
 
 def syntax_error(code: str) -> SyntaxError | None:
@@ -149,7 +140,7 @@ def _is_python(info: str, code: str) -> bool:
 
 def looks_like_code(code: str) -> bool:
     """Parses into something beyond a bare name or constant, or starts like Python code."""
-    tree = parse(code)
+    tree = parse_or_none(code)
     if tree is not None:
         return any(not _is_trivial(node) for node in tree.body)
     return any(CODE_START.match(line) for line in code.split("\n"))

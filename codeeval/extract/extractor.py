@@ -14,7 +14,6 @@ from codeeval.extract.blocks import (
     fenced_blocks,
     longest_parsing_prefix,
     looks_like_code,
-    parse,
     prose_blocks,
     repair_tail,
     strip_reasoning,
@@ -27,6 +26,7 @@ from codeeval.extract.names import (
     prefix_context,
     unique,
 )
+from codeeval.syntax_trees import parse_or_none
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ def _complete(prefix: str, body: str) -> tuple[str, int]:
 
 def _last_function(prefix: str) -> str | None:
     """The name of the last top-level function the prefix defines."""
-    tree = parse(prefix)
+    tree = parse_or_none(prefix)
     kinds = ast.FunctionDef | ast.AsyncFunctionDef
     names = [n.name for n in (tree.body if tree else []) if isinstance(n, kinds)]
     return names[-1] if names else None
@@ -126,18 +126,18 @@ def _candidate_blocks(answer: str, notes: list[str]) -> tuple[list[Block], str, 
         for block in fenced:
             if block.open_ended:
                 block.code, block.dropped_lines = repair_tail(block.code)
-            block.tree = parse(block.code)
+            block.tree = parse_or_none(block.code)
         return fenced, "fence", fences, any(b.dropped_lines for b in fenced)
     if fences:  # fences, but none of Python: look for code outside them
         notes.append(f"skipped {fences} non-Python fenced block(s)")
         answer = FENCED_REGION.sub("", answer)
-    tree = parse(answer)
+    tree = parse_or_none(answer)
     if tree is not None and looks_like_code(answer):
         block = Block(0, answer.strip("\n") + "\n", open_ended=True, tree=tree)
         return [block], "bare", fences, False
     blocks, cut_short = prose_blocks(answer)
     for block in blocks:
-        block.tree = parse(block.code)
+        block.tree = parse_or_none(block.code)
     return blocks, "prose", fences, cut_short
 
 

@@ -6,7 +6,8 @@ import ast
 import builtins
 import re
 
-from codeeval.extract.blocks import Block, parse
+from codeeval.extract.blocks import Block
+from codeeval.syntax_trees import parse_or_none
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -110,7 +111,7 @@ def prefix_context(
     Returns the prefix's imports and its other top-level statements, leaving out what the
     answer binds itself and the entry point's own stub.
     """
-    tree = parse(prefix)
+    tree = parse_or_none(prefix)
     if tree is None:
         lines = [ln for ln in prefix.split("\n") if re.match(r"(import|from\s+\S+\s+import)\s", ln)]
         return [f"{line}\n" for line in lines], []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codeeval.scoring._source import PARSE_ERRORS
+from codeeval.syntax_trees import PARSE_ERRORS
 
 
 def compiles(code: str | None) -> bool:
